@@ -1,0 +1,26 @@
+"""Shared test setup: headless Qt, sockets blocked (pyproject addopts), and the
+paths of the real corpora and the bundled sample."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+SAMPLE = ROOT / "archives" / "mosul"
+
+needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """A fresh, empty collection in a temporary folder."""
+    from viewer.collection import Collection
+
+    coll = Collection.open(tmp_path / "collection")
+    yield coll
+    coll.close()

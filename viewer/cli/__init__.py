@@ -1,0 +1,116 @@
+"""The command line of DESIGN §7: thin — parse, call the core, print.
+
+Each group of commands lives in its own module and registers itself on the
+one `cli` group; human text goes to stdout, JSON with `--json`, progress and
+messages to stderr so stdout stays parseable.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..collection import Collection, default_path
+
+# Modules that add commands; each is imported only if present, so the core
+# commands work while other layers are still being built.
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export"]
+
+
+class Abort(click.ClickException):
+    """Nothing could be done: exit status 1 with a one-line message."""
+
+    exit_code = 1
+
+
+def collection_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`--collection DIR` on every command, after the command name too, as
+    people type it; falls back to the group's, then the environment/default."""
+
+    @click.option("--collection", "collection_dir", type=click.Path(file_okay=False, path_type=Path),
+                  default=None, help="The collection folder (default: $ARCHIVE_VIEWER_COLLECTION or the user data folder).")
+    @click.pass_context
+    @functools.wraps(f)
+    def wrapper(ctx: click.Context, collection_dir: Path | None, *args: Any, **kwargs: Any) -> Any:
+        root = ctx.find_root()
+        chosen = collection_dir or (root.obj or {}).get("collection") or default_path()
+        ctx.ensure_object(dict)["collection_path"] = Path(chosen)
+        return ctx.invoke(f, *args, **kwargs)
+
+    return wrapper
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def collection_path() -> Path:
+    return click.get_current_context().obj["collection_path"]
+
+
+def open_collection(create: bool = True) -> Collection:
+    path = collection_path()
+    try:
+        return Collection.open(path, create=create)
+    except FileNotFoundError:
+        raise Abort(f"{path}: no collection here (import an archive first)")
+    except OSError as e:
+        raise Abort(f"{path}: cannot open the collection: {e}")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+class DefaultGroup(click.Group):
+    """`archive-viewer` alone opens the window, as a desktop program should."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not any(a in self.commands for a in args) and not {"--help", "-h"} & set(args):
+            args = [*args[:_group_opts_len(args)], "gui", *args[_group_opts_len(args):]]
+        return super().parse_args(ctx, args)
+
+
+def _group_opts_len(args: list[str]) -> int:
+    # The group's own `--collection DIR` stays before the command name.
+    if args[:1] == ["--collection"] and len(args) >= 2:
+        return 2
+    if args and args[0].startswith("--collection="):
+        return 1
+    return 0
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--collection", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The collection folder.")
+@click.pass_context
+def cli(ctx: click.Context, collection: Path | None) -> None:
+    """archive-viewer: import, search and curate saved tweet archives, offline."""
+    ctx.ensure_object(dict)["collection"] = collection
+
+
+def _load_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+
+
+def main() -> None:
+    _load_commands()
+    try:
+        cli(prog_name="archive-viewer")
+    except KeyboardInterrupt:
+        err("Interrupted.")
+        sys.exit(130)

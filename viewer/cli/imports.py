@@ -1,0 +1,136 @@
+"""`import` and `stats`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..formats import ParseOptions
+from ..importer import ImportReport, import_paths
+from ..jobs import Job, Progress
+from ..stats import collection_stats
+from . import Abort, cli, collection_option, err, json_option, open_collection, print_json
+
+MAX_FAILURES_SHOWN = 50
+
+
+class _Bar:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, p: Progress) -> None:
+        if not self._tty:
+            return
+        if p.total:
+            pct = min(100, int(100 * p.done / p.total))
+            if pct == self._last and p.message != "Done":
+                return
+            self._last = pct
+            filled = pct * 30 // 100
+            bar = "#" * filled + "-" * (30 - filled)
+            sys.stderr.write(f"\r[{bar}] {pct:3d}%  {p.posts:,} posts  ")
+        else:
+            sys.stderr.write(f"\r{p.posts:,} posts  ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._tty:
+            sys.stderr.write("\n")
+
+
+def index_sink(coll):  # type: ignore[no-untyped-def]
+    # The search index joins in once viewer/index.py exists (the search issue).
+    try:
+        from ..index import index_sink as make
+    except ModuleNotFoundError as e:
+        if e.name != "viewer.index":
+            raise
+        return None
+    return make(coll)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--id-column", help="CSV: the column holding the post id.")
+@click.option("--date-column", help="CSV: the column holding the date.")
+@click.option("--text-column", help="CSV: the column holding the text.")
+@click.option("--author-column", help="CSV: the column holding the author's handle.")
+@json_option
+@collection_option
+def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,
+               text_column: str | None, author_column: str | None, as_json: bool) -> None:
+    """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection."""
+    options = ParseOptions(id_column, date_column, text_column, author_column)
+    coll = open_collection()
+    bar = _Bar()
+    job = Job(bar)
+    try:
+        report = import_paths(coll, list(paths), options, job, index=index_sink(coll))
+    except KeyboardInterrupt:
+        bar.close()
+        err("Interrupted: the posts written so far are kept; import again to finish.")
+        sys.exit(130)
+    bar.close()
+    if as_json:
+        print_json(report.as_json())
+    else:
+        _print_report(report)
+    if report.nothing_done:
+        raise SystemExit(1)
+
+
+def _print_report(r: ImportReport) -> None:
+    for f in r.files:
+        if f.status == "already imported":
+            click.echo(f"{f.path}: already imported, nothing changed.")
+        elif f.status in ("imported", "resumed"):
+            extra = " (finished an interrupted import)" if f.status == "resumed" else ""
+            click.echo(f"{f.path} [{f.format}]{extra}: {f.added} added, {f.merged} merged, "
+                       f"{f.unchanged} unchanged, {f.referenced} referenced originals, {f.failed} failed")
+        elif f.status == "cancelled":
+            click.echo(f"{f.path}: cancelled partway; import it again to finish.")
+    click.echo(f"Total: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
+               f"{r.referenced} referenced originals, {r.failed} records failed.")
+    if r.failures:
+        click.echo("Problems:")
+        for fail in r.failures[:MAX_FAILURES_SHOWN]:
+            where = f"{fail.file}: {fail.line}" if fail.line else fail.file
+            click.echo(f"  {where}: {fail.reason}")
+        if len(r.failures) > MAX_FAILURES_SHOWN:
+            click.echo(f"  … and {len(r.failures) - MAX_FAILURES_SHOWN} more (all of them with --json)")
+    if r.skipped:
+        click.echo(f"Passed over {len(r.skipped)} files that hold no posts (metadata, images, other files).")
+    if r.cancelled:
+        click.echo("Cancelled: the posts written so far are kept; import again to finish.")
+
+
+@cli.command("stats")
+@json_option
+@collection_option
+def stats_cmd(as_json: bool) -> None:
+    """Counts, span, top hashtags and authors."""
+    coll = open_collection(create=False)
+    s = collection_stats(coll.db)
+    if as_json:
+        print_json(s)
+        return
+    print_stats(s, str(coll.path))
+
+
+def print_stats(s: dict, where: str) -> None:
+    click.echo(f"Collection: {where}")
+    click.echo(f"Posts: {s['posts']:,} ({s['collected']:,} collected, {s['referenced_only']:,} known only as "
+               f"originals, {s['deleted']:,} deleted)")
+    click.echo(f"Authors: {s['authors']:,}")
+    click.echo(f"From {s['first'] or '—'} to {s['last'] or '—'}")
+    click.echo(f"Media: {s['media']:,} items, {s['media_files']:,} files stored")
+    if s["kinds"]:
+        click.echo("Kinds: " + ", ".join(f"{k} {v:,}" for k, v in sorted(s["kinds"].items())))
+    if s["hashtags"]:
+        click.echo("Top hashtags: " + ", ".join(f"#{h['tag']} ({h['count']:,})" for h in s["hashtags"]))
+    if s["top_authors"]:
+        click.echo("Top authors: " + ", ".join(f"@{a['author']} ({a['count']:,})" for a in s["top_authors"]))

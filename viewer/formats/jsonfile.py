@@ -1,0 +1,197 @@
+"""The JSON reader: JSON lines, a JSON array, or one whole JSON document.
+
+Every object found is handed to the object format that claims it (v1.1
+status, v2 page or flattened tweet, snscrape tweet). What no format claims —
+stream notices, API errors, counts and list responses — is reported with its
+line, and the lines around it still import.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Iterator
+
+from ..model import Item, Problem
+from ..sources import SourceFile
+from . import ParseOptions, RecordContext, object_format_for, register_file
+from .common import dump, loads
+
+# A whole (not line-delimited) JSON document is read into memory at once;
+# past this size it must be JSON lines.
+MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+
+# Streaming API notices: one key each, never a post.
+_NOTICES = {
+    "limit": "a rate-limit notice from the streaming API",
+    "delete": "a deletion notice from the streaming API",
+    "scrub_geo": "a location-scrub notice from the streaming API",
+    "status_withheld": "a withheld-status notice from the streaming API",
+    "user_withheld": "a withheld-user notice from the streaming API",
+    "disconnect": "a disconnect notice from the streaming API",
+    "warning": "a stall warning from the streaming API",
+    "friends": "a friends list from the user streaming API",
+    "event": "an event from the user streaming API",
+}
+
+
+def _describe_error(obj: dict[str, Any]) -> str | None:
+    """A readable reason when the object is an API error, not a post."""
+    if "errors" in obj and "data" not in obj and "includes" not in obj:
+        errs = obj.get("errors") or []
+        first = errs[0] if isinstance(errs, list) and errs else {}
+        if isinstance(first, dict):
+            msg = first.get("message") or first.get("detail") or first.get("title") or "error"
+        else:
+            msg = str(first)
+        return f"an API error response: {msg}"
+    if isinstance(obj.get("type"), str) and "/problems/" in obj["type"]:
+        return f"an API error response: {obj.get('title') or obj.get('detail') or obj['type']}"
+    return None
+
+
+def _unclaimed(obj: dict[str, Any]) -> str:
+    keys = ", ".join(sorted(obj)[:8])
+    return f"not a tweet (an object with keys {keys})" if keys else "an empty object"
+
+
+def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator[Item]:
+    """Records from one JSON value, whatever its shape."""
+    if isinstance(value, list):
+        if not value:
+            yield Problem(ctx.location, "an empty list: no tweets")
+            return
+        for i, el in enumerate(value):
+            sub = RecordContext(f"{ctx.location}, [{i}]" if ctx.location.startswith("line")
+                                else f"entry {i + 1}", dump(el), ctx.src, ctx.options)
+            yield from route(el, sub)
+        return
+    if not isinstance(value, dict):
+        yield Problem(ctx.location, f"not a tweet (a JSON {type(value).__name__})")
+        return
+    if len(value) <= 2:
+        for key, what in _NOTICES.items():
+            if key in value:
+                yield Problem(ctx.location, what)
+                return
+    err = _describe_error(value)
+    if err:
+        yield Problem(ctx.location, err)
+        return
+    if isinstance(value.get("statuses"), list):  # a v1.1 search response
+        for i, el in enumerate(value["statuses"]):
+            sub = RecordContext(f"{ctx.location}, statuses[{i}]", dump(el), ctx.src, ctx.options)
+            yield from route(el, sub)
+        return
+    fmt = object_format_for(value)
+    if fmt is None:
+        yield Problem(ctx.location, _unclaimed(value))
+        return
+    try:
+        yield from fmt.parse(value, ctx)
+    except Exception as e:  # a hostile record must not stop the file
+        yield Problem(ctx.location, f"could not read this {fmt.label}: {type(e).__name__}: {e}")
+
+
+class JsonFile:
+    name = "json"
+    label = "JSON / JSON lines"
+    auxiliary = False
+
+    def sniff(self, src: SourceFile, head: str) -> bool:
+        stripped = head.lstrip()
+        return stripped.startswith("{") or stripped.startswith("[") or (
+            not stripped and src.logical_name.endswith((".json", ".jsonl", ".ndjson"))
+        )
+
+    def parse(self, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+        with src.open() as f:
+            first = f.readline(MAX_DOCUMENT_BYTES)
+            if not first.strip():
+                rest = f.read(1 << 16)
+                if not rest.strip() and not first.strip():
+                    yield Problem("the file", "empty file: no tweets")
+                    return
+                first, stream = first + rest, f
+            else:
+                stream = f
+            chained = io.BufferedReader(_Chain(first, stream), 1 << 20)
+            # A document that starts on one line and goes on over others (a
+            # pretty-printed response) cannot be read line by line.
+            firstline = first.split(b"\n", 1)[0].strip().lstrip(b"\xef\xbb\xbf")
+            if _is_whole_value(firstline):
+                yield from self._lines(chained, src, options)
+            else:
+                yield from self._document(chained, src, options)
+
+    def _lines(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+        seen_any = False
+        for n, line in enumerate(stream, 1):
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            body = line.strip()
+            if not body:
+                continue
+            seen_any = True
+            loc = f"line {n}"
+            try:
+                value = loads(body)
+            except ValueError as e:
+                yield Problem(loc, f"not valid JSON ({_short(e)})")
+                continue
+            yield from route(value, RecordContext(loc, body, src, options))
+        if not seen_any:
+            yield Problem("the file", "empty file: no tweets")
+
+    def _document(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            yield Problem("the file", "a single JSON document over 1 GiB; split it into JSON lines")
+            return
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            value = loads(data)
+        except ValueError as e:
+            # Maybe JSON lines after all, with a broken first line.
+            yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
+            return
+        yield from route(value, RecordContext("entry 1" if isinstance(value, dict) else "the file",
+                                              data, src, options))
+
+
+def _is_whole_value(line: bytes) -> bool:
+    if not line:
+        return False
+    try:
+        loads(line)
+        return True
+    except ValueError:
+        return False
+
+
+def _short(e: Exception) -> str:
+    s = str(e)
+    return s if len(s) < 120 else s[:117] + "…"
+
+
+class _Chain(io.RawIOBase):
+    """Bytes already read, then the rest of the stream."""
+
+    def __init__(self, first: bytes, rest: Any):
+        self._first = memoryview(first)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self._first.nbytes:
+            n = min(len(b), self._first.nbytes)
+            b[:n] = self._first[:n]
+            self._first = self._first[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+register_file(JsonFile())

@@ -1,0 +1,375 @@
+"""The Twitter API v1.1 status object.
+
+What twarc 1, the Hydrator, Social Feed Manager, streaming dumps, Gnip's
+"original format" and python-twitter's recorded responses hold: one status per
+JSON object, with `user`, `entities`, `extended_entities`, and the retweeted or
+quoted original embedded in `retweeted_status` / `quoted_status`.
+
+`parse_status` is also the reader of the two account-archive formats, whose
+records are v1.1 statuses with a few differences (see xarchive.py and
+grailbird.py).
+"""
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Iterator
+
+from ..model import Item, Media, Mention, Post, Problem, Url, User
+from . import RecordContext, register_object
+from .common import RT_PREFIX, dump, expand_links, media_id, media_type, parse_time, source_app, to_count, to_int, unescape
+
+# How deep embedded originals are followed: a retweet of a quote of a post is
+# as deep as Twitter ever nests; anything deeper is a hostile record.
+MAX_DEPTH = 3
+
+# Keys that mark an object as some other format's, never a v1.1 status.
+_NOT_V1 = ("_type", "author_id", "edit_history_tweet_ids", "data")
+
+
+class RecordError(ValueError):
+    """A record that cannot become a post; the message says why, for people."""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def id_of(obj: dict[str, Any], key: str) -> int | None:
+    """An id from `<key>_str`, else from the bare `<key>` when no string form
+    exists. A numeric id next to its string may have been rounded through a
+    JavaScript double, so the string always wins."""
+    s = obj.get(key + "_str")
+    if s is not None and s != "":
+        return to_int(s)
+    return to_int(obj.get(key))
+
+
+def user_of(u: dict[str, Any]) -> User | None:
+    """The account a v1.1 `user` object describes, or None if it names none."""
+    uid = id_of(u, "id")
+    handle = _str(u.get("screen_name"))
+    if uid is None and handle is None:
+        return None
+    bio = _str(u.get("description"))
+    if bio:
+        bio = expand_links(unescape(bio), urls_of(_dict(_dict(u.get("entities")).get("description")).get("urls")))
+    url = _str(u.get("url"))
+    if url:
+        for e in _list(_dict(_dict(_dict(u.get("entities")).get("url"))).get("urls")):
+            if isinstance(e, dict) and e.get("url") == url and e.get("expanded_url"):
+                url = e["expanded_url"]
+                break
+    verified = u.get("verified")
+    return User(
+        id=uid,
+        handle=handle,
+        name=unescape(_str(u.get("name"))) or None,
+        bio=bio or None,
+        location=unescape(_str(u.get("location"))) or None,
+        url=url,
+        followers_count=to_count(u.get("followers_count")),
+        following_count=to_count(u.get("friends_count")),
+        tweet_count=to_count(u.get("statuses_count")),
+        listed_count=to_count(u.get("listed_count")),
+        verified=verified if isinstance(verified, bool) else None,
+        created_at=parse_time(u.get("created_at")),
+        profile_image_url=_str(u.get("profile_image_url_https")) or _str(u.get("profile_image_url")),
+    )
+
+
+def urls_of(entities: Any) -> list[Url]:
+    out = []
+    for e in _list(entities):
+        if isinstance(e, dict) and (e.get("url") or e.get("expanded_url")):
+            out.append(Url(e.get("url") or "", e.get("expanded_url") or None, e.get("display_url") or None))
+    return out
+
+
+def best_variant(media: dict[str, Any]) -> str | None:
+    """The URL of a video's best MP4 (highest bitrate), else of any variant."""
+    best, best_rate = None, -1
+    for v in _list(_dict(media.get("video_info")).get("variants")):
+        if not isinstance(v, dict) or not isinstance(v.get("url"), str):
+            continue
+        rate = to_int(v.get("bitrate"))
+        mp4 = v.get("content_type") == "video/mp4" or ".mp4" in v["url"]
+        score = (rate if rate is not None else 0) if mp4 else -1
+        if best is None or score > best_rate:
+            best, best_rate = v["url"], score
+    return best
+
+
+def url_basename(url: str | None) -> str | None:
+    """The last path part of a URL, without query or fragment."""
+    if not url or not isinstance(url, str):
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    name = posixpath.basename(path)
+    return name or None
+
+
+def media_of(m: dict[str, Any]) -> Media | None:
+    key = media_id(m.get("id_str") or (str(m["id"]) if isinstance(m.get("id"), (int, str)) else None)
+                   or m.get("media_key"))
+    url = m.get("media_url_https") or m.get("media_url") or None
+    if not key:
+        key = url_basename(url)
+    if not key:
+        return None
+    orig = _dict(m.get("original_info"))
+    width, height = to_int(orig.get("width")), to_int(orig.get("height"))
+    if width is None:
+        large = _dict(_dict(m.get("sizes")).get("large"))
+        width, height = to_int(large.get("w")), to_int(large.get("h"))
+    alt = m.get("ext_alt_text")
+    return Media(
+        key=str(key),
+        type=media_type(m.get("type")),  # type: ignore[arg-type]
+        url=url,
+        alt_text=alt if isinstance(alt, str) and alt else None,
+        width=width,
+        height=height,
+    )
+
+
+class Entities:
+    """Hashtags, mentions, urls and media gathered from several entity
+    blocks, each kept once, in the order first seen."""
+
+    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
+
+    def __init__(self) -> None:
+        self.hashtags: list[str] = []
+        self.mentions: list[Mention] = []
+        self.urls: list[Url] = []
+        self.media: list[Media] = []
+        self.media_links: list[tuple[str, str]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _new(self, kind: str, key: str) -> bool:
+        k = (kind, key)
+        if k in self._seen:
+            return False
+        self._seen.add(k)
+        return True
+
+    def add(self, block: Any, *, urls_in: str | None = None) -> None:
+        """One `entities` / `extended_entities` block. With `urls_in`, only the
+        URLs whose t.co link stands in that text are taken (the links of a
+        cut text that a full text replaced are not the post's)."""
+        if not isinstance(block, dict):
+            return
+        for h in _list(block.get("hashtags")):
+            tag = h.get("text") if isinstance(h, dict) else None
+            if isinstance(tag, str) and tag and self._new("h", tag):
+                self.hashtags.append(tag)
+        for m in _list(block.get("user_mentions")):
+            if not isinstance(m, dict):
+                continue
+            handle = m.get("screen_name")
+            if isinstance(handle, str) and handle and self._new("m", handle.lower()):
+                self.mentions.append(Mention(handle, id_of(m, "id")))
+        for u in urls_of(block.get("urls")):
+            if urls_in is not None and u.url and u.url not in urls_in:
+                continue
+            if self._new("u", u.url or u.expanded or ""):
+                self.urls.append(u)
+        for m in _list(block.get("media")):
+            if not isinstance(m, dict):
+                continue
+            media = media_of(m)
+            if media is None:
+                continue
+            tco = m.get("url")
+            if isinstance(tco, str) and tco and self._new("l", tco):
+                self.media_links.append((tco, m.get("display_url") or ""))
+            if self._new("x", media.key):
+                self.media.append(media)
+
+    def display(self, text: str) -> str:
+        return expand_links(unescape(text), self.urls, self.media_links)
+
+
+def raw_media(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record's media objects (the richer `extended_entities` first)."""
+    out = []
+    for block in (_dict(obj.get("extended_entities")), _dict(obj.get("entities")),
+                  _dict(_dict(obj.get("extended_tweet")).get("extended_entities")),
+                  _dict(_dict(obj.get("extended_tweet")).get("entities"))):
+        out.extend(m for m in _list(block.get("media")) if isinstance(m, dict))
+    return out
+
+
+def _text_and_entities(obj: dict[str, Any]) -> tuple[str, Entities, bool]:
+    """The fullest text the record holds, its entities, and whether it is whole."""
+    ents = Entities()
+    ext = obj.get("extended_tweet")
+    full = obj.get("full_text")
+    if isinstance(full, str):
+        text, whole = full, True
+        ents.add(obj.get("extended_entities"))
+        ents.add(obj.get("entities"))
+    elif isinstance(ext, dict) and isinstance(ext.get("full_text"), str):
+        text, whole = ext["full_text"], True
+        ents.add(ext.get("extended_entities"))
+        ents.add(ext.get("entities"))
+        ents.add(obj.get("extended_entities"), urls_in=text)
+        ents.add(obj.get("entities"), urls_in=text)
+    else:
+        t = obj.get("text")
+        text = t if isinstance(t, str) else ""
+        whole = not obj.get("truncated")
+        ents.add(obj.get("extended_entities"))
+        ents.add(obj.get("entities"))
+    return text, ents, whole
+
+
+def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: bool = True,
+                 _depth: int = 0) -> list[Post | User]:
+    """The post a v1.1 status describes, its author, and the originals it
+    embeds (as posts with `collected=False`, each with its own raw record).
+
+    Raises RecordError when the status has no usable id.
+    """
+    if not isinstance(obj, dict):
+        raise RecordError("not a tweet object")
+    pid = id_of(obj, "id")
+    if pid is None:
+        raise RecordError("no usable tweet id (id_str / id)")
+
+    user = _dict(obj.get("user"))
+    author = user_of(user) if user else None
+    text, ents, whole = _text_and_entities(obj)
+
+    embedded: list[Post | User] = []
+    seen: set[int] = {pid}
+
+    def embed(sub: Any) -> Post | None:
+        if not isinstance(sub, dict) or _depth >= MAX_DEPTH:
+            return None
+        try:
+            items = parse_status(sub, location, dump(sub), collected=False, _depth=_depth + 1)
+        except RecordError:
+            return None  # the outer post still imports; its raw keeps the original
+        first = items[0]
+        assert isinstance(first, Post)
+        for it in items:
+            if isinstance(it, Post):
+                if it.id in seen:
+                    continue
+                seen.add(it.id)
+            embedded.append(it)
+        return first
+
+    rt = obj.get("retweeted_status")
+    original = embed(rt) if isinstance(rt, dict) else None
+    retweet_of = original.id if original else (id_of(rt, "id") if isinstance(rt, dict) else None)
+
+    qs = obj.get("quoted_status")
+    quoted = embed(qs) if isinstance(qs, dict) else None
+    quote_of = id_of(obj, "quoted_status_id")
+    if quote_of is None and quoted is not None:
+        quote_of = quoted.id
+
+    if retweet_of is not None and isinstance(rt, dict):
+        kind = "retweet"
+        handle = original.author_handle if original is not None else None
+        if original is not None and not handle:
+            m = RT_PREFIX.match(text)
+            handle = m.group(1) if m else None
+        if original is not None and handle:
+            # The retweet's own text is cut at 140 characters even when it
+            # says it is not; the original's is the full one.
+            ents.add(rt.get("extended_entities"))
+            ents.add(rt.get("entities"))
+            ext = _dict(rt.get("extended_tweet"))
+            ents.add(ext.get("extended_entities"))
+            ents.add(ext.get("entities"))
+            display = f"RT @{handle}: {original.text}"
+            whole = original.text_full
+        else:
+            display = ents.display(text)
+            whole = whole and not text.endswith("…")
+        quote_of = None  # a retweet quotes nothing itself; its original may
+    else:
+        display = ents.display(text)
+        kind = "quote" if quote_of is not None else "post"
+
+    reply_to = id_of(obj, "in_reply_to_status_id")
+    if kind == "post" and reply_to is not None:
+        kind = "reply"
+
+    place = obj.get("place")
+    place_name = (place.get("full_name") or place.get("name")) if isinstance(place, dict) else None
+    created = parse_time(obj.get("created_at"))
+    if created is None and obj.get("timestamp_ms") is not None:
+        created = parse_time(to_int(obj.get("timestamp_ms")))
+    lang = obj.get("lang")
+
+    post = Post(
+        id=pid,
+        created_at=created,
+        text=display,
+        text_full=whole,
+        author_id=author.id if author else None,
+        author_handle=author.handle if author else None,
+        author_name=author.name if author else None,
+        lang=lang if isinstance(lang, str) and lang else None,
+        kind=kind,  # type: ignore[arg-type]
+        retweet_of=retweet_of,
+        quote_of=quote_of,
+        reply_to=reply_to,
+        reply_to_user_id=id_of(obj, "in_reply_to_user_id"),
+        reply_to_handle=_str(obj.get("in_reply_to_screen_name")),
+        conversation_id=id_of(obj, "conversation_id"),
+        source_app=source_app(obj.get("source")) if isinstance(obj.get("source"), str) else None,
+        retweet_count=to_count(obj.get("retweet_count")),
+        reply_count=to_count(obj.get("reply_count")),
+        like_count=to_count(obj.get("favorite_count")),
+        quote_count=to_count(obj.get("quote_count")),
+        place=place_name if isinstance(place_name, str) and place_name else None,
+        collected=collected,
+        hashtags=ents.hashtags,
+        mentions=ents.mentions,
+        urls=ents.urls,
+        media=ents.media,
+        raw=raw,
+        location=location,
+    )
+    out: list[Post | User] = [post]
+    if author is not None:
+        out.append(author)
+    out.extend(embedded)
+    return out
+
+
+class V1Status:
+    name = "v1"
+    label = "Twitter API v1.1 status"
+
+    def claims(self, obj: dict[str, Any]) -> bool:
+        if not isinstance(obj, dict):
+            return False
+        for key in _NOT_V1:
+            if key in obj:
+                return False
+        return ("id_str" in obj or "id" in obj) and ("text" in obj or "full_text" in obj)
+
+    def parse(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        try:
+            items = parse_status(obj, ctx.location, ctx.raw)
+        except RecordError as e:
+            yield Problem(ctx.location, str(e))
+            return
+        yield from items
+
+
+register_object(V1Status())
