@@ -1,8 +1,8 @@
 """Arabic and English text analysis, shared by the index and the query side.
 
-Everything that turns text into searchable terms lives here, so the index
-(``viewer.index``), the query parser (``viewer.query``) and the facets compare
-the very same forms. Two kinds of field need two analyzers:
+Everything that turns text into searchable terms lives here, so the index,
+the query side and the facets compare the very same forms. Two kinds of
+field need two analyzers:
 
 * ``text_analyzer()`` for post text: a Whoosh pipeline
   ``TweetTokenizer() | CaseFoldFilter() | ArabicNormalizeFilter()
@@ -116,7 +116,7 @@ _DELETE = {
     **{cp: None for cp in range(0x064B, 0x0660)},  # harakat, shadda, sukun, hamza marks
     0x0670: None,  # superscript (dagger) alef
     **{cp: None for cp in range(0x06D6, 0x06EE)},  # Quranic annotation marks
-    # Beyond the brief's list, the same kind of optional marks: honorific
+    # Beyond DESIGN §4's list, the same kind of optional marks: honorific
     # signs (U+0610–061A) and Extended-A Quranic marks (U+08D3–08FF).
     **{cp: None for cp in range(0x0610, 0x061B)},
     **{cp: None for cp in range(0x08D3, 0x0900)},
@@ -168,14 +168,14 @@ def fold(text: str) -> str:
     return normalize_arabic(unicodedata.normalize("NFKC", text).casefold())
 
 
-_TAG_SIGNS = "#＃"
 _HANDLE_SIGNS = "@＠"
 
 
 def normalize_tag(tag: str) -> str:
     """A hashtag's normalised form: leading '#'/'＃' dropped, folded,
     underscores kept (they are part of the tag's identity)."""
-    return fold(tag.strip().lstrip(_TAG_SIGNS))
+    # Folding first lets NFKC turn every variant of the sign (＃, ﹟) into #.
+    return fold(tag.strip()).lstrip("#")
 
 
 def normalize_handle(handle: str) -> str:
@@ -228,28 +228,41 @@ _AR_SUFFIXES = (
 # The nisba ي (عراقي "Iraqi", موصلي "from Mosul") is removed after the
 # suffix above, so عراقي, عراقية, عراقيين and العراق meet; but only when four
 # letters remain, because on three-letter stems it merged مدني (civilian)
-# with مدن (cities), شعبي with شعب and سوري with سور (wall). The brief's
-# suffix يه is this rule applied after ه.
+# with مدن (cities), شعبي with شعب and سوري with سور (wall). The suffix ية
+# (يه once normalised) is this rule applied after the one for ه.
 _NISBA = "ي"
 _NISBA_MIN_STEM = 4
 
+
+def _strip_suffixes(word: str) -> str:
+    for suffix, min_stem in _AR_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith(_NISBA) and len(word) - 1 >= _NISBA_MIN_STEM:
+        word = word[:-1]
+    return word
+
+
 # Words whose leading و or ال belongs to the word itself, common enough in
 # news and conflict posts that mangling them would make a search find the
-# wrong posts (وزارة → زار "visited", التي → الت, الله → الل). They are kept
-# as they are, and prefix stripping stops when it reaches one, so الوزير,
-# والوزير and للوزير still find وزير. Forms after normalisation (ة→ه, ى→ي).
-_AR_PROTECTED = frozenset(
-    """
-    الله اللهم لله
-    الذي التي الذين اللذين اللتين اللذان اللتان اللواتي اللاتي اللائي
-    وزير وزيره وزراء وزاره وزارات وطن وطني وطنيه وقت اوقات ولايه ولايات
-    وسط وضع اوضاع وحده وحدات وكاله وكالات وفد وفود وصول وجود وجه وجوه
-    واشنطن واقع وادي وثيقه وثائق ورقه اوراق وعد وراء ولد اولاد والد والده
-    والدين وليد وزن وقف واجب وفاه وسائل وسيله وظيفه وزاري وزاريه
-    """.split()
-)
+# wrong posts (وزارة → زار "visited", وجود → جود "generosity", الذين → ذين).
+# Prefix stripping stops when it reaches one of them (or an inflection that
+# the suffix rules bring back to it), so الوزير, والوزير, للوزير, وزيرة and
+# الوزيرة all meet وزير. Written as normalised (ة→ه, ى→ي).
+_AR_ROOT_INITIAL = """
+    وزير وزاره وزراء وطن وطني وقت ولايه وسط وضع وحده وكاله وفد وفود وصول
+    وجود وجه واشنطن واقع وادي وثيقه ورقه وعد وراء ولد والد وليد وزن وقف
+    واجب وفاه وسائل وسيله وظيفه
+    الذي التي الذين اللذين اللتين اللذان اللتان اللواتي اللاتي
+""".split()
+_AR_PROTECTED_STEMS = frozenset(_strip_suffixes(w) for w in _AR_ROOT_INITIAL)
+# Kept exactly as written: the suffix rule for ه would make الله into الل.
+_AR_WHOLE = frozenset(("الله", "اللهم"))
 
-_WILDCARDS = frozenset("*?")
+
+def _is_protected(word: str) -> bool:
+    return word in _AR_WHOLE or _strip_suffixes(word) in _AR_PROTECTED_STEMS
 
 
 @lru_cache(maxsize=100_000)
@@ -261,30 +274,25 @@ def stem_arabic(token: str) -> str:
     word = token
     if len(word) <= _MIN_STEM:
         return word
-    while word not in _AR_PROTECTED:
+    while not _is_protected(word):
         for prefix in _AR_PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
                 word = word[len(prefix):]
                 break
         else:
             # A bare preposition or conjunction is safe to drop only in front
-            # of a word we know, such as بالله → الله.
-            if word[0] in "بكلف" and word[1:] in _AR_PROTECTED:
+            # of a word we know: بالله → الله, بوزير → وزير.
+            if word[0] in "بكلف" and _is_protected(word[1:]):
                 word = word[1:]
             break
-    if word in _AR_PROTECTED:
+    if word in _AR_WHOLE:
         return word
-    for suffix, min_stem in _AR_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
-            word = word[: -len(suffix)]
-            break
-    if word.endswith(_NISBA) and len(word) - 1 >= _NISBA_MIN_STEM:
-        word = word[:-1]
-    return word
+    return _strip_suffixes(word)
 
 
-# Latin script after NFKC and casefold: ASCII letters, Latin-1 and Latin
-# Extended letters, digits and the apostrophe-free joiners our tokenizer keeps.
+# Latin script after NFKC and casefold: ASCII, Latin-1 and Latin Extended
+# letters, digits, and the dot of decimals. Porter is an English stemmer, so
+# Cyrillic, Greek, Hebrew … tokens are better left as they are.
 _LATIN_TOKEN_RE = re.compile(r"[0-9a-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff.]+\Z")
 
 
@@ -465,7 +473,7 @@ class ArabicStemFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
             text = t.text
-            if is_arabic(text) and _WILDCARDS.isdisjoint(text):
+            if is_arabic(text) and "*" not in text and "?" not in text:
                 t.text = stem_arabic(text)
             yield t
 
@@ -478,7 +486,7 @@ class LatinStemFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
             text = t.text
-            if _WILDCARDS.isdisjoint(text):
+            if "*" not in text and "?" not in text:
                 t.text = stem_latin(text)
             yield t
 
