@@ -59,17 +59,19 @@ def index_sink(coll):  # type: ignore[no-untyped-def]
 @click.option("--date-column", help="CSV: the column holding the date.")
 @click.option("--text-column", help="CSV: the column holding the text.")
 @click.option("--author-column", help="CSV: the column holding the author's handle.")
+@click.option("--no-index", is_flag=True,
+              help="Only store the posts; build the search index later with `reindex` (faster for a batch of large imports).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,
-               text_column: str | None, author_column: str | None, as_json: bool) -> None:
+               text_column: str | None, author_column: str | None, no_index: bool, as_json: bool) -> None:
     """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection."""
     options = ParseOptions(id_column, date_column, text_column, author_column)
     coll = open_collection()
     bar = _Bar()
     job = Job(bar)
     try:
-        report = import_paths(coll, list(paths), options, job, index=index_sink(coll))
+        report = import_paths(coll, list(paths), options, job, index=None if no_index else index_sink(coll))
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: the posts written so far are kept; import again to finish.")

@@ -1,0 +1,109 @@
+"""Import benchmark: archive-viewer against twarc-csv on the same twarc2 file.
+
+Both run in this one process's lifetime on the same machine and input, so
+the ratio holds even on a shared, noisy machine where a bare time would not.
+
+    python bench/import_bench.py [--posts 100000] [--repeat 1]
+
+twarc-csv 0.7.2 is installed into its own venv under bench/cache/ (never a
+project dependency). Prints both times, the ratios, posts/s and peak memory,
+and writes them to bench/out/import.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / "cache"
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from gen_twarc2 import generate  # noqa: E402
+from run_measured import Measured, measure  # noqa: E402
+
+TWARC_VENV = CACHE / "twarc-venv"
+
+
+def ensure_twarc_csv() -> Path:
+    exe = TWARC_VENV / "bin" / "twarc2"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TWARC_VENV)], check=True)
+        subprocess.run([str(TWARC_VENV / "bin" / "pip"), "install", "-q", "twarc-csv==0.7.2"], check=True)
+    return exe
+
+
+def ensure_input(n: int) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"twarc2-{n}.jsonl"
+    if not path.exists():
+        generate(n, path)
+    return path
+
+
+def run_viewer(src: Path, index: bool) -> Measured:
+    tmp = Path(tempfile.mkdtemp(prefix="av-bench-"))
+    try:
+        cmd = [str(ROOT / ".venv" / "bin" / "archive-viewer"), "import", "--collection", str(tmp / "c"), str(src)]
+        if not index:
+            cmd.insert(2, "--no-index")
+        m = measure(cmd)
+        if m.returncode != 0:
+            raise SystemExit(f"archive-viewer import failed with status {m.returncode}")
+        return m
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_twarc(exe: Path, src: Path) -> Measured:
+    with tempfile.TemporaryDirectory() as tmp:
+        m = measure([str(exe), "csv", str(src), str(Path(tmp) / "out.csv")])
+        if m.returncode != 0:
+            raise SystemExit(f"twarc2 csv failed with status {m.returncode}")
+        return m
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; the best of each is compared")
+    ap.add_argument("--skip-index", action="store_true", help="only time the import into SQLite")
+    args = ap.parse_args()
+
+    exe = ensure_twarc_csv()
+    src = ensure_input(args.posts)
+    results: dict[str, list[Measured]] = {"twarc_csv": [], "import_sqlite": [], "import_index": []}
+    for _ in range(args.repeat):
+        # Interleaved, so that a noisy neighbour hits both tools alike.
+        results["twarc_csv"].append(run_twarc(exe, src))
+        results["import_sqlite"].append(run_viewer(src, index=False))
+        if not args.skip_index:
+            results["import_index"].append(run_viewer(src, index=True))
+
+    best = {k: min(v, key=lambda m: m.seconds) for k, v in results.items() if v}
+    tw = best["twarc_csv"].seconds
+    report = {"posts": args.posts, "input_mb": round(src.stat().st_size / 1e6, 1)}
+    for k, m in best.items():
+        report[k] = {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb, 1),
+                     "posts_per_s": round(args.posts / m.seconds), "ratio_to_twarc_csv": round(m.seconds / tw, 2)}
+    OUT.mkdir(exist_ok=True)
+    (OUT / "import.json").write_text(json.dumps(report, indent=2))
+    print(f"input: {args.posts:,} twarc2 posts, {report['input_mb']} MB")
+    for k, label, goal in (("twarc_csv", "twarc2 csv (twarc-csv 0.7.2)", None),
+                           ("import_sqlite", "archive-viewer import --no-index", "ratio ≤ 1.0, < 500 MB"),
+                           ("import_index", "archive-viewer import (with index)", "ratio ≤ 3.0, < 1 GB")):
+        if k in report:
+            r = report[k]
+            print(f"{label:38s} {r['seconds']:7.2f} s  {r['posts_per_s']:>8,} posts/s  peak {r['peak_mb']:7.1f} MB"
+                  f"  ratio {r['ratio_to_twarc_csv']:.2f}" + (f"   (goal {goal})" if goal else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""Importing into a collection: merging, re-imports, progress, cancel, bad input."""
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+
+from archive_factory import snowflake, v1_status, v2_page, write_jsonl
+
+from viewer.importer import import_paths
+from viewer.jobs import Job
+from viewer.store import decompress
+
+
+def count(coll, sql, args=()):
+    return coll.db.execute(sql, args).fetchone()[0]
+
+
+def test_every_post_of_a_file_lands_with_its_provenance(collection, tmp_path):
+    src = write_jsonl(tmp_path / "stream.jsonl", [v1_status(i) for i in range(30)])
+    report = import_paths(collection, [src])
+    assert (report.added, report.merged, report.failed) == (30, 0, 0)
+    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 30
+    row = collection.db.execute(
+        "SELECT r.location, s.path, s.format, s.status FROM raw r JOIN sources s ON s.id = r.source_id "
+        "WHERE r.post_id = ?", [snowflake(7)]).fetchone()
+    assert row == ("line 8", str(src), "json", "complete")
+
+
+def test_the_verbatim_record_is_kept(collection, tmp_path):
+    status = v1_status(1, text="نص أصلي &amp; كامل")
+    src = write_jsonl(tmp_path / "one.jsonl", [status])
+    import_paths(collection, [src])
+    blob = collection.db.execute("SELECT data FROM raw WHERE post_id = ?", [snowflake(1)]).fetchone()[0]
+    assert decompress(blob).decode() == src.read_text(encoding="utf-8").strip()
+    # ... while the display text has the entity decoded.
+    text = collection.db.execute("SELECT text FROM posts WHERE id = ?", [snowflake(1)]).fetchone()[0]
+    assert text == "نص أصلي & كامل"
+
+
+def test_ids_stay_exact_past_two_to_the_53(collection, tmp_path):
+    big = 2**62 + 1
+    status = v1_status(1)
+    status["id_str"], status["id"] = str(big), float(big)
+    import_paths(collection, [write_jsonl(tmp_path / "big.jsonl", [status])])
+    assert count(collection, "SELECT count(*) FROM posts WHERE id = ?", [big]) == 1
+
+
+def test_reimporting_a_file_changes_nothing_and_says_so(collection, tmp_path):
+    src = write_jsonl(tmp_path / "stream.jsonl", [v1_status(i) for i in range(10)])
+    import_paths(collection, [src])
+    revs = collection.db.execute("SELECT id, rev FROM posts ORDER BY id").fetchall()
+    again = import_paths(collection, [src])
+    assert again.files[0].status == "already imported"
+    assert (again.added, again.merged, again.unchanged) == (0, 0, 10)
+    assert collection.db.execute("SELECT id, rev FROM posts ORDER BY id").fetchall() == revs
+    assert count(collection, "SELECT count(*) FROM sources") == 1
+
+
+def test_the_same_post_from_two_formats_is_one_row_with_both_sources(collection, tmp_path):
+    v1 = write_jsonl(tmp_path / "v1.jsonl", [v1_status(i) for i in range(5)])
+    v2 = write_jsonl(tmp_path / "v2.jsonl", [v2_page([(i, f"Update {i} from the front line #Mosul") for i in range(3, 8)])])
+    import_paths(collection, [v1])
+    report = import_paths(collection, [v2])
+    assert (report.added, report.merged) == (3, 2)
+    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 8
+    assert count(collection, "SELECT count(*) FROM raw WHERE post_id = ?", [snowflake(4)]) == 2
+    # The v2 page carried a reply count the v1.1 record lacked: filled in.
+    assert collection.db.execute("SELECT reply_count, like_count FROM posts WHERE id = ?",
+                                 [snowflake(4)]).fetchone() == (0, 9)
+
+
+def test_a_cut_retweet_text_is_replaced_by_a_full_one_from_a_richer_source(collection, tmp_path):
+    cut = v1_status(1, text="RT @voice: Mosul is Iraq in miniature, and today the…")
+    cut["truncated"] = True
+    full_text = "RT @voice: Mosul is Iraq in miniature, and today the whole country watches its east bank"
+    original = v1_status(0, text=full_text[len("RT @voice: "):], handle="voice")
+    rich = v1_status(1, text=cut["full_text"], retweeted_status=original)
+    import_paths(collection, [write_jsonl(tmp_path / "cut.jsonl", [cut])])
+    import_paths(collection, [write_jsonl(tmp_path / "rich.jsonl", [rich])])
+    text, kind, rt = collection.db.execute(
+        "SELECT text, kind, retweet_of FROM posts WHERE id = ?", [snowflake(1)]).fetchone()
+    assert (text, kind, rt) == (full_text, "retweet", snowflake(0))
+    # The original is stored too, known only as the retweet's original.
+    assert collection.db.execute("SELECT collected FROM posts WHERE id = ?", [snowflake(0)]).fetchone() == (0,)
+
+
+def test_one_broken_line_is_reported_and_the_rest_import(collection, tmp_path):
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(3)],
+                      lines=['{"id_str": "1", "text": broken', '{"limit": {"track": 12}}',
+                             json_line(v1_status(3))])
+    report = import_paths(collection, [src])
+    assert report.added == 4
+    failures = {(f.line, f.reason.split(" (")[0]) for f in report.failures}
+    assert ("line 4", "not valid JSON") in failures
+    assert ("line 5", "a rate-limit notice from the streaming API") in failures
+
+
+def json_line(d: dict) -> str:
+    import json
+
+    return json.dumps(d)
+
+
+def test_bom_and_crlf_are_handled(collection, tmp_path):
+    path = tmp_path / "crlf.jsonl"
+    write_jsonl(path, [v1_status(i) for i in range(4)], newline="\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = import_paths(collection, [path])
+    assert (report.added, report.failed) == (4, 0)
+
+
+def test_a_compressed_file_imports_like_the_plain_one(collection, tmp_path):
+    plain = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(6)])
+    gz = tmp_path / "s.jsonl.gz"
+    gz.write_bytes(gzip.compress(plain.read_bytes()))
+    report = import_paths(collection, [gz])
+    assert report.added == 6
+
+
+def test_an_unrecognised_file_named_by_the_user_is_a_failure_and_nothing_is_done(collection, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some words, not an archive\n")
+    report = import_paths(collection, [notes, tmp_path / "missing.jsonl"])
+    assert report.nothing_done
+    assert {f.reason for f in report.failures} == {"not a tweet archive this program recognises",
+                                                    "no such file or folder"}
+
+
+def test_a_truncated_gzip_keeps_what_was_read_and_reports_the_rest(collection, tmp_path):
+    data = gzip.compress(b"\n".join(json_line(v1_status(i)).encode() for i in range(2000)))
+    gz = tmp_path / "cut.jsonl.gz"
+    gz.write_bytes(data[: len(data) // 2])
+    report = import_paths(collection, [gz])
+    assert 0 < report.added < 2000
+    assert any("reading stopped" in f.reason for f in report.failures)
+
+
+def test_progress_is_reported_up_to_the_total(collection, tmp_path):
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(50)])
+    seen = []
+    import_paths(collection, [src], job=Job(seen.append))
+    assert seen[-1].done == seen[-1].total == src.stat().st_size
+    assert seen[-1].posts == 50
+
+
+def test_a_cancelled_import_keeps_whole_posts_and_importing_again_finishes_it(collection, tmp_path, monkeypatch):
+    import viewer.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH_POSTS", 100)
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(1000)])
+    job = Job()
+    written = []
+
+    def on_progress(p):
+        written.append(p.posts)
+        if p.posts >= 300:
+            job.cancel()
+
+    job._on_progress = on_progress
+    first = import_paths(collection, [src], job=job)
+    assert first.cancelled
+    partial = count(collection, "SELECT count(*) FROM posts")
+    assert 300 <= partial < 1000
+    # Every stored post is whole: its verbatim record and hashtag came with it.
+    assert count(collection, "SELECT count(*) FROM posts p WHERE NOT EXISTS "
+                             "(SELECT 1 FROM raw r WHERE r.post_id = p.id)") == 0
+    assert count(collection, "SELECT count(*) FROM hashtags") == partial
+    second = import_paths(collection, [src])
+    assert second.files[0].status == "resumed"
+    assert count(collection, "SELECT count(*) FROM posts") == 1000
+    assert collection.db.execute("SELECT added, status FROM sources").fetchall() == [(1000, "complete")]
+
+
+# -- hostile archives -------------------------------------------------------------
+
+def _zip_with(tmp_path, entries: dict[str, bytes], links: dict[str, str] | None = None):
+    path = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o120777 << 16)  # a symlink entry
+            z.writestr(info, target)
+    return path
+
+
+def test_zip_entries_that_climb_out_are_refused_and_nothing_is_written_outside(collection, tmp_path):
+    good = json_line(v1_status(1)).encode()
+    z = _zip_with(tmp_path, {
+        "data/ok.jsonl": good,
+        "../../evil.jsonl": good,
+        "/etc/evil.jsonl": good,
+        "a/../../evil2.jsonl": good,
+    }, links={"data/link.jsonl": "/etc/passwd"})
+    before = set(p for p in tmp_path.parent.rglob("*") if "collection" not in p.parts)
+    report = import_paths(collection, [z])
+    assert report.added == 1
+    refused = {f.file.split("!", 1)[1] for f in report.failures}
+    assert refused == {"../../evil.jsonl", "/etc/evil.jsonl", "a/../../evil2.jsonl", "data/link.jsonl"}
+    after = set(p for p in tmp_path.parent.rglob("*") if "collection" not in p.parts)
+    assert after == before
+
+
+def test_a_zip_bomb_is_refused_not_unpacked(collection, tmp_path):
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("data/tweets.jsonl", json_line(v1_status(1)) + "\n")
+        with z.open("data/zeros.jsonl", "w") as f:
+            chunk = b" " * (1 << 20)
+            for _ in range(300):  # 300 MB of blanks, a few hundred KB compressed
+                f.write(chunk)
+    report = import_paths(collection, [path])
+    assert report.added == 1
+    assert any("zip bomb" in f.reason for f in report.failures)
+
+
+def test_a_gzip_bomb_stops_at_the_ratio_limit(collection, tmp_path):
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb") as g:
+        g.write((json_line(v1_status(1)) + "\n").encode())
+        chunk = b"\n" * (1 << 20)
+        for _ in range(400):
+            g.write(chunk)
+    bomb = tmp_path / "bomb.jsonl.gz"
+    bomb.write_bytes(buf.getvalue())
+    report = import_paths(collection, [bomb])
+    assert report.added == 1
+    assert any("zip bomb" in f.reason for f in report.failures)
+
+
+def test_a_corrupt_zip_is_reported_and_the_other_paths_import(collection, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    good = write_jsonl(tmp_path / "good.jsonl", [v1_status(1)])
+    report = import_paths(collection, [bad, good])
+    assert report.added == 1
+    assert report.failures and report.failures[0].file == str(bad)
