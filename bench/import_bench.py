@@ -36,7 +36,9 @@ def ensure_twarc_csv() -> Path:
     exe = TWARC_VENV / "bin" / "twarc2"
     if not exe.exists():
         subprocess.run([sys.executable, "-m", "venv", str(TWARC_VENV)], check=True)
-        subprocess.run([str(TWARC_VENV / "bin" / "pip"), "install", "-q", "twarc-csv==0.7.2"], check=True)
+        subprocess.run([str(TWARC_VENV / "bin" / "pip"), "install", "-q", "twarc-csv==0.7.2",
+                        # twarc-csv 0.7.2 calls DataFrame.applymap, gone in pandas 3.
+                        "pandas<3"], check=True)
     return exe
 
 
@@ -64,7 +66,10 @@ def run_viewer(src: Path, index: bool) -> Measured:
 
 def run_twarc(exe: Path, src: Path) -> Measured:
     with tempfile.TemporaryDirectory() as tmp:
-        m = measure([str(exe), "csv", str(src), str(Path(tmp) / "out.csv")])
+        # twarc2 asks for API keys before any command unless a token is set;
+        # csv never uses it (and this machine has no network anyway).
+        env = {**os.environ, "BEARER_TOKEN": "offline-benchmark"}
+        m = measure([str(exe), "csv", str(src), str(Path(tmp) / "out.csv")], env=env)
         if m.returncode != 0:
             raise SystemExit(f"twarc2 csv failed with status {m.returncode}")
         return m
