@@ -1,0 +1,68 @@
+"""`archive-viewer import` and `stats` as a user runs them: exit status, text, JSON."""
+from __future__ import annotations
+
+import json
+
+from archive_factory import v1_status, write_jsonl
+from click.testing import CliRunner
+
+from viewer.cli import _load_commands, cli
+
+_load_commands()
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_import_json_gives_counts_and_each_failure(tmp_path):
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(3)], lines=["{not json"])
+    res = run("import", "--collection", str(tmp_path / "c"), "--json", "--no-index", str(src))
+    assert res.exit_code == 0
+    out = json.loads(res.stdout)
+    assert (out["added"], out["merged"], out["unchanged"], out["failed"]) == (3, 0, 0, 1)
+    assert out["failures"][0]["file"] == str(src)
+    assert out["failures"][0]["line"] == "line 4"
+    assert out["failures"][0]["reason"].startswith("not valid JSON")
+
+
+def test_import_exits_1_when_nothing_could_be_done(tmp_path):
+    res = run("import", "--collection", str(tmp_path / "c"), str(tmp_path / "nothing-here.jsonl"))
+    assert res.exit_code == 1
+    assert "no such file or folder" in res.stdout
+
+
+def test_import_exits_2_on_bad_usage(tmp_path):
+    assert run("import", "--collection", str(tmp_path / "c")).exit_code == 2
+    assert run("import", "--no-such-option", "x").exit_code == 2
+
+
+def test_the_collection_comes_from_the_environment_when_not_named(tmp_path):
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(1)])
+    env = {"ARCHIVE_VIEWER_COLLECTION": str(tmp_path / "env-coll")}
+    assert run("import", "--no-index", str(src), env=env).exit_code == 0
+    assert (tmp_path / "env-coll" / "collection.db").exists()
+
+
+def test_stats_json_says_what_the_collection_holds(tmp_path):
+    original = v1_status(0, text="Mosul is Iraq in miniature #FreeMosul", handle="voice")
+    original["entities"]["hashtags"] = [{"text": "FreeMosul", "indices": [27, 37]}]
+    rt = v1_status(1, text="RT @voice: Mosul is Iraq in miniature #FreeMosul", retweeted_status=original)
+    rt["entities"]["hashtags"] = [{"text": "freemosul", "indices": [38, 48]}]
+    src = write_jsonl(tmp_path / "s.jsonl", [rt, v1_status(2)])
+    run("import", "--collection", str(tmp_path / "c"), "--no-index", str(src))
+    res = run("stats", "--collection", str(tmp_path / "c"), "--json")
+    assert res.exit_code == 0
+    s = json.loads(res.stdout)
+    assert (s["posts"], s["collected"], s["authors"]) == (3, 2, 1)
+    assert s["first"] == "2016-10-17T05:01:00Z" and s["last"] == "2016-10-17T05:02:00Z"
+    # #FreeMosul and #freemosul are one hashtag; the original is not counted.
+    assert {"tag": "FreeMosul", "count": 1} in s["hashtags"] or {"tag": "freemosul", "count": 1} in s["hashtags"]
+    assert (s["media"], s["media_files"]) == (0, 0)
+
+
+def test_stats_on_a_folder_with_no_collection_exits_1(tmp_path):
+    res = run("stats", "--collection", str(tmp_path / "empty"))
+    assert res.exit_code == 1
+    assert "no collection here" in res.output
+
