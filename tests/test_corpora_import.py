@@ -78,8 +78,9 @@ def test_grailbird_folder_and_its_csv_merge_into_the_same_posts(fresh):
     assert (csv.added, csv.merged) == (0, 2313)
     assert one(coll, "SELECT count(*) FROM posts WHERE collected = 1") == 2313
     assert one(coll, "SELECT count(*) FROM posts WHERE collected = 1 AND kind = 'retweet'") == 23
-    # Each post remembers both of its sources.
-    assert one(coll, "SELECT count(*) FROM (SELECT post_id FROM raw GROUP BY post_id HAVING count(*) = 2)") == 2313
+    # Each collected post remembers both of its sources.
+    assert one(coll, "SELECT count(*) FROM (SELECT r.post_id FROM raw r JOIN posts p ON p.id = r.post_id "
+                     "AND p.collected = 1 GROUP BY r.post_id HAVING count(*) = 2)") == 2313
 
 
 @pytest.mark.parametrize("path, collected", [

@@ -12,11 +12,13 @@ grailbird.py).
 from __future__ import annotations
 
 import posixpath
+from datetime import datetime
 from typing import Any, Iterator
 
 from ..model import Item, Media, Mention, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .common import RT_PREFIX, dump, expand_links, media_id, media_type, parse_time, source_app, to_count, to_int, unescape
+from .common import (RT_PREFIX, UTC, dump, expand_links, media_id, media_type, parse_time, source_app, to_count,
+                     to_int, unescape)
 
 # How deep embedded originals are followed: a retweet of a quote of a post is
 # as deep as Twitter ever nests; anything deeper is a hostile record.
@@ -24,6 +26,46 @@ MAX_DEPTH = 3
 
 # Keys that mark an object as some other format's, never a v1.1 status.
 _NOT_V1 = ("_type", "author_id", "edit_history_tweet_ids", "data")
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+def status_time(value: Any) -> datetime | None:
+    """`created_at` of a status. Twitter's two UTC forms are read by hand
+    (strptime would be a third of the whole parse); anything else goes to
+    `common.parse_time`."""
+    if type(value) is str:
+        p = value.split(" ")
+        try:
+            if len(p) == 6 and p[4] == "+0000":  # Mon Oct 17 05:12:00 +0000 2016
+                h, mi, sec = p[3].split(":")
+                return datetime(int(p[5]), _MONTHS[p[1]], int(p[2]), int(h), int(mi), int(sec), tzinfo=UTC)
+            if len(p) == 3 and p[2] == "+0000":  # 2014-07-09 01:36:52 +0000
+                y, mo, d = p[0].split("-")
+                h, mi, sec = p[1].split(":")
+                return datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), tzinfo=UTC)
+        except (KeyError, ValueError):
+            pass
+    return parse_time(value)
+
+
+def _int(value: Any) -> int | None:
+    """`common.to_int`, with the common cases first."""
+    if type(value) is str and value.isdigit() and value.isascii():
+        return int(value)
+    if type(value) is int:
+        return value
+    return to_int(value)
+
+
+def _count(value: Any) -> int | None:
+    if type(value) is int:
+        return value if value >= 0 else None
+    if type(value) is str and value.isdigit() and value.isascii():
+        return int(value)
+    return to_count(value)
 
 
 class RecordError(ValueError):
@@ -48,8 +90,8 @@ def id_of(obj: dict[str, Any], key: str) -> int | None:
     JavaScript double, so the string always wins."""
     s = obj.get(key + "_str")
     if s is not None and s != "":
-        return to_int(s)
-    return to_int(obj.get(key))
+        return _int(s)
+    return _int(obj.get(key))
 
 
 def user_of(u: dict[str, Any]) -> User | None:
@@ -75,12 +117,12 @@ def user_of(u: dict[str, Any]) -> User | None:
         bio=bio or None,
         location=unescape(_str(u.get("location"))) or None,
         url=url,
-        followers_count=to_count(u.get("followers_count")),
-        following_count=to_count(u.get("friends_count")),
-        tweet_count=to_count(u.get("statuses_count")),
-        listed_count=to_count(u.get("listed_count")),
+        followers_count=_count(u.get("followers_count")),
+        following_count=_count(u.get("friends_count")),
+        tweet_count=_count(u.get("statuses_count")),
+        listed_count=_count(u.get("listed_count")),
         verified=verified if isinstance(verified, bool) else None,
-        created_at=parse_time(u.get("created_at")),
+        created_at=status_time(u.get("created_at")),
         profile_image_url=_str(u.get("profile_image_url_https")) or _str(u.get("profile_image_url")),
     )
 
@@ -88,8 +130,11 @@ def user_of(u: dict[str, Any]) -> User | None:
 def urls_of(entities: Any) -> list[Url]:
     out = []
     for e in _list(entities):
-        if isinstance(e, dict) and (e.get("url") or e.get("expanded_url")):
-            out.append(Url(e.get("url") or "", e.get("expanded_url") or None, e.get("display_url") or None))
+        if not isinstance(e, dict):
+            continue
+        tco, expanded = _str(e.get("url")), _str(e.get("expanded_url"))
+        if tco or expanded:
+            out.append(Url(tco or "", expanded, _str(e.get("display_url"))))
     return out
 
 
@@ -116,19 +161,24 @@ def url_basename(url: str | None) -> str | None:
     return name or None
 
 
+def media_key(m: dict[str, Any]) -> str | None:
+    """A media item's key: its id as a string (the URL's file name when the
+    record gives none)."""
+    key = media_id(_str(m.get("id_str")) or (str(m["id"]) if isinstance(m.get("id"), (int, str)) else None)
+                   or _str(m.get("media_key")))
+    return key or url_basename(_str(m.get("media_url_https")) or _str(m.get("media_url")))
+
+
 def media_of(m: dict[str, Any]) -> Media | None:
-    key = media_id(m.get("id_str") or (str(m["id"]) if isinstance(m.get("id"), (int, str)) else None)
-                   or m.get("media_key"))
-    url = m.get("media_url_https") or m.get("media_url") or None
-    if not key:
-        key = url_basename(url)
+    key = media_key(m)
     if not key:
         return None
+    url = _str(m.get("media_url_https")) or _str(m.get("media_url"))
     orig = _dict(m.get("original_info"))
-    width, height = to_int(orig.get("width")), to_int(orig.get("height"))
+    width, height = _int(orig.get("width")), _int(orig.get("height"))
     if width is None:
         large = _dict(_dict(m.get("sizes")).get("large"))
-        width, height = to_int(large.get("w")), to_int(large.get("h"))
+        width, height = _int(large.get("w")), _int(large.get("h"))
     alt = m.get("ext_alt_text")
     return Media(
         key=str(key),
@@ -188,9 +238,30 @@ class Entities:
             media = media_of(m)
             if media is None:
                 continue
-            tco = m.get("url")
-            if isinstance(tco, str) and tco and self._new("l", tco):
-                self.media_links.append((tco, m.get("display_url") or ""))
+            tco = _str(m.get("url"))
+            if tco and self._new("l", tco):
+                self.media_links.append((tco, _str(m.get("display_url")) or ""))
+            if self._new("x", media.key):
+                self.media.append(media)
+
+    def merge_original(self, original: Post, display: str) -> None:
+        """A retweet's entities: its own (the `RT @handle` mention, media)
+        and its original's; of its own links only those still in the text
+        (not the `…/i/web/status/…` link of a cut text)."""
+        own_urls, self.urls = self.urls, []
+        for tag in original.hashtags:
+            if self._new("h", tag):
+                self.hashtags.append(tag)
+        for m in original.mentions:
+            if self._new("m", m.handle.lower()):
+                self.mentions.append(m)
+        for u in original.urls:
+            self.urls.append(u)
+        known = {u.url for u in original.urls}
+        for u in own_urls:
+            if u.url not in known and (u.expanded or u.url) in display:
+                self.urls.append(u)
+        for media in original.media:
             if self._new("x", media.key):
                 self.media.append(media)
 
@@ -288,13 +359,9 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
         if original is not None and handle:
             # The retweet's own text is cut at 140 characters even when it
             # says it is not; the original's is the full one.
-            ents.add(rt.get("extended_entities"))
-            ents.add(rt.get("entities"))
-            ext = _dict(rt.get("extended_tweet"))
-            ents.add(ext.get("extended_entities"))
-            ents.add(ext.get("entities"))
             display = f"RT @{handle}: {original.text}"
             whole = original.text_full
+            ents.merge_original(original, display)
         else:
             display = ents.display(text)
             whole = whole and not text.endswith("…")
@@ -309,7 +376,7 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
 
     place = obj.get("place")
     place_name = (place.get("full_name") or place.get("name")) if isinstance(place, dict) else None
-    created = parse_time(obj.get("created_at"))
+    created = status_time(obj.get("created_at"))
     if created is None and obj.get("timestamp_ms") is not None:
         created = parse_time(to_int(obj.get("timestamp_ms")))
     lang = obj.get("lang")
@@ -331,10 +398,10 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
         reply_to_handle=_str(obj.get("in_reply_to_screen_name")),
         conversation_id=id_of(obj, "conversation_id"),
         source_app=source_app(obj.get("source")) if isinstance(obj.get("source"), str) else None,
-        retweet_count=to_count(obj.get("retweet_count")),
-        reply_count=to_count(obj.get("reply_count")),
-        like_count=to_count(obj.get("favorite_count")),
-        quote_count=to_count(obj.get("quote_count")),
+        retweet_count=_count(obj.get("retweet_count")),
+        reply_count=_count(obj.get("reply_count")),
+        like_count=_count(obj.get("favorite_count")),
+        quote_count=_count(obj.get("quote_count")),
         place=place_name if isinstance(place_name, str) and place_name else None,
         collected=collected,
         hashtags=ents.hashtags,
