@@ -237,3 +237,24 @@ def test_a_corrupt_zip_is_reported_and_the_other_paths_import(collection, tmp_pa
     report = import_paths(collection, [bad, good])
     assert report.added == 1
     assert report.failures and report.failures[0].file == str(bad)
+
+
+def test_a_timeline_events_file_in_a_folder_is_passed_over_quietly(collection, tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_jsonl(folder / "posts.jsonl", [v1_status(1)])
+    (folder / "events.json").write_text('[{"date": "2016-10-17", "title": "Offensive begins", "text": "…"}]')
+    report = import_paths(collection, [folder])
+    assert (report.added, report.failed) == (1, 0)
+    assert any(path.endswith("events.json") for path, _ in report.skipped)
+
+
+def test_the_bundled_sample_merges_its_two_formats(collection):
+    from conftest import SAMPLE
+
+    report = import_paths(collection, [SAMPLE])
+    assert report.merged == 300
+    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6108
+    assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 61
+    # Only the two API errors the harvest itself carries are reported.
+    assert [f.reason.split(":")[0] for f in report.failures] == ["an API error beside the data"] * 2
