@@ -1,0 +1,605 @@
+"""Twitter API v2, as twarc2 writes it.
+
+Two shapes, both one JSON object per line:
+
+- a *response page*: `data` (a list of tweets, or one tweet from the filtered
+  stream), `includes` (`users`, `tweets`, `media`, `places`, `polls`), `meta`,
+  `errors` (partial errors beside the data), and twarc's `__twarc`;
+- a *flattened tweet* (`twarc2 flatten`): one tweet with everything from
+  `includes` put inline — `author`, `in_reply_to_user`, the whole original in
+  each `referenced_tweets[i]`, media in `attachments.media`, the place in
+  `geo`.
+
+A page's tweets in `data` are the collected posts. A tweet only in
+`includes.tweets` (a retweeted, quoted or replied-to original, an earlier
+version of an edited post, a user's pinned post) is stored too, with
+`collected=False`. A page whose `data` is not tweets (a counts response, users,
+lists) is reported, and what it does carry (users, pinned tweets) still lands.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import Item, Media, Mention, Post, Problem, Url, User
+from . import RecordContext, register_object
+from .common import RT_PREFIX, dump, expand_links, media_id, media_type, parse_time, source_app, to_count, to_int, unescape
+
+# How deep inline originals of a flattened tweet are followed (a retweet of a
+# quote of a reply is as deep as twarc ever nests); deeper is a hostile record.
+MAX_DEPTH = 3
+
+# A v2 media key starts with its kind: what a key means when `includes.media`
+# lacks the item (withheld, or a policy violation).
+_KEY_TYPES = {"3": "photo", "7": "video", "13": "video", "16": "animated_gif"}
+
+_NOT_TWEETS = {
+    "counts": "a tweet counts response, not tweets",
+    "users": "a users lookup: no tweets",
+    "lists": "lists: no tweets",
+}
+
+
+class RecordError(ValueError):
+    """A tweet object that cannot become a post; the message says why."""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _key(value: Any) -> str | None:
+    """An id as the string the includes are indexed by."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _id(value: Any) -> int | None:
+    """`to_int` with a fast path for the decimal strings v2 gives every id."""
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return int(value)
+    return to_int(value)
+
+
+def _count(value: Any) -> int | None:
+    if value.__class__ is int and value >= 0:
+        return value
+    return to_count(value)
+
+
+def _is_tweet(obj: dict[str, Any]) -> bool:
+    return "text" in obj or "note_tweet" in obj or "edit_history_tweet_ids" in obj or "author_id" in obj
+
+
+def _data_kind(obj: dict[str, Any]) -> str:
+    if _is_tweet(obj):
+        return "tweet"
+    if "tweet_count" in obj and ("start" in obj or "end" in obj):
+        return "counts"
+    if "username" in obj:
+        return "users"
+    if "owner_id" in obj or "member_count" in obj or "follower_count" in obj:
+        return "lists"
+    return "other"
+
+
+class Index:
+    """What one page (or one flattened tweet) holds besides its tweets,
+    looked up by id — built once per page, never searched per record."""
+
+    __slots__ = ("users", "users_by_name", "media", "places", "tweets", "_texts")
+
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self.users_by_name: dict[str, dict[str, Any]] = {}
+        self.media: dict[str, dict[str, Any]] = {}
+        self.places: dict[str, dict[str, Any]] = {}
+        self.tweets: dict[str, dict[str, Any]] = {}
+        # id → (display text, entities, whole), so that an original retweeted
+        # many times on a page is read once.
+        self._texts: dict[int, tuple[str, "Entities", bool]] = {}
+
+    @classmethod
+    def of_includes(cls, includes: dict[str, Any]) -> "Index":
+        idx = cls()
+        for u in _list(includes.get("users")):
+            idx.add_user(u)
+        for m in _list(includes.get("media")):
+            if isinstance(m, dict) and isinstance(m.get("media_key"), str):
+                idx.media[m["media_key"]] = m
+        for p in _list(includes.get("places")):
+            if isinstance(p, dict) and _key(p.get("id")):
+                idx.places[_key(p["id"])] = p  # type: ignore[index]
+        for t in _list(includes.get("tweets")):
+            if isinstance(t, dict) and _key(t.get("id")):
+                idx.tweets.setdefault(_key(t["id"]), t)  # type: ignore[arg-type]
+        return idx
+
+    def add_user(self, u: Any) -> None:
+        if not isinstance(u, dict):
+            return
+        k = _key(u.get("id"))
+        if k:
+            self.users.setdefault(k, u)
+        name = u.get("username")
+        if isinstance(name, str) and name:
+            self.users_by_name.setdefault(name.lower(), u)
+
+    def user(self, uid: Any, inline: Any = None) -> dict[str, Any] | None:
+        if isinstance(inline, dict) and inline:
+            return inline
+        k = _key(uid)
+        return self.users.get(k) if k else None
+
+
+class Entities:
+    """Hashtags, mentions, urls and media of one post, each kept once, in the
+    order first seen (a retweet adds its original's to its own)."""
+
+    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
+
+    def __init__(self) -> None:
+        self.hashtags: list[str] = []
+        self.mentions: list[Mention] = []
+        self.urls: list[Url] = []
+        self.media: list[Media] = []
+        self.media_links: list[tuple[str, str]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _new(self, kind: str, key: str) -> bool:
+        k = (kind, key)
+        if k in self._seen:
+            return False
+        self._seen.add(k)
+        return True
+
+    def add(self, block: Any, idx: Index) -> None:
+        if not isinstance(block, dict):
+            return
+        for h in _list(block.get("hashtags")):
+            tag = h.get("tag") if isinstance(h, dict) else None
+            if isinstance(tag, str) and tag and self._new("h", tag):
+                self.hashtags.append(tag)
+        for m in _list(block.get("mentions")):
+            if not isinstance(m, dict):
+                continue
+            handle = m.get("username")
+            if not isinstance(handle, str) or not handle or not self._new("m", handle.lower()):
+                continue
+            uid = _id(m.get("id"))
+            if uid is None:
+                u = idx.users_by_name.get(handle.lower())
+                uid = _id(u.get("id")) if u else None
+            self.mentions.append(Mention(handle, uid))
+        for e in _list(block.get("urls")):
+            if not isinstance(e, dict):
+                continue
+            tco = e.get("url") if isinstance(e.get("url"), str) else ""
+            expanded = _str(e.get("expanded_url"))
+            display = _str(e.get("display_url"))
+            if "media_key" in e or (display and display.startswith("pic.twitter.com/")
+                                    and expanded and ("/photo/" in expanded or "/video/" in expanded)):
+                if tco and self._new("l", tco):
+                    self.media_links.append((tco, display or ""))
+                continue
+            if (tco or expanded) and self._new("u", tco or expanded or ""):
+                self.urls.append(Url(tco, expanded, display))
+
+    def add_media(self, m: Media) -> None:
+        if self._new("x", m.key):
+            self.media.append(m)
+
+    def merge(self, other: "Entities") -> None:
+        for tag in other.hashtags:
+            if self._new("h", tag):
+                self.hashtags.append(tag)
+        for m in other.mentions:
+            if self._new("m", m.handle.lower()):
+                self.mentions.append(m)
+        for u in other.urls:
+            if self._new("u", u.url or u.expanded or ""):
+                self.urls.append(u)
+        for tco, display in other.media_links:
+            if self._new("l", tco):
+                self.media_links.append((tco, display))
+        for m in other.media:
+            self.add_media(m)
+
+    def display(self, text: str) -> str:
+        return expand_links(unescape(text), self.urls, self.media_links)
+
+
+def media_of(key: str, m: dict[str, Any] | None) -> Media | None:
+    mid = media_id(key)
+    if not mid:
+        return None
+    if not m:
+        return Media(key=mid, type=_KEY_TYPES.get(key.split("_", 1)[0], "photo"))  # type: ignore[arg-type]
+    alt = m.get("alt_text")
+    return Media(
+        key=mid,
+        type=media_type(m.get("type")),  # type: ignore[arg-type]
+        url=_str(m.get("url")) or _str(m.get("preview_image_url")),
+        alt_text=alt if isinstance(alt, str) and alt else None,
+        width=_id(m.get("width")),
+        height=_id(m.get("height")),
+    )
+
+
+def _expand_in(text: str | None, block: Any) -> str | None:
+    """A user's bio or link with its t.co links expanded."""
+    if not text:
+        return text
+    urls = [Url(e["url"], _str(e.get("expanded_url")), _str(e.get("display_url")))
+            for e in _list(_dict(block).get("urls")) if isinstance(e, dict) and isinstance(e.get("url"), str)]
+    return expand_links(text, urls) if urls else text
+
+
+def user_of(u: dict[str, Any]) -> User | None:
+    """The account a v2 user object describes, or None if it names none."""
+    uid = _id(u.get("id"))
+    handle = _str(u.get("username"))
+    if uid is None and handle is None:
+        return None
+    ents = _dict(u.get("entities"))
+    metrics = _dict(u.get("public_metrics"))
+    verified = u.get("verified")
+    return User(
+        id=uid,
+        handle=handle,
+        name=_str(u.get("name")),
+        bio=_expand_in(_str(u.get("description")), ents.get("description")),
+        location=_str(u.get("location")),
+        url=_expand_in(_str(u.get("url")), ents.get("url")),
+        followers_count=_count(metrics.get("followers_count")),
+        following_count=_count(metrics.get("following_count")),
+        tweet_count=_count(metrics.get("tweet_count")),
+        listed_count=_count(metrics.get("listed_count")),
+        verified=verified if isinstance(verified, bool) else None,
+        created_at=parse_time(u.get("created_at")),
+        profile_image_url=_str(u.get("profile_image_url")),
+    )
+
+
+def _text_of(t: dict[str, Any], pid: int, idx: Index) -> tuple[str, Entities, bool]:
+    """The display text of a tweet, its entities, and whether the text is whole."""
+    cached = idx._texts.get(pid)
+    if cached is not None:
+        return cached
+    ents = Entities()
+    note = _dict(t.get("note_tweet"))
+    text = note.get("text") if isinstance(note.get("text"), str) else None
+    if text is not None:
+        ents.add(note.get("entities"), idx)
+        ents.add(t.get("entities"), idx)
+        whole = True
+    else:
+        text = t.get("text") if isinstance(t.get("text"), str) else ""
+        ents.add(t.get("entities"), idx)
+        whole = not _cut_long_post(text, pid, ents)
+    att = _dict(t.get("attachments"))
+    inline = {m["media_key"]: m for m in _list(att.get("media"))
+              if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
+    keys = _list(att.get("media_keys"))
+    for key in keys:
+        if isinstance(key, str):
+            m = media_of(key, inline.get(key) or idx.media.get(key))
+            if m is not None:
+                ents.add_media(m)
+    for key, m in inline.items():
+        if key not in keys:
+            media = media_of(key, m)
+            if media is not None:
+                ents.add_media(media)
+    result = (ents.display(text), ents, whole)
+    idx._texts[pid] = result
+    return result
+
+
+def _cut_long_post(text: str, pid: int, ents: Entities) -> bool:
+    """A long post read without `note_tweet`: its text ends with '…' and a
+    link to the post itself."""
+    if "…" not in text or "…" not in text[-40:]:
+        return False
+    own = f"/status/{pid}"
+    return any(u.expanded and u.expanded.endswith(own) and "/i/web/" in u.expanded for u in ents.urls)
+
+
+def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, raw: bytes) -> Post:
+    """The post one v2 tweet object describes.
+
+    Raises RecordError when the tweet has no usable id.
+    """
+    pid = _id(t.get("id"))
+    if pid is None:
+        raise RecordError("a tweet without a usable id")
+    display, ents, whole = _text_of(t, pid, idx)
+
+    refs: dict[str, int] = {}
+    for r in _list(t.get("referenced_tweets")):
+        if isinstance(r, dict) and isinstance(r.get("type"), str):
+            rid = _id(r.get("id"))
+            if rid is not None:
+                refs.setdefault(r["type"], rid)
+    retweet_of, quote_of, reply_to = refs.get("retweeted"), refs.get("quoted"), refs.get("replied_to")
+
+    author = idx.user(t.get("author_id"), t.get("author"))
+    if retweet_of is not None:
+        kind = "retweet"
+        orig = idx.tweets.get(str(retweet_of))
+        if orig is not None and ("text" in orig or "note_tweet" in orig):
+            odisplay, oents, owhole = _text_of(orig, retweet_of, idx)
+            ouser = idx.user(orig.get("author_id"), orig.get("author"))
+            handle = _str(ouser.get("username")) if ouser else None
+            if handle is None:
+                own = t.get("text")
+                m = RT_PREFIX.match(own) if isinstance(own, str) else None
+                handle = m.group(1) if m else None
+            if handle:
+                display = f"RT @{handle}: {odisplay}"
+                whole = owhole
+                if ents._new("m", handle.lower()):
+                    # v2 does not always list the retweeted account among the
+                    # retweet's mentions; v1.1 and twarc-csv do.
+                    ents.mentions.insert(0, Mention(handle, _id(orig.get("author_id"))))
+                ents.merge(oents)
+            else:
+                whole = False
+        else:
+            # Only the retweet's own text, which v2 cuts at 140 characters.
+            whole = False
+    elif quote_of is not None:
+        kind = "quote"
+    elif reply_to is not None:
+        kind = "reply"
+    else:
+        kind = "post"
+
+    reply_user = idx.user(t.get("in_reply_to_user_id"), t.get("in_reply_to_user"))
+    geo = _dict(t.get("geo"))
+    place = None
+    if geo:
+        p = idx.places.get(_key(geo.get("place_id")) or "") or geo
+        place = _str(p.get("full_name")) or _str(p.get("name"))
+    metrics = _dict(t.get("public_metrics"))
+    lang = t.get("lang")
+    src = t.get("source")
+    return Post(
+        id=pid,
+        created_at=parse_time(t.get("created_at")),
+        text=display,
+        text_full=whole,
+        author_id=_id(t.get("author_id")) if t.get("author_id") is not None else (_id(author.get("id")) if author else None),
+        author_handle=_str(author.get("username")) if author else None,
+        author_name=_str(author.get("name")) if author else None,
+        lang=lang if isinstance(lang, str) and lang else None,
+        kind=kind,  # type: ignore[arg-type]
+        retweet_of=retweet_of,
+        quote_of=quote_of,
+        reply_to=reply_to,
+        reply_to_user_id=_id(t.get("in_reply_to_user_id")),
+        reply_to_handle=_str(reply_user.get("username")) if reply_user else None,
+        conversation_id=_id(t.get("conversation_id")),
+        source_app=source_app(src) if isinstance(src, str) else None,
+        retweet_count=_count(metrics.get("retweet_count")),
+        reply_count=_count(metrics.get("reply_count")),
+        like_count=_count(metrics.get("like_count")),
+        quote_count=_count(metrics.get("quote_count")),
+        place=place,
+        collected=collected,
+        hashtags=ents.hashtags,
+        mentions=ents.mentions,
+        urls=ents.urls,
+        media=ents.media,
+        raw=raw,
+        location=location,
+    )
+
+
+def _error_reason(err: Any) -> str:
+    if not isinstance(err, dict):
+        return f"an API error beside the data: {err}"
+    title = err.get("title") or "error"
+    detail = err.get("detail") or err.get("message") or err.get("value") or ""
+    return f"an API error beside the data: {title}: {detail}" if detail else f"an API error beside the data: {title}"
+
+
+class V2:
+    name = "v2"
+    label = "Twitter API v2 (twarc2)"
+
+    def claims(self, obj: dict[str, Any]) -> bool:
+        if not isinstance(obj, dict) or "_type" in obj:
+            return False
+        if "data" in obj or "includes" in obj:
+            return True
+        if isinstance(obj.get("meta"), dict) and "result_count" in obj["meta"]:
+            return True
+        if "id_str" in obj:
+            return False
+        # A flattened tweet; or any other object `twarc2 flatten` wrote (a
+        # user, a count, a list), which carries twarc's `__twarc`.
+        return "author_id" in obj or "edit_history_tweet_ids" in obj or "__twarc" in obj
+
+    def parse(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        if "data" in obj or "includes" in obj or "meta" in obj and "id" not in obj:
+            yield from self._page(obj, ctx)
+            return
+        kind = _data_kind(obj)
+        if kind == "tweet":
+            yield from self._flat(obj, ctx)
+        elif kind == "users":
+            yield from self._flat_user(obj, ctx)
+        else:
+            keys = ", ".join(sorted(k for k in obj if k != "__twarc")[:8])
+            yield Problem(ctx.location, _NOT_TWEETS.get(kind) or f"not a tweet (a twarc object with keys {keys})")
+
+    # -- a response page ---------------------------------------------------
+
+    def _page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        includes = _dict(obj.get("includes"))
+        idx = Index.of_includes(includes)
+        data = obj.get("data")
+        if isinstance(data, dict):
+            entries = [(f"{ctx.location}, data", data)]
+        elif isinstance(data, list):
+            entries = [(f"{ctx.location}, data[{i}]", el) for i, el in enumerate(data)]
+        else:
+            entries = []
+            if data is not None:
+                yield Problem(ctx.location, f"not tweets (data is a JSON {type(data).__name__})")
+
+        tweets: list[tuple[str, dict[str, Any]]] = []
+        data_users: list[dict[str, Any]] = []
+        others: dict[str, int] = {}
+        for loc, el in entries:
+            if not isinstance(el, dict):
+                yield Problem(loc, f"not a tweet (a JSON {type(el).__name__})")
+                continue
+            kind = _data_kind(el)
+            if kind == "tweet":
+                tweets.append((loc, el))
+            else:
+                if kind == "users":
+                    data_users.append(el)
+                others[kind] = others.get(kind, 0) + 1
+        for kind, n in others.items():
+            if kind in _NOT_TWEETS:
+                yield Problem(ctx.location, _NOT_TWEETS[kind])
+            else:
+                keys = sorted({k for _, el in entries if isinstance(el, dict) and _data_kind(el) == kind
+                               for k in el})[:8]
+                yield Problem(ctx.location, f"not tweets: {n} object(s) with keys {', '.join(keys)}")
+        if not entries and data is None and not includes:
+            yield Problem(ctx.location, "an empty result page: no tweets")
+        elif isinstance(data, list) and not data:
+            yield Problem(ctx.location, "an empty result page: no tweets")
+
+        collected: set[str] = set()
+        for loc, t in tweets:
+            try:
+                post = post_of(t, idx, collected=True, location=loc, raw=dump(t))
+            except RecordError as e:
+                yield Problem(loc, str(e))
+                continue
+            collected.add(str(post.id))
+            yield post
+        for j, t in enumerate(_list(includes.get("tweets"))):
+            if not isinstance(t, dict):
+                continue
+            k = _key(t.get("id"))
+            if k in collected:
+                continue
+            loc = f"{ctx.location}, includes.tweets[{j}]"
+            try:
+                post = post_of(t, idx, collected=False, location=loc, raw=dump(t))
+            except RecordError as e:
+                yield Problem(loc, str(e))
+                continue
+            collected.add(str(post.id))
+            yield post
+        seen_users: set[int | str] = set()
+        for u in [*data_users, *_list(includes.get("users"))]:
+            user = user_of(u) if isinstance(u, dict) else None
+            if user is not None:
+                ident = user.id if user.id is not None else (user.handle or "")
+                if ident not in seen_users:
+                    seen_users.add(ident)
+                    yield user
+        errors = obj.get("errors")
+        if errors and (entries or includes):
+            for i, err in enumerate(_list(errors)):
+                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err))
+
+    # -- a flattened tweet -------------------------------------------------
+
+    def _flat(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        idx = Index()
+        originals: list[tuple[str, dict[str, Any]]] = []
+        _gather(obj, idx, originals, ctx.location, 0)
+        try:
+            yield post_of(obj, idx, collected=True, location=ctx.location, raw=ctx.raw)
+        except RecordError as e:
+            yield Problem(ctx.location, str(e))
+            return
+        own = _key(obj.get("id"))
+        seen = {own}
+        for loc, t in originals:
+            k = _key(t.get("id"))
+            if k in seen:
+                continue
+            seen.add(k)
+            try:
+                yield post_of(t, idx, collected=False, location=loc, raw=dump(t))
+            except RecordError:
+                continue  # the collected post still imports; its raw keeps the original
+        yield from _users(idx)
+
+    def _flat_user(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        """A flattened users lookup: the user lands, and its pinned post."""
+        idx = Index()
+        originals: list[tuple[str, dict[str, Any]]] = []
+        _gather_user(obj, idx, originals, ctx.location, 0)
+        yield Problem(ctx.location, "a user, not a tweet")
+        for loc, t in originals:
+            try:
+                yield post_of(t, idx, collected=False, location=loc, raw=dump(t))
+            except RecordError:
+                continue
+        yield from _users(idx)
+
+
+def _users(idx: Index) -> Iterator[User]:
+    for u in idx.users.values():
+        user = user_of(u)
+        if user is not None:
+            yield user
+
+
+def _gather_user(u: Any, idx: Index, originals: list[tuple[str, dict[str, Any]]], loc: str, depth: int) -> None:
+    if not isinstance(u, dict) or not u:
+        return
+    if _id(u.get("id")) is not None:
+        idx.add_user(u)
+    pinned = u.get("pinned_tweet")
+    if isinstance(pinned, dict) and _is_tweet(pinned) and depth < MAX_DEPTH:
+        _gather(pinned, idx, originals, loc + ", pinned_tweet", depth + 1)
+        originals.append((loc + ", pinned_tweet", pinned))
+
+
+def _gather(t: dict[str, Any], idx: Index, originals: list[tuple[str, dict[str, Any]]], loc: str, depth: int) -> None:
+    """Index what a flattened tweet carries inline, and list its originals."""
+    k = _key(t.get("id"))
+    if k:
+        idx.tweets.setdefault(k, t)
+    _gather_user(t.get("author"), idx, originals, loc + ", author", depth)
+    _gather_user(t.get("in_reply_to_user"), idx, originals, loc + ", in_reply_to_user", depth)
+    for m in _list(_dict(t.get("entities")).get("mentions")):
+        if isinstance(m, dict) and _id(m.get("id")) is not None and len(m) > 4:
+            idx.add_user({k: v for k, v in m.items() if k not in ("start", "end")})
+    for m in _list(_dict(t.get("attachments")).get("media")):
+        if isinstance(m, dict) and isinstance(m.get("media_key"), str):
+            idx.media.setdefault(m["media_key"], m)
+    geo = _dict(t.get("geo"))
+    if _key(geo.get("place_id")) and (geo.get("full_name") or geo.get("name")):
+        idx.places.setdefault(_key(geo["place_id"]), geo)  # type: ignore[arg-type]
+    if depth >= MAX_DEPTH:
+        return
+    for i, r in enumerate(_list(t.get("referenced_tweets"))):
+        if isinstance(r, dict) and ("text" in r or "note_tweet" in r):
+            sub = f"{loc}, referenced_tweets[{i}]"
+            _gather(r, idx, originals, sub, depth + 1)
+            originals.append((sub, r))
+
+
+register_object(V2())
