@@ -151,6 +151,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ("users", ["handle_norm"], False),
     ):
         t(table).create_index(cols, unique=unique, if_not_exists=True)
+    # The audit log is append-only inside SQLite itself, whoever writes to it.
+    for op in ("UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit "
+                   "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
     db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     db.conn.commit()
 

@@ -1,0 +1,217 @@
+"""CSV export: twarc-csv's columns where we hold the field, then our own.
+
+The column names and their order are those of twarc-csv 0.7.2's
+DEFAULT_TWEET_COLUMNS (DocNow/twarc-csv, dataframe_converter.py) for every
+field the collection keeps; lists are JSON, as twarc-csv writes them. After
+them come what twarc-csv has no column for: the post's kind, whether it was
+collected, its media, where it came from, and the curator's tags and notes.
+
+Two flavours:
+
+- for a spreadsheet (the default): UTF-8 with a byte-order mark so Excel reads
+  Arabic right; every id written as `="1234…"`, which Excel, LibreOffice and
+  Google Sheets keep as text (a bare 19-digit id becomes a float and loses its
+  last digits, quoted or not); and a cell that would start a formula (`=`,
+  `+`, `-`, `@`, a tab) prefixed with `'`, so a hostile post cannot run one;
+- plain (`for_spreadsheet=False`), for programs: bare ids and text exactly as
+  stored, still with the BOM-less UTF-8 that pandas and twarc tools expect.
+
+Every field is quoted; newlines inside a text stay newlines (quoted, as the
+CSV standard has it), where twarc-csv writes a literal backslash-n.
+"""
+from __future__ import annotations
+
+import csv
+
+import orjson
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..jobs import Job
+from . import Bundle, ExportResult, atomic_file, iter_bundles, record_export, _db
+
+# (twarc-csv column, kind of value). For a spreadsheet, "id" cells are
+# wrapped as text and "text" cells (what an archive wrote) guarded against
+# formulas; "ours" are written by this program in a form that starts with
+# no formula sign (an ISO time, a JSON list, a word).
+TWARC_COLUMNS: list[tuple[str, str]] = [
+    ("id", "id"),
+    ("conversation_id", "id"),
+    ("referenced_tweets.replied_to.id", "id"),
+    ("referenced_tweets.retweeted.id", "id"),
+    ("referenced_tweets.quoted.id", "id"),
+    ("author_id", "id"),
+    ("in_reply_to_user_id", "id"),
+    ("in_reply_to_username", "text"),
+    ("retweeted_user_id", "id"),
+    ("retweeted_username", "text"),
+    ("quoted_user_id", "id"),
+    ("quoted_username", "text"),
+    ("created_at", "ours"),
+    ("text", "text"),
+    ("lang", "text"),
+    ("source", "text"),
+    ("public_metrics.reply_count", "number"),
+    ("public_metrics.retweet_count", "number"),
+    ("public_metrics.quote_count", "number"),
+    ("public_metrics.like_count", "number"),
+    ("entities.hashtags", "ours"),
+    ("entities.mentions", "ours"),
+    ("entities.urls", "ours"),
+    ("author.id", "id"),
+    ("author.created_at", "ours"),
+    ("author.username", "text"),
+    ("author.name", "text"),
+    ("author.description", "text"),
+    ("author.url", "text"),
+    ("author.location", "text"),
+    ("author.profile_image_url", "text"),
+    ("author.public_metrics.followers_count", "number"),
+    ("author.public_metrics.following_count", "number"),
+    ("author.public_metrics.listed_count", "number"),
+    ("author.public_metrics.tweet_count", "number"),
+    ("author.verified", "text"),
+    ("geo.full_name", "text"),
+]
+OUR_COLUMNS: list[tuple[str, str]] = [
+    ("kind", "ours"),
+    ("collected", "ours"),
+    ("deleted", "ours"),
+    ("media_urls", "ours"),
+    ("media_files", "ours"),
+    ("sources", "ours"),
+    ("tags", "ours"),
+    ("notes", "ours"),
+]
+COLUMNS = [name for name, _ in TWARC_COLUMNS + OUR_COLUMNS]
+_KINDS = [kind for _, kind in TWARC_COLUMNS + OUR_COLUMNS]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _jlist(values: list[Any]) -> str:
+    # twarc-csv writes lists as JSON; an empty list is an empty cell there too.
+    return orjson.dumps(values).decode() if values else ""
+
+
+def _twarc_time(iso: str | None) -> str:
+    """'2016-10-17T05:12:00Z' as twarc-csv writes v2 times: '…:00.000Z'."""
+    if not iso:
+        return ""
+    return iso[:-1] + ".000Z" if iso.endswith("Z") and "." not in iso else iso
+
+
+def row_of(b: Bundle) -> list[Any]:
+    """One CSV row, values as plain Python (None for an empty cell)."""
+    p, a = b.post, b.author or {}
+    rt = b.refs.get(p.get("retweet_of") or -1, {})
+    qt = b.refs.get(p.get("quote_of") or -1, {})
+    verified = a.get("verified")
+    urls = [u.get("expanded") or u.get("url") for u in b.urls if u.get("expanded") or u.get("url")]
+    where = [f"{s['name'] or s['path']}: {s['location']}" if s.get("location") else (s["name"] or s["path"] or "")
+             for s in b.sources]
+    return [
+        p["id"],
+        p.get("conversation_id"),
+        p.get("reply_to"),
+        p.get("retweet_of"),
+        p.get("quote_of"),
+        p.get("author_id"),
+        p.get("reply_to_user_id"),
+        p.get("reply_to_handle"),
+        rt.get("author_id"),
+        rt.get("author_handle"),
+        qt.get("author_id"),
+        qt.get("author_handle"),
+        _twarc_time(p.get("created_at")),
+        p.get("text"),
+        p.get("lang"),
+        p.get("source_app"),
+        p.get("reply_count"),
+        p.get("retweet_count"),
+        p.get("quote_count"),
+        p.get("like_count"),
+        _jlist(["#" + h for h in b.hashtags]),
+        _jlist(["@" + m["handle"] for m in b.mentions]),
+        _jlist(urls),
+        a.get("id", p.get("author_id")),
+        _twarc_time(a.get("created_at")),
+        p.get("author_handle") or a.get("handle"),
+        p.get("author_name") or a.get("name"),
+        a.get("bio"),
+        a.get("url"),
+        a.get("location"),
+        a.get("profile_image_url"),
+        a.get("followers_count"),
+        a.get("following_count"),
+        a.get("listed_count"),
+        a.get("tweet_count"),
+        None if verified is None else bool(verified),
+        p.get("place"),
+        p.get("kind"),
+        bool(p.get("collected")),
+        bool(p.get("deleted")),
+        _jlist([m["url"] for m in b.media if m.get("url")]),
+        _jlist(["media/" + m["file"] for m in b.media if m.get("file")]),
+        _jlist(where),
+        _jlist([t["name"] for t in b.tags]),
+        _jlist([n["text"] for n in b.notes]),
+    ]
+
+
+def _plain_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "True" if value else "False"
+    return value if value.__class__ is str else str(value)
+
+
+def _id_cell(value: Any) -> str:
+    return "" if value is None else f'="{value}"'
+
+
+def _text_cell(value: Any) -> str:
+    s = _plain_cell(value)
+    return "'" + s if s and s.startswith(_FORMULA_START) else s
+
+
+def spreadsheet_cell(value: Any, kind: str) -> str:
+    """A value as a spreadsheet should receive it (see the module's docstring)."""
+    return _SHEET[kind](value)
+
+
+_SHEET = {"id": _id_cell, "text": _text_cell, "number": _plain_cell, "ours": _plain_cell}
+_SHEET_ROW = [_SHEET[k] for k in _KINDS]
+
+
+def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, for_spreadsheet: bool = True,
+               job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
+    """Write the posts `ids` (in that order) to a CSV file at `out`."""
+    db = _db(target)
+    out = Path(out)
+    ids = [int(i) for i in ids]
+    written = 0
+    with atomic_file(out) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig" if for_spreadsheet else "utf-8", newline="") as f:
+            w = csv.writer(f, quoting=csv.QUOTE_ALL)
+            w.writerow(COLUMNS)
+            for batch in iter_bundles(db, ids, job, "Writing CSV"):
+                if for_spreadsheet:
+                    w.writerows([[conv(v) for conv, v in zip(_SHEET_ROW, row_of(b))] for b in batch])
+                else:
+                    w.writerows([[_plain_cell(v) for v in row_of(b)] for b in batch])
+                written += len(batch)
+    result = ExportResult("csv", str(out), written, records=written)
+    missing = len(ids) - written
+    if missing:
+        result.skipped.append({"id": "", "reason": f"{missing} ids are no post of this collection"})
+    record_export(target, result, ids, query, actor)
+    return result
+
+
+def read_id(cell: str) -> int:
+    """A post id back from a cell of either flavour."""
+    s = cell.strip()
+    if s.startswith('="') and s.endswith('"'):
+        s = s[2:-1]
+    return int(s)
