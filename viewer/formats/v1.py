@@ -366,6 +366,14 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
             display = ents.display(text)
             whole = whole and not text.endswith("…")
         quote_of = None  # a retweet quotes nothing itself; its original may
+    elif RT_PREFIX.match(text):
+        # A retweet known only by its own cut text (an account archive's
+        # entry, an old manual RT): kept as a retweet whose text a richer
+        # source of the same post replaces.
+        display = ents.display(text)
+        kind = "retweet"
+        whole = False
+        quote_of = None
     else:
         display = ents.display(text)
         kind = "quote" if quote_of is not None else "post"
@@ -404,6 +412,8 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
         quote_count=_count(obj.get("quote_count")),
         place=place_name if isinstance(place_name, str) and place_name else None,
         collected=collected,
+        # The account archive's deleted posts carry the time they were deleted.
+        deleted=bool(obj.get("deleted_at")),
         hashtags=ents.hashtags,
         mentions=ents.mentions,
         urls=ents.urls,

@@ -24,7 +24,7 @@ import orjson
 from ..model import Item, LocalFile, Mention, Post, Problem, Url, User
 from ..sources import SourceFile
 from . import ParseOptions, register_file
-from .common import RT_PREFIX, dump, parse_time, to_int, unescape
+from .common import dump, parse_time, to_int, unescape
 from .v1 import RecordError, best_variant, media_key, parse_status, raw_media, url_basename
 
 # The files of posts, and the folders that hold their media (first the one of
@@ -376,20 +376,13 @@ def tweet_items(tweet: dict[str, Any], location: str, raw: bytes, account: Accou
     post = items[0]
     assert isinstance(post, Post)
     text = tweet.get("full_text") if isinstance(tweet.get("full_text"), str) else tweet.get("text") or ""
-    if "retweeted_status" not in tweet and isinstance(text, str) and RT_PREFIX.match(text):
-        # The archive keeps a retweet only as its own cut text, with no
-        # link to the original: a richer source fills it in later.
-        post.kind = "retweet"
-        post.retweet_of = None
-        post.quote_of = None
-        post.text_full = False
     if notes and post.kind != "retweet":
         note = notes.match(post, text)
         if note is not None:
             apply_note(post, note, text)
     if post.author_id is None and post.author_handle is None:
         post.author_id, post.author_handle, post.author_name = account.id, account.handle, account.name
-    post.deleted = deleted
+    post.deleted = deleted or post.deleted
     if post.media:
         by_key: dict[str | None, dict[str, Any]] = {}
         for m in raw_media(tweet):
