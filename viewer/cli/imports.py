@@ -43,13 +43,8 @@ class _Bar:
 
 
 def index_sink(coll):  # type: ignore[no-untyped-def]
-    # The search index joins in once viewer/index.py exists (the search issue).
-    try:
-        from ..index import index_sink as make
-    except ModuleNotFoundError as e:
-        if e.name != "viewer.index":
-            raise
-        return None
+    from ..index import index_sink as make
+
     return make(coll)
 
 

@@ -1,0 +1,273 @@
+"""The Whoosh index (DESIGN §2, §4): one document per collected post,
+written by import, rebuilt by reindex, checked by verify, and mended after
+an import that did not finish."""
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+from whoosh import index as whoosh_index
+
+from viewer import index as vindex
+from viewer.index import index_sink, open_index, reindex, update_posts, verify
+from viewer.jobs import Cancelled, Job
+from viewer.segment_writer import FastSegmentWriter, TermCache
+from viewer.textproc import TweetTokenizer, text_analyzer
+
+from search_factory import add, post, store
+
+TRICKY = [
+    "الْمَوْصِل الموصـــل والموصل بالموصل للموصل Mosul's MOSUL fleeing FLEEING flee flee flee",
+    "Families fleeing #الموصل https://tigriswire.example.com/2016/10/18/old-city-quds?x=1 now",
+    "https://news.example/%D8%A7%D9%84%D9%85%D9%88%D8%B5%D9%84/story 3.5 ٣٫٥ 17.10.2016 2016م",
+    "ـــ  ً  word word word @NinawaNow #تحرير_الموصل #FreeMosul",
+    "",
+    "ﻻ ﷲ ｍｏｓｕｌ e\u0301cole",
+    " ".join(["same"] * 300),
+    " ".join(f"w{i}" for i in range(5000)),
+]
+
+
+def texts_to_index():
+    from viewer.textproc import normalize_tag
+
+    out = [(t, [normalize_tag(w[1:]) for w in t.split() if w.startswith("#")]) for t in TRICKY]
+    words = "mosul civilians fleeing الموصل والموصل القوات قادمون نينوى old city camp".split()
+    for i in range(400):
+        out.append((" ".join(words[(i * k) % len(words)] for k in range(1, 12 + i % 9)), ["tag%d" % (i % 7)]))
+    return out
+
+
+def test_the_fast_writer_writes_exactly_what_whooshs_own_writer_writes():
+    docs = texts_to_index()
+    ixs = []
+    for fast in (False, True):
+        ix = whoosh_index.create_in(tempfile.mkdtemp(), vindex.schema())
+        if fast:
+            w = FastSegmentWriter(ix, [("text", "phrases")], ["hashtags"], ["pid", "ts", "tags_c"])
+            for i, (text, tags) in enumerate(docs):
+                w.add({"text": text}, {"hashtags": tags}, [i + 1, 1000 + i, "\x1f".join(tags).encode()])
+        else:
+            w = ix.writer()
+            for i, (text, tags) in enumerate(docs):
+                w.add_document(text=text, phrases=text, hashtags=" ".join(tags), pid=i + 1, ts=1000 + i,
+                               tags_c="\x1f".join(tags).encode())
+        w.commit()
+        ixs.append(ix)
+    r1, r2 = (ix.reader() for ix in ixs)
+    for field in ("text", "phrases", "hashtags"):
+        terms = list(r1.lexicon(field))
+        assert terms == list(r2.lexicon(field))
+        for term in terms:
+            i1, i2 = r1.term_info(field, term), r2.term_info(field, term)
+            assert (i1.weight(), i1.doc_frequency(), i1.min_length(), i1.max_length(), i1.max_weight()) == \
+                   (i2.weight(), i2.doc_frequency(), i2.min_length(), i2.max_length(), i2.max_weight())
+            m1, m2 = r1.postings(field, term), r2.postings(field, term)
+            while m1.is_active():
+                assert (m1.id(), m1.weight(), m1.value(), m1.block_min_length(), m1.block_max_length()) == \
+                       (m2.id(), m2.weight(), m2.value(), m2.block_min_length(), m2.block_max_length())
+                m1.next()
+                m2.next()
+            assert not m2.is_active()
+    for d in range(r1.doc_count_all()):
+        assert r1.doc_field_length(d, "text") == r2.doc_field_length(d, "text")
+    for column in ("pid", "ts", "tags_c"):
+        assert list(r1.column_reader(column)) == list(r2.column_reader(column))
+    assert r1.field_length("text") == r2.field_length("text")
+
+
+def test_the_fast_writer_cuts_words_exactly_as_the_tokenizer_does():
+    cache = TermCache(text_analyzer())
+    tok = TweetTokenizer()
+    for text, _ in texts_to_index():
+        assert cache.words(text) == [t.text for t in tok(text, mode="index")]
+
+
+def test_an_import_ends_searchable_with_one_document_per_collected_post(collection):
+    add(collection, [post("first"), post("second"), post("third")])
+    ix = open_index(collection)
+    assert ix.doc_count() == 3
+    assert verify(collection).ok
+
+
+def test_an_original_known_only_through_a_retweet_gets_no_document(collection):
+    original = post("the whole original text ends with pomegranate", collected=False)
+    rt = post("RT @someone: the whole original…", kind="retweet", retweet_of=original.id)
+    add(collection, [original, rt])
+    assert open_index(collection).doc_count() == 1
+    assert verify(collection).ok
+
+
+def test_a_retweet_document_holds_its_originals_full_text(collection):
+    original = post("the whole original text ends with pomegranate", collected=False)
+    rt = post("RT @someone: the whole original…", kind="retweet", retweet_of=original.id)
+    add(collection, [original, rt])
+    with open_index(collection).searcher() as s:
+        assert [s.stored_fields(d) for d in s.document_numbers()] == [{}]  # nothing stored: SQLite has it
+        assert s.reader().doc_frequency("text", "pomegran") == 1
+
+
+def test_a_changed_original_rewrites_the_retweets_that_carry_it(collection):
+    original = post("a short text", id=1, collected=False)
+    rt = post("RT @someone: a short text", id=2, kind="retweet", retweet_of=1)
+    add(collection, [original, rt])
+    # The original is seen again, now with a longer full text.
+    add(collection, [post("a short text that goes on to quadcopter", id=1, collected=False)])
+    assert verify(collection).ok
+    with open_index(collection).searcher() as s:
+        assert s.reader().doc_frequency("text", "quadcopt") == 1
+
+
+def test_verify_catches_a_deleted_document_and_reindex_mends_it(collection):
+    add(collection, [post("one", id=11), post("two", id=12)])
+    ix = open_index(collection)
+    w = ix.writer()
+    w.delete_document(0)
+    w.commit()
+    report = verify(collection)
+    assert not report.ok
+    assert len(report.missing) == 1
+    assert reindex(collection) == 2
+    assert verify(collection).ok
+
+
+def test_verify_reports_posts_written_behind_the_index_back(collection):
+    add(collection, [post("one", id=21)])
+    store(collection, [post("two", id=22)])  # stored, never indexed
+    report = verify(collection)
+    assert report.missing == [22]
+    assert not report.ok
+
+
+def test_verify_reports_a_stale_document(collection):
+    add(collection, [post("one", id=31)])
+    with collection.db.conn:
+        collection.db.execute("UPDATE posts SET text = 'changed', rev = rev + 1 WHERE id = 31")
+    assert verify(collection).stale == [31]
+
+
+def test_verify_reports_extra_documents(collection):
+    add(collection, [post("one", id=41), post("two", id=42)])
+    with collection.db.conn:
+        collection.db.execute("DELETE FROM posts WHERE id = 42")
+    assert verify(collection).extra == [42]
+
+
+def test_an_import_that_never_committed_is_flagged_and_mended_by_the_next(collection):
+    add(collection, [post("before", id=51)])
+    sink = index_sink(collection)
+    sink.posts_changed(store(collection, [post("killed before the index was written", id=52)]))
+    del sink  # the process died here
+    report = verify(collection)
+    assert report.missing == [52]
+    assert report.dirty
+    add(collection, [post("the next import", id=53)])
+    report = verify(collection)
+    assert report.ok and not report.dirty
+    assert report.indexed == 3
+
+
+def test_a_cancelled_reindex_leaves_the_old_index_in_use(collection):
+    add(collection, [post(f"post {i}") for i in range(30)])
+    name = vindex.index_name(collection)
+    job = Job(lambda p: job.cancel())
+    with pytest.raises(Cancelled):
+        reindex(collection, job)
+    assert vindex.index_name(collection) == name
+    assert open_index(collection).doc_count() == 30
+
+
+def test_many_small_imports_keep_the_number_of_segments_low(collection):
+    for i in range(vindex.MAX_SEGMENTS * 3):
+        add(collection, [post(f"import number {i}")])
+    with open_index(collection).reader() as r:
+        assert len(r.leaf_readers()) <= vindex.MAX_SEGMENTS
+    assert verify(collection).ok
+
+
+@pytest.mark.parametrize("other_thread", [False, True], ids=["forked", "spawned beside a thread"])
+def test_a_large_batch_is_written_by_worker_processes(collection, monkeypatch, other_thread):
+    import threading
+
+    monkeypatch.setattr(vindex, "PARALLEL_MIN", 50)
+    monkeypatch.setattr(vindex, "CHUNK", 20)
+    done = threading.Event()
+    if other_thread:  # as in the window: workers are then spawned, not forked
+        threading.Thread(target=done.wait, daemon=True).start()
+    try:
+        add(collection, [post(f"post {i} about mosul") for i in range(300)])
+    finally:
+        done.set()
+    with open_index(collection).reader() as r:
+        assert len(r.leaf_readers()) >= 2  # one segment per worker
+        assert r.doc_frequency("text", "mosul") == 300
+    assert verify(collection).ok
+
+
+def test_an_index_from_another_analysis_is_rebuilt_by_the_next_import(collection):
+    add(collection, [post("one")])
+    with collection.db.conn:
+        collection.db.execute("UPDATE meta SET value = '0.0' WHERE key = 'index_format'")
+    assert open_index(collection) is None
+    assert "another version" in verify(collection).problem
+    add(collection, [post("two")])
+    assert verify(collection).ok
+
+
+def test_update_posts_rewrites_a_post_changed_outside_an_import(collection):
+    add(collection, [post("before", id=61)])
+    with collection.db.conn:
+        collection.db.execute("UPDATE posts SET text = 'after', rev = rev + 1 WHERE id = 61")
+    update_posts(collection, [61])
+    assert verify(collection).ok
+    with open_index(collection).reader() as r:
+        assert r.doc_frequency("text", "after") == 1
+        assert r.doc_frequency("text", "befor") == 0 or r.has_deletions()
+
+
+def test_importing_nothing_new_leaves_the_index_as_it_was(collection):
+    add(collection, [post("one", id=71)])
+    ix = open_index(collection)
+    generation = ix.latest_generation()
+    add(collection, [])
+    assert open_index(collection).latest_generation() == generation
+    assert verify(collection).ok
+
+
+def test_a_post_removed_from_the_database_loses_its_document(collection):
+    add(collection, [post("one", id=81), post("two", id=82)])
+    with collection.db.conn:
+        collection.db.execute("DELETE FROM posts WHERE id = 82")
+    update_posts(collection, [82])
+    report = verify(collection)
+    assert report.ok and report.indexed == 1
+
+
+def test_an_index_busy_with_another_writer_leaves_the_import_whole_and_the_index_marked(collection, monkeypatch):
+    add(collection, [post("one", id=91)])
+    monkeypatch.setattr(vindex, "LOCK_WAIT", 0.0)
+    other = open_index(collection).writer()  # another program holds the index
+    try:
+        sink = index_sink(collection)
+        sink.posts_changed(store(collection, [post("two", id=92)]))
+        sink.commit()  # does not raise: the rows are safe in SQLite
+        assert "busy" in sink.problem
+        assert verify(collection).missing == [92]
+        assert vindex.is_dirty(collection)
+    finally:
+        other.cancel()
+    add(collection, [post("three", id=93)])
+    assert verify(collection).ok
+
+
+def test_folding_small_segments_leaves_a_large_one_alone(collection, monkeypatch):
+    monkeypatch.setattr(vindex, "FOLD_MAX", 5)
+    add(collection, [post(f"a large import {i}") for i in range(200)])
+    with open_index(collection).reader() as r:
+        (large,) = [seg.segment().segment_id() for seg, _ in r.leaf_readers()]
+    for i in range(vindex.MAX_SEGMENTS * 2):
+        add(collection, [post(f"small import {i}")])
+    with open_index(collection).reader() as r:
+        ids = [seg.segment().segment_id() for seg, _ in r.leaf_readers()]
+        assert large in ids and len(ids) <= vindex.MAX_SEGMENTS
+    assert verify(collection).ok
