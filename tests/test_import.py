@@ -258,3 +258,19 @@ def test_the_bundled_sample_merges_its_two_formats(collection):
     assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 61
     # Only the two API errors the harvest itself carries are reported.
     assert [f.reason.split(":")[0] for f in report.failures] == ["an API error beside the data"] * 2
+
+
+def test_a_second_source_that_only_adds_hashtags_marks_the_post_for_reindexing(collection, tmp_path):
+    from viewer.store import Store
+    from viewer.model import Post
+    from datetime import datetime, timezone
+
+    store = Store(collection.db, collection.media_dir)
+    when = datetime(2016, 10, 17, tzinfo=timezone.utc)
+    first = store.start_source(0, "a", "a", "sha-a", "json", 1)
+    store.write_batch(first, [Post(id=1, created_at=when, text="Free Mosul")], [], [])
+    second = store.start_source(0, "b", "b", "sha-b", "json", 1)
+    res = store.write_batch(second, [Post(id=1, created_at=when, text="Free Mosul", hashtags=["FreeMosul"])], [], [])
+    assert res.merged == [1] and res.changed == [1]
+    assert count(collection, "SELECT rev FROM posts WHERE id = 1") == 2
+    assert count(collection, "SELECT count(*) FROM hashtags WHERE post_id = 1") == 1

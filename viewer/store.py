@@ -400,7 +400,9 @@ class Store:
                     (result.added if collected_here else result.referenced).append(pid)
                     continue
                 merged = merge_rows(old, row)
-                changed = merged != old
+                # A source new to this post may bring hashtags, mentions or
+                # media the row itself does not show: the index must see it.
+                changed = merged != old or pid not in known
                 if changed:
                     merged["rev"] = (old.get("rev") or 1) + 1
                     to_write.append(merged)
@@ -410,7 +412,7 @@ class Store:
                         result.referenced.append(pid)
                 elif not old["collected"]:
                     result.added.append(pid)  # known only as an original until now
-                elif pid in known:
+                elif known.get(pid):
                     result.unchanged.append(pid)
                 else:
                     result.merged.append(pid)
@@ -441,12 +443,14 @@ class Store:
                 out[r["id"]] = r
         return out
 
-    def _known_sources(self, ids: list[int], source_id: int) -> set[int]:
-        out: set[int] = set()
+    def _known_sources(self, ids: list[int], source_id: int) -> dict[int, int]:
+        """Posts this source has already recorded, and whether it collected
+        them itself (1) or only carried them inside another post (0)."""
+        out: dict[int, int] = {}
         for chunk in _chunks(ids, 900):
             marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT post_id FROM raw WHERE source_id = ? AND post_id IN ({marks}) AND collected = 1",
+            out.update(self.db.execute(
+                f"SELECT post_id, collected FROM raw WHERE source_id = ? AND post_id IN ({marks})",
                 [source_id, *chunk]).fetchall())
         return out
 
