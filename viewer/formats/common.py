@@ -9,7 +9,7 @@ from typing import Any, Iterable
 import orjson
 from dateutil import parser as dateparser
 
-from ..model import Url
+from ..model import Media, Mention, Url
 
 UTC = timezone.utc
 # Twitter's own v1.1 form: "Mon Oct 17 05:12:00 +0000 2016".
@@ -169,3 +169,43 @@ def media_type(value: str | None) -> str:
     if value in ("video", "animated_gif"):
         return value
     return "photo"
+
+
+class RecordError(ValueError):
+    """A record that cannot become a post; the message says why, for people."""
+
+
+# Archives are hostile: a field may hold any JSON type. These read one as the
+# type expected, or as empty.
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class EntityBag:
+    """Hashtags, mentions, urls and media of one post, each kept once, in the
+    order first seen; each format's subclass knows how to read its blocks."""
+
+    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
+
+    def __init__(self) -> None:
+        self.hashtags: list[str] = []
+        self.mentions: list[Mention] = []
+        self.urls: list[Url] = []
+        self.media: list[Media] = []
+        self.media_links: list[tuple[str, str]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _new(self, kind: str, key: str) -> bool:
+        k = (kind, key)
+        if k in self._seen:
+            return False
+        self._seen.add(k)
+        return True

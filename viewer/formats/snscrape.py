@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Media, Mention, Post, Problem, Url, User
 from . import RecordContext, register_object
+from .common import RecordError, as_dict as _dict, as_list as _list, as_str as _str
 from .common import RT_PREFIX, dump, expand_links, parse_time, source_app, to_count, to_int, unescape
 
 _PREFIX = "snscrape.modules.twitter."
@@ -42,20 +43,6 @@ _MEDIA_TYPES = {"Photo": "photo", "photo": "photo", "Video": "video", "video": "
                 "Gif": "animated_gif", "gif": "animated_gif", "animated_gif": "animated_gif"}
 
 
-class RecordError(ValueError):
-    """A tweet that cannot become a post; the message says why, for people."""
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _type(obj: dict[str, Any]) -> str:

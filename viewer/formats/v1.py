@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Media, Mention, Post, Problem, Url, User
 from . import RecordContext, register_object
+from .common import EntityBag, RecordError, as_dict as _dict, as_list as _list, as_str as _str
 from .common import (RT_PREFIX, UTC, dump, expand_links, media_id, media_type, parse_time, source_app, to_count,
                      to_int, unescape)
 
@@ -68,20 +69,6 @@ def _count(value: Any) -> int | None:
     return to_count(value)
 
 
-class RecordError(ValueError):
-    """A record that cannot become a post; the message says why, for people."""
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def id_of(obj: dict[str, Any], key: str) -> int | None:
@@ -190,26 +177,11 @@ def media_of(m: dict[str, Any]) -> Media | None:
     )
 
 
-class Entities:
+class Entities(EntityBag):
     """Hashtags, mentions, urls and media gathered from several entity
     blocks, each kept once, in the order first seen."""
 
-    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
-
-    def __init__(self) -> None:
-        self.hashtags: list[str] = []
-        self.mentions: list[Mention] = []
-        self.urls: list[Url] = []
-        self.media: list[Media] = []
-        self.media_links: list[tuple[str, str]] = []
-        self._seen: set[tuple[str, str]] = set()
-
-    def _new(self, kind: str, key: str) -> bool:
-        k = (kind, key)
-        if k in self._seen:
-            return False
-        self._seen.add(k)
-        return True
+    __slots__ = ()
 
     def add(self, block: Any, *, urls_in: str | None = None) -> None:
         """One `entities` / `extended_entities` block. With `urls_in`, only the

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Media, Mention, Post, Problem, Url, User
 from . import RecordContext, register_object
+from .common import EntityBag, RecordError, as_dict as _dict, as_list as _list, as_str as _str
 from .common import RT_PREFIX, dump, expand_links, media_id, media_type, parse_time, source_app, to_count, to_int, unescape
 
 # How deep inline originals of a flattened tweet are followed (a retweet of a
@@ -39,20 +40,6 @@ _NOT_TWEETS = {
 }
 
 
-class RecordError(ValueError):
-    """A tweet object that cannot become a post; the message says why."""
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _key(value: Any) -> str | None:
@@ -142,26 +129,11 @@ class Index:
         return self.users.get(k) if k else None
 
 
-class Entities:
+class Entities(EntityBag):
     """Hashtags, mentions, urls and media of one post, each kept once, in the
     order first seen (a retweet adds its original's to its own)."""
 
-    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
-
-    def __init__(self) -> None:
-        self.hashtags: list[str] = []
-        self.mentions: list[Mention] = []
-        self.urls: list[Url] = []
-        self.media: list[Media] = []
-        self.media_links: list[tuple[str, str]] = []
-        self._seen: set[tuple[str, str]] = set()
-
-    def _new(self, kind: str, key: str) -> bool:
-        k = (kind, key)
-        if k in self._seen:
-            return False
-        self._seen.add(k)
-        return True
+    __slots__ = ()
 
     def add(self, block: Any, idx: Index) -> None:
         if not isinstance(block, dict):
