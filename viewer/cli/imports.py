@@ -10,7 +10,7 @@ from ..formats import ParseOptions
 from ..importer import ImportReport, import_paths
 from ..jobs import Job, Progress
 from ..stats import collection_stats
-from . import Abort, cli, collection_option, err, json_option, open_collection, print_json
+from . import cli, collection_option, err, json_option, open_collection, print_json
 
 MAX_FAILURES_SHOWN = 50
 

@@ -150,7 +150,7 @@ class JsonFile:
             data = data[3:]
         try:
             value = loads(data)
-        except ValueError as e:
+        except ValueError:
             # Maybe JSON lines after all, with a broken first line.
             yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
             return
