@@ -11,7 +11,7 @@ months. The archive's `tweets.csv` is the CSV reader's.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..model import Item, Problem, User
 from ..sources import SourceFile
