@@ -1,26 +1,50 @@
-"""`gui`: until the window lands, the first run imports the bundled sample
-into the default collection and prints what it holds."""
+"""`gui` (the default command) and `snapshot`: the window, on screen or
+rendered offscreen to a PNG."""
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import click
 
 from ..collection import Collection
-from ..importer import import_paths
-from ..paths import sample_archive
-from ..stats import collection_stats
-from . import cli, collection_option, collection_path, err
-from .imports import index_sink, print_stats
+from . import Abort, cli, collection_option, collection_path, err
 
 
 @cli.command("gui")
+@click.option("--query", "-q", default=None, help="Open with this search.")
 @collection_option
-def gui_cmd() -> None:
-    """Open the collection (the bundled sample on first launch)."""
+def gui_cmd(query: str | None) -> None:
+    """Open the window (on first launch the bundled sample is imported)."""
+    from ..ui.app import run_gui
+
+    raise SystemExit(run_gui(collection_path(), query))
+
+
+def _size(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", value)
+    if not m:
+        raise click.BadParameter("use WIDTHxHEIGHT, e.g. 1366x768")
+    return int(m.group(1)), int(m.group(2))
+
+
+@cli.command("snapshot")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--query", "-q", default="", help="The search to show.")
+@click.option("--size", default="1366x768", show_default=True, help="Window size, WIDTHxHEIGHT.")
+@click.option("--post", "post_id", type=int, default=None, help="Show this post in the detail pane.")
+@click.option("--dark", is_flag=True, help="Render with the dark palette.")
+@collection_option
+def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bool) -> None:
+    """Render the window offscreen to OUT.png with the query applied."""
     path = collection_path()
-    first = not Collection.exists(path)
-    coll = Collection.open(path)
-    if first:
-        err(f"No collection yet: importing the bundled sample into {path} …")
-        report = import_paths(coll, [sample_archive()], index=index_sink(coll))
-        err(f"Imported {report.added:,} posts ({report.merged:,} merged from a second format).")
-    print_stats(collection_stats(coll.db), str(coll.path))
+    if not Collection.exists(path):
+        raise Abort(f"{path}: no collection here (import an archive first)")
+    try:
+        wh = _size(size)
+    except click.BadParameter as e:
+        raise click.UsageError(str(e))
+    from ..ui.snapshot import render_snapshot
+
+    render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")
+    err(f"Wrote {out}")
