@@ -575,6 +575,22 @@ def list_events(target: Db) -> list[dict[str, Any]]:
         "SELECT id, date, title, text, created_at FROM events ORDER BY date, id").fetchall()]
 
 
+def load_events_beside(target: Db, paths: list[Path | str]) -> list[dict[str, Any]]:
+    """Load the `events.json` at the top of any imported folder (the bundled
+    sample keeps its turning points there), so the histogram shows them after
+    an import. A file that is not an events list is left alone: the import
+    already said what it was."""
+    added: list[dict[str, Any]] = []
+    for p in paths:
+        events = Path(p) / "events.json"
+        if events.is_file():
+            try:
+                added.extend(load_events(target, events))
+            except CurationError:
+                continue
+    return added
+
+
 def load_events(target: Db, path: Path | str, actor: str | None = None) -> list[dict[str, Any]]:
     """Add the events of a JSON file `[{"date", "title", "text"}]` (the
     sample's events.json); an event with the same date and title already

@@ -519,7 +519,7 @@ def test_a_snapshot_of_tagged_posts_with_their_chips_and_the_panels(qtbot, win):
         win.curation.note_editor.save()
     win.timeline.setFocus()
     img = win.grab().toImage()
-    SNAPSHOTS.mkdir(exist_ok=True)
+    SNAPSHOTS.mkdir(parents=True, exist_ok=True)
     assert img.save(str(SNAPSHOTS / "curation.png"))
     # The blue of "verified" is painted in the timeline (the chips).
     tl = win.timeline

@@ -19,7 +19,8 @@ def drop_files(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-de
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     at = window.rect().center()
-    enter = QDragEnterEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    # QDragEnterEvent takes an integer point, QDropEvent a float one.
+    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
@@ -115,6 +116,22 @@ def test_first_launch_imports_the_sample_and_shows_it(qtbot, settings, tmp_path)
             pass
         qtbot.waitUntil(lambda: window.model.rowCount() == 25, timeout=WAIT_MS)
         assert window.summary is None  # the filled window is the summary
+    finally:
+        window.session.close()
+
+
+def test_first_launch_draws_the_samples_events_on_the_histogram(qtbot, settings, tmp_path):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    harvest(sample / "harvest.jsonl", 5)
+    (sample / "events.json").write_text(
+        '[{"date": "2016-10-17", "title": "Offensive to retake Mosul begins", "text": "Day one."}]')
+    window = open_main_window(tmp_path / "new-collection", settings, sample=sample)
+    qtbot.addWidget(window)
+    try:
+        with qtbot.waitSignal(window.importFinished, timeout=WAIT_MS):
+            pass
+        assert [e.title for e in window.chart.events] == ["Offensive to retake Mosul begins"]
     finally:
         window.session.close()
 

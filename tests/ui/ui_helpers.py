@@ -9,7 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "archives" / "mosul"
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+# Each run renders here (git-ignored); the PNGs committed beside it in
+# snapshots/ are the ones a person looked at, to compare with.
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "latest"
 WAIT_MS = 20_000
 
 

@@ -234,7 +234,7 @@ class CurationUI(QObject):
         self.note_editor = NoteEditor(self.curator, window.detail)
         # Under the detail pane's tabs: the note of the post being read,
         # whichever tab is showing.
-        window.detail.layout().addWidget(self.note_editor)
+        window.detail.add_footer(self.note_editor)
         window.detailShown.connect(self.note_editor.set_post)
         window.rowsApplied.connect(self._follow_detail)
 
@@ -253,27 +253,15 @@ class CurationUI(QObject):
             self.note_editor.set_post(window.detail.detail.row.id)
 
     def _sidebar(self) -> QTabWidget:
-        """Saved searches and events under the facets, in the sidebar column:
-        the facets' place in the window's splitter becomes a vertical
-        splitter holding both, so the timeline keeps its width."""
-        w = self.window
+        """Saved searches and events under the facets, in the window's
+        sidebar column, so the timeline keeps its width."""
         tabs = QTabWidget()
         tabs.setObjectName("curationSidebar")
         tabs.setDocumentMode(True)
         tabs.addTab(self.saved, "Saved searches")
         tabs.addTab(self.events, "Events")
-        body, facets = w.body, w.facets
-        i = body.indexOf(facets)
-        if i < 0:  # the window's layout changed: beside it, then
-            body.insertWidget(0, tabs)
-            return tabs
-        column = QSplitter(Qt.Orientation.Vertical)
-        column.setObjectName("sidebarColumn")
-        column.setChildrenCollapsible(False)
-        body.replaceWidget(i, column)
-        column.addWidget(facets)
+        column = self.window.sidebar
         column.addWidget(tabs)
-        facets.show()
         column.setStretchFactor(0, 3)
         column.setStretchFactor(1, 1)
         column.setSizes([420, 180])

@@ -257,6 +257,10 @@ class DetailPane(QWidget):
         self.images: list[ImageView] = []
         self.show_empty()
 
+    def add_footer(self, widget: QWidget) -> None:
+        """A widget under the tabs, shown whichever tab is open (the note editor)."""
+        self.layout().addWidget(widget)
+
     def _scroll_tab(self, title: str) -> tuple[QScrollArea, QVBoxLayout]:
         area = QScrollArea(self)
         area.setWidgetResizable(True)

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QPushButton, QVBoxLayout, QWidget)
 
 from ..collection import Collection
+from ..curation import load_events_beside
 from ..importer import ImportReport, import_paths
+from ..index import index_sink
 from ..jobs import Job, Progress
 from .ops import Op
-from ..index import index_sink
 
 FAILURES_SHOWN = 2000
 
@@ -25,7 +26,10 @@ FAILURES_SHOWN = 2000
 def run_import(collection_path: Path, paths: list[Path], job: Job) -> ImportReport:
     """The worker's side: its own connection, the importer, the index."""
     with Collection.open(collection_path) as coll:
-        return import_paths(coll, paths, job=job, index=index_sink(coll))
+        report = import_paths(coll, paths, job=job, index=index_sink(coll))
+        if not report.cancelled:
+            load_events_beside(coll, paths)
+        return report
 
 
 class ImportPanel(QWidget):

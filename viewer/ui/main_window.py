@@ -15,6 +15,7 @@ from .. import store
 from ..collection import Collection
 from ..importer import ImportReport
 from .clock import COMMON_ZONES, Clock
+from .curation import install_curation
 from .detail import DetailPane
 from .facets import FacetPanel
 from .first_rows import CollectedInTimeOrder
@@ -81,8 +82,12 @@ class MainWindow(QMainWindow):
         self.chart.set_zone(self.clock.tzinfo, self.clock.short_label())
 
         # Layout: chart on top; facets | timeline | detail below.
+        # The sidebar column: facets, and below them whatever curation adds.
+        self.sidebar = QSplitter(Qt.Orientation.Vertical, self)
+        self.sidebar.setChildrenCollapsible(False)
+        self.sidebar.addWidget(self.facets)
         self.body = QSplitter(Qt.Orientation.Horizontal, self)
-        self.body.addWidget(self.facets)
+        self.body.addWidget(self.sidebar)
         self.body.addWidget(self.timeline)
         self.body.addWidget(self.detail)
         self.body.setStretchFactor(0, 0)
@@ -118,6 +123,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect()
+        install_curation(self)
         self._restore()
         self.load_events()
         self._vocabulary_loaded = False
@@ -235,7 +241,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(s.geometry)
         if s.window_state is not None:
             self.restoreState(s.window_state)
-        for name, split in (("body", self.body), ("vertical", self.vsplit)):
+        for name, split in (("body", self.body), ("vertical", self.vsplit), ("sidebar", self.sidebar)):
             state = s.splitter(name)
             if state is not None:
                 split.restoreState(state)
@@ -246,6 +252,7 @@ class MainWindow(QMainWindow):
         s.window_state = self.saveState()
         s.set_splitter("body", self.body.saveState())
         s.set_splitter("vertical", self.vsplit.saveState())
+        s.set_splitter("sidebar", self.sidebar.saveState())
         s.last_query = self.search_bar.text()
         self.search_bar.add_history(self.search_bar.text())
         s.history = self.search_bar.history
