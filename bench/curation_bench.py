@@ -138,7 +138,7 @@ def main() -> None:
     med = statistics.median
     tw = med(m.seconds for m in twarc_runs)
     ex = med(m.seconds for m in export_runs)
-    if n_results < args.posts // 2 or rows != args.posts:
+    if n_results < args.posts // 2 or rows < args.posts:
         # A collection whose index went missing finds nothing, and tagging
         # nothing is fast: such figures would only mislead.
         raise SystemExit(f"the benchmark query found {n_results:,} posts and the export wrote {rows:,} rows of "
