@@ -20,8 +20,13 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
 
+# The benchmarks of the issues; figures go to stdout and bench/out/*.json.
+# The first run builds and caches collections of 100k and 1M posts (minutes).
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/search_bench.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_bench.py
+	$(BIN)/python bench/curation_bench.py
 
 sample:
 	$(BIN)/python archives/make_sample.py
