@@ -28,6 +28,7 @@ rewriting their posts, so their number stays low.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -36,6 +37,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 from array import array
 from dataclasses import dataclass, field
@@ -43,9 +45,14 @@ from itertools import compress
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
+try:
+    import fcntl
+except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
+    fcntl = None  # type: ignore[assignment]
+
 from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.fields import COLUMN, TEXT, FieldType, Schema
+from whoosh.fields import COLUMN, FieldType, Schema
 from whoosh.formats import Existence, Positions
 from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
@@ -89,6 +96,54 @@ FOLD_MAX = 20_000
 
 # Seconds a writer waits for another to finish with the index.
 LOCK_WAIT = 30.0
+
+_WRITING = "WRITING.lock"
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def writing(coll: Collection, timeout: float | None = None) -> Iterator[None]:
+    """Hold the collection's one index-writer lock while the block runs.
+
+    Whoosh locks one index; a rebuild writes a new index beside it and then
+    removes the old, so an import committing to the old one meanwhile (the
+    window and the command line at once, or a search mending the index
+    while an import writes) would lose segments. Every write takes this lock
+    first, so they run one after another. Re-entrant within a thread, since a
+    commit may turn into a rebuild. Raises LockError after `timeout` s
+    (LOCK_WAIT by default).
+    """
+    key = str(coll.index_dir)
+    held: dict[str, int] = getattr(_held, "dirs", None) or {}
+    _held.dirs = held
+    if key in held:
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    coll.index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(coll.index_dir / _WRITING, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            deadline = time.monotonic() + (LOCK_WAIT if timeout is None else timeout)
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LockError("the search index is being written by another program") from None
+                    time.sleep(0.05)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
 
 _META_NAME = "index_name"
 _META_STATE = "index_state"
@@ -600,15 +655,16 @@ def reindex(coll: Collection, job: Job | None = None) -> int:
     when complete, so searches meanwhile read the old one, and a cancel or a
     kill leaves the old one in use (marked dirty, so the next import checks
     and mends it)."""
-    _set_meta(coll.db, **{_META_STATE: "dirty"})
-    ix, name = _new_index(coll)
-    try:
-        ids = {r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1")}
-        count = _commit(coll, ix, ids, job, fresh=True)
-    finally:
-        ix.close()
-    _set_meta(coll.db, **{_META_NAME: name, _META_FORMAT: index_format(), _META_STATE: "clean"})
-    _remove_other_indexes(coll.index_dir, keep=name)
+    with writing(coll):
+        _set_meta(coll.db, **{_META_STATE: "dirty"})
+        ix, name = _new_index(coll)
+        try:
+            ids = {r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1")}
+            count = _commit(coll, ix, ids, job, fresh=True)
+        finally:
+            ix.close()
+        _set_meta(coll.db, **{_META_NAME: name, _META_FORMAT: index_format(), _META_STATE: "clean"})
+        _remove_other_indexes(coll.index_dir, keep=name)
     return count
 
 
@@ -638,7 +694,8 @@ class IndexSink:
     def commit(self, job: Job | None = None) -> None:
         coll = self.coll
         try:
-            self._commit(job)
+            with writing(coll):
+                self._commit(job)
         except LockError:
             # Another program is writing the index (an import in the window
             # while the command line imports too). The rows are safe in

@@ -734,13 +734,18 @@ class Searcher:
         and cancel. Returns "rebuilt", "repaired" or None (nothing to do)."""
         coll = self.coll
         done = None
-        if ix_mod.open_index(coll) is None:
-            if coll.db.execute("SELECT 1 FROM posts WHERE collected = 1 LIMIT 1").fetchone():
-                ix_mod.reindex(coll, job)
-                done = "rebuilt"
-        elif ix_mod.is_dirty(coll):
-            ix_mod.IndexSink(coll).commit(job)
-            done = "repaired"
+        try:
+            if ix_mod.open_index(coll) is None:
+                if coll.db.execute("SELECT 1 FROM posts WHERE collected = 1 LIMIT 1").fetchone():
+                    ix_mod.reindex(coll, job)
+                    done = "rebuilt"
+            elif ix_mod.is_dirty(coll):
+                ix_mod.IndexSink(coll).commit(job)
+                done = "repaired"
+        except ix_mod.LockError:
+            # Another program is writing the index right now and will leave
+            # it whole; search what there is.
+            done = None
         if done:
             self.refresh()
         return done

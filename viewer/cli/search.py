@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..index import reindex, verify
+from ..index import LockError, reindex, verify
 from ..jobs import Job
 from ..query import OPERATORS
 from ..search import SORTS, QueryError, Searcher
@@ -161,6 +161,9 @@ def reindex_cmd(as_json: bool) -> None:
         bar.close()
         err("Interrupted: the previous index is still in use; run reindex again to rebuild it.")
         sys.exit(130)
+    except LockError:
+        bar.close()
+        raise Abort("the search index is being written by another program (an import?); try again when it is done")
     bar.close()
     if as_json:
         print_json({"indexed": count})
