@@ -523,24 +523,24 @@ def archive_owner(src: SourceFile) -> User | None:
                 created_at=parse_time(obj.get("created_at")))
 
 
-def _getter(row: list[str], lay: Layout) -> Callable[[str], str]:
-    cols, n = lay.cols, len(row)
+def _cells(row: list[str], columns: dict[str, int]) -> Callable[[str], str]:
+    """A reader of one row's cells by key (a role or a header name); a short
+    row reads as empty cells rather than failing."""
+    n = len(row)
 
-    def get(role: str) -> str:
-        i = cols.get(role)
+    def get(key: str) -> str:
+        i = columns.get(key)
         return row[i] if i is not None and i < n else ""
 
     return get
+
+
+def _getter(row: list[str], lay: Layout) -> Callable[[str], str]:
+    return _cells(row, lay.cols)
 
 
 def _named(row: list[str], lay: Layout) -> Callable[[str], str]:
-    by_name, n = lay.by_name, len(row)
-
-    def get(name: str) -> str:
-        i = by_name.get(name)
-        return row[i] if i is not None and i < n else ""
-
-    return get
+    return _cells(row, lay.by_name)
 
 
 def _date(value: str):
