@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from viewer import index as vindex
 from viewer.index import index_sink, open_index, reindex, update_posts, verify
 from viewer.jobs import Cancelled, Job
-from viewer.segment_writer import FastSegmentWriter, TermCache
+from viewer.index.segment_writer import FastSegmentWriter, TermCache
 from viewer.textproc import TweetTokenizer, text_analyzer
 
 from search_factory import add, post, store

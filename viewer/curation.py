@@ -22,9 +22,9 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
-from .jobs import Job
-from .store import now_iso
-from .textproc import fold
+from viewer.jobs import Job
+from viewer.store import now_iso
+from viewer.textproc import fold
 
 ACTOR_ENV = "ARCHIVE_VIEWER_ACTOR"
 

@@ -27,8 +27,8 @@ import orjson
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..jobs import Job
-from . import Bundle, ExportResult, atomic_file, iter_bundles, record_export, _db
+from viewer.jobs import Job
+from viewer.export import Bundle, ExportResult, atomic_file, iter_bundles, record_export, _db
 
 # (twarc-csv column, kind of value). For a spreadsheet, "id" cells are
 # wrapped as text and "text" cells (what an archive wrote) guarded against

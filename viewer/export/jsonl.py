@@ -36,11 +36,11 @@ from typing import Any, Sequence
 import orjson
 import sqlite_utils
 
-from .. import formats
-from ..formats.common import media_id
-from ..jobs import Job
-from ..store import decompress
-from . import ExportResult, _db, _in, _rows, atomic_file, record_export, sources_table
+from viewer import formats
+from viewer.formats.common import media_id
+from viewer.jobs import Job
+from viewer.store import decompress
+from viewer.export import ExportResult, _db, _in, _rows, atomic_file, record_export, sources_table
 
 BATCH = 1000
 PROVENANCE_SUFFIX = ".provenance.csv"

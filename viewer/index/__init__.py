@@ -20,7 +20,7 @@ the moment a writer may change the index until its changes are committed:
 a collection left dirty by a kill is checked and mended by the next import
 (or `reindex`).
 
-Documents are written by viewer.segment_writer (Whoosh's own segment format,
+Documents are written by viewer.index.segment_writer (Whoosh's own segment format,
 written in bulk: several times faster than Whoosh's writer), in worker
 processes for large batches; each commit adds new segments and marks the
 replaced documents deleted, and small segments are folded together by
@@ -58,10 +58,10 @@ from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
 from whoosh.writing import SegmentWriter
 
-from . import segment_writer
-from .collection import Collection
-from .jobs import Job
-from .textproc import ANALYSIS_VERSION, exact_analyzer, normalize_handle, text_analyzer
+from viewer.index import segment_writer
+from viewer.collection import Collection
+from viewer.jobs import Job
+from viewer.textproc import ANALYSIS_VERSION, exact_analyzer, normalize_handle, text_analyzer
 
 __all__ = [
     "IndexSink", "VerifyReport", "index_sink", "reindex", "verify", "update_posts",

@@ -22,8 +22,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from .model import Media, Post, Problem, User
-from .textproc import normalize_handle, normalize_tag
+from viewer.model import Media, Post, Problem, User
+from viewer.textproc import normalize_handle, normalize_tag
 
 SCHEMA_VERSION = 1
 # A media file larger than this in an archive is recorded, not copied.

@@ -19,11 +19,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..collection import Collection
-from ..jobs import Job, Progress
-from ..histogram import choose_unit
-from .ops import LatestOnly
-from ..search import QueryError, Searcher
+from viewer.collection import Collection
+from viewer.jobs import Job, Progress
+from viewer.search.histogram import choose_unit
+from viewer.ui.ops import LatestOnly
+from viewer.search import QueryError, Searcher
 
 
 @dataclass

@@ -20,7 +20,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip,
                                QVBoxLayout, QWidget)
 
-from . import theme
+from viewer.ui import theme
 
 UNIT_SECONDS = {"hour": 3600, "day": 86400, "week": 7 * 86400}
 UNIT_NAMES = {"hour": "hour", "day": "day", "week": "week"}

@@ -44,14 +44,14 @@ from typing import Any, Iterable, Sequence
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
-from . import index as ix_mod
-from .collection import Collection
-from .histogram import MAX_BUCKETS, UNIT_SECONDS, UNITS, Histogram, choose_unit, edges, zone, zone_name
-from .index import KIND_CODES, NO_TIME, TAG_SEP
-from .jobs import Job
-from .query import (All, And, CuratorTag, Empty, Flags, Fuzzy, HasNote, HasTag, Kind, Lang, Not, Or,
+from viewer import index as ix_mod
+from viewer.collection import Collection
+from viewer.search.histogram import MAX_BUCKETS, UNIT_SECONDS, UNITS, Histogram, choose_unit, edges, zone, zone_name
+from viewer.index import KIND_CODES, NO_TIME, TAG_SEP
+from viewer.jobs import Job
+from viewer.search.query import (All, And, CuratorTag, Empty, Flags, Fuzzy, HasNote, HasTag, Kind, Lang, Not, Or,
                     Pattern, Phrase, Query, QueryError, Term, TimeRange, parse)
-from .textproc import normalize_handle, normalize_tag, text_analyzer
+from viewer.textproc import normalize_handle, normalize_tag, text_analyzer
 
 __all__ = ["Searcher", "ResultSet", "Hit", "Histogram", "QueryError", "SORTS", "FACETS"]
 

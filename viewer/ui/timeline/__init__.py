@@ -23,11 +23,11 @@ from PySide6.QtGui import (QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView)
 
-from . import theme
-from .bidi import is_rtl
-from .clock import Clock
-from .rows import PostRow, load_rows
-from .thumbs import ThumbCache
+from viewer.ui import theme
+from viewer.ui.bidi import is_rtl
+from viewer.clock import Clock
+from viewer.store.rows import PostRow, load_rows
+from viewer.ui.timeline.thumbs import ThumbCache
 
 PAGE = 32
 MAX_PAGES = 48  # ~1,500 rows in memory at most

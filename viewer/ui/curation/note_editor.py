@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from .. import curation
+from viewer import curation
 
 
 class NoteEditor(QWidget):

@@ -10,8 +10,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..store import decompress
-from .rows import PostRow, load_rows
+from viewer.store import decompress
+from viewer.store.rows import PostRow, load_rows
 
 THREAD_UP = 40
 THREAD_DOWN = 60

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from ..textproc import normalize_handle, normalize_tag
+from viewer.textproc import normalize_handle, normalize_tag
 
 MAX_NAMES = 200_000  # beyond this the rarest names are left out
 

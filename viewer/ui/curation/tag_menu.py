@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout,
                                QWidget)
 
-from ..curation import CurationError, check_tag_name
-from .curation_widgets import error_label, show_error, swatch
+from viewer.curation import CurationError, check_tag_name
+from viewer.ui.curation.widgets import error_label, show_error, swatch
 
 
 class TagPicker(QDialog):

@@ -16,14 +16,14 @@ from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap, QTextB
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
                                QSizePolicy, QTabWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
-from . import theme
-from .bidi import is_rtl
-from .clock import Clock
-from .ops import Op
-from .post_detail import PostDetail
-from .rows import MediaRef, PostRow
-from .thumbs import RASTER
-from .timeline import context_line
+from viewer.ui import theme
+from viewer.ui.bidi import is_rtl
+from viewer.clock import Clock
+from viewer.ui.ops import Op
+from viewer.store.post_detail import PostDetail
+from viewer.store.rows import MediaRef, PostRow
+from viewer.ui.timeline.thumbs import RASTER
+from viewer.ui.timeline import context_line
 
 MAX_IMAGE_SIDE = 4096  # larger images are shown scaled to this
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
                                QHeaderView, QLineEdit, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from .. import curation
-from .curation_widgets import confirm, error_label, show_error
+from viewer import curation
+from viewer.ui.curation.widgets import confirm, error_label, show_error
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 

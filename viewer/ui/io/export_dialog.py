@@ -11,11 +11,11 @@ from PySide6.QtCore import QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
-from ..collection import Collection
-from ..export import export
-from ..jobs import Cancelled, Job, Progress
-from .curation_widgets import error_label, show_error
-from .ops import Op
+from viewer.collection import Collection
+from viewer.export import export
+from viewer.jobs import Cancelled, Job, Progress
+from viewer.ui.curation.widgets import error_label, show_error
+from viewer.ui.ops import Op
 
 FORMATS = [("csv", "&CSV (spreadsheets, twarc-csv columns, tags and notes)", ".csv"),
            ("jsonl", "&JSONL (the original records, re-importable)", ".jsonl"),

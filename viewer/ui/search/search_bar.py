@@ -10,9 +10,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu,
                                QPlainTextEdit, QToolButton, QVBoxLayout, QWidget)
 
-from ..query import OPERATORS
-from .query_edit import word_at
-from .vocabulary import Vocabulary
+from viewer.search.query import OPERATORS
+from viewer.search.query_edit import word_at
+from viewer.search.vocabulary import Vocabulary
 
 DEBOUNCE_MS = 200
 HISTORY_MAX = 30

@@ -18,17 +18,17 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QPoint,
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QProgressDialog, QSplitter, QTabWidget
 
-from .. import curation
-from ..collection import Collection
-from ..jobs import Cancelled, Job
-from .events_panel import EventsPanel
-from .export_dialog import ExportDialog
-from .note_editor import NoteEditor
-from .ops import Op
-from .saved_searches import SavedSearchesPanel
-from .tag_manager import TagManager
-from .curation_widgets import swatch
-from .tag_menu import TagPicker
+from viewer import curation
+from viewer.collection import Collection
+from viewer.jobs import Cancelled, Job
+from viewer.ui.curation.events_panel import EventsPanel
+from viewer.ui.io.export_dialog import ExportDialog
+from viewer.ui.curation.note_editor import NoteEditor
+from viewer.ui.ops import Op
+from viewer.ui.curation.saved_searches import SavedSearchesPanel
+from viewer.ui.curation.tag_manager import TagManager
+from viewer.ui.curation.widgets import swatch
+from viewer.ui.curation.tag_menu import TagPicker
 
 T = TypeVar("T")
 

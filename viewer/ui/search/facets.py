@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
 
-from . import query_edit
+from viewer.search import query_edit
 
 GROUPS = [("hashtags", "Hashtags"), ("authors", "Authors"), ("tags", "Curator tags"),
           ("langs", "Languages"), ("kinds", "Kinds")]

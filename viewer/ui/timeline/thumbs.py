@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from .ops import Op
+from viewer.ui.ops import Op
 
 # Vector formats can reference other files; thumbnails are made of pixels only.
 RASTER = {b"png", b"jpeg", b"jpg", b"gif", b"webp", b"bmp"}

@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ..collection import Collection
-from ..curation import load_events_beside
-from ..importer import ImportReport, import_paths
-from ..index import index_sink
-from ..jobs import Job, Progress
-from .ops import Op
+from viewer.collection import Collection
+from viewer.curation import load_events_beside
+from viewer.importer import ImportReport, import_paths
+from viewer.index import index_sink
+from viewer.jobs import Job, Progress
+from viewer.ui.ops import Op
 
 FAILURES_SHOWN = 2000
 

@@ -113,7 +113,7 @@ def _word_splitter(tokenizer: Any) -> Any:
     alone costs a third of that. With textproc's tokenizer, its pattern is
     used directly (tests keep the two equal); any other tokenizer is called.
     """
-    from . import textproc
+    from viewer import textproc
 
     token_re = getattr(textproc, "_TOKEN_RE", None)
     url_words = getattr(textproc, "_url_words", None)

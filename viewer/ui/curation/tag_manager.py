@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDialog, QHBoxLa
                                QInputDialog, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from .. import curation
-from .curation_widgets import confirm, error_label, show_error, swatch
+from viewer import curation
+from viewer.ui.curation.widgets import confirm, error_label, show_error, swatch
 
 NameRole = Qt.ItemDataRole.UserRole + 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..textproc import fold
+from viewer.textproc import fold
 
 # A token: a quoted phrase (possibly after an operator or '-'), or a run of
 # non-space characters.
