@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator, Union
 
-from viewer.textproc import is_arabic, normalize_handle, normalize_tag, stem_arabic, text_analyzer
+from viewer.textproc import (
+    is_arabic,
+    normalize_handle,
+    normalize_tag,
+    stem_arabic,
+    text_analyzer,
+)
 
 __all__ = [
     "QueryError", "Query", "parse", "OPERATORS",
