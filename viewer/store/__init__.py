@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from viewer.batching import in_chunks
 from viewer.model import Media, Post, Problem, User
 from viewer.textproc import normalize_handle, normalize_tag
 
@@ -437,7 +438,7 @@ class Store:
 
     def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(ids, 900):
+        for chunk in in_chunks(ids):
             marks = ",".join("?" * len(chunk))
             for r in self.db.query(f"SELECT * FROM posts WHERE id IN ({marks})", chunk):
                 out[r["id"]] = r
@@ -447,7 +448,7 @@ class Store:
         """Posts this source has already recorded, and whether it collected
         them itself (1) or only carried them inside another post (0)."""
         out: dict[int, int] = {}
-        for chunk in _chunks(ids, 900):
+        for chunk in in_chunks(ids):
             marks = ",".join("?" * len(chunk))
             out.update(self.db.execute(
                 f"SELECT post_id, collected FROM raw WHERE source_id = ? AND post_id IN ({marks})",
@@ -533,6 +534,3 @@ class Store:
             f"ON CONFLICT(id) DO UPDATE SET {updates}", rows)
 
 
-def _chunks(seq: list[int], n: int) -> Iterable[list[int]]:
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
