@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from viewer.collection import Collection
 from viewer.paths import resources, sample_archive
-from viewer.ui import pyside_guard, theme
+from viewer.ui import theme
 from viewer.ui.main_window import MainWindow
 from viewer.ui.settings import APP, ORG, Settings
 
@@ -22,7 +22,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         QApplication.setOrganizationName(ORG)
         QApplication.setApplicationName(APP)
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    pyside_guard.install(app)
     icon = resources() / "icons" / "archive-viewer.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
