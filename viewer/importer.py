@@ -59,7 +59,7 @@ class FileReport:
     note: str = ""
 
 
-class _Capped(list):  # type: ignore[type-arg]
+class _Capped(list):
     """A list that keeps its first MAX_REPORTED items and counts the rest, so
     two million junk lines cost a number, not two million objects."""
 
@@ -167,7 +167,7 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
     try:
         import_id = store.begin_import([str(p) for p in paths])
     except sqlite3.Error as e:
-        raise explain(e, 0) or e
+        raise (explain(e, 0) or e) from None
     report.import_id = import_id
 
     # Expand everything first, so progress has a total.

@@ -94,7 +94,7 @@ class _LimitedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b: Any) -> int:
         data = self._raw.read(len(b))
         n = len(data)
         b[:n] = data
@@ -126,7 +126,7 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b: Any) -> int:
         data = self._raw.read(len(b))
         n = len(data)
         b[:n] = data
@@ -148,7 +148,7 @@ class _StopAtDamage(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b: Any) -> int:
         if self._owner.damage is not None:
             return 0
         try:
@@ -174,7 +174,7 @@ class _StopAtDamage(io.RawIOBase):
 
 def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: int | None) -> BinaryIO:
     module = COMPRESSED_SUFFIXES[suffix]
-    opened = module.open(stream, "rb")  # type: ignore[attr-defined]
+    opened = module.open(stream, "rb")
     return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)
 
 
@@ -344,7 +344,8 @@ class ZipContainer(Container):
             if info.file_size > MAX_MEMBER_BYTES or (
                 info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
             ):
-                self.refused.append((info.filename, "declares a decompressed size past the limits (a zip bomb?); refused"))
+                self.refused.append((info.filename,
+                                     "declares a decompressed size past the limits (a zip bomb?); refused"))
                 continue
             if safe in seen_names:
                 seen_names[safe] += 1
@@ -383,7 +384,8 @@ class ZipContainer(Container):
         if info is None:
             raise UnsafeArchive(f"{member}: not in the archive, or refused")
         # The declared size can lie; count what really comes out.
-        limited = _LimitedReader(self._zip.open(info), f"{self.label}!{member}", max(info.compress_size, 1))
+        limited = _LimitedReader(self._zip.open(info), f"{self.label}!{member}",  # type: ignore[arg-type]
+                                 max(info.compress_size, 1))
         return io.BufferedReader(limited, 1 << 16)
 
 
@@ -442,7 +444,7 @@ class SourceFile:
         comp = self.compression
         if comp:
             inner = _decompressing(raw, comp, self.display, self.container.compressed_size(self.member))
-            return io.BufferedReader(_StopAtDamage(inner, self, _COMPRESSION_NAMES[comp]), 1 << 16)  # type: ignore[arg-type]
+            return io.BufferedReader(_StopAtDamage(inner, self, _COMPRESSION_NAMES[comp]), 1 << 16)
         return raw
 
     def open(self) -> BinaryIO:
@@ -456,7 +458,7 @@ class SourceFile:
         if self.blank_first_line:
             first = out.readline(textdecode.MAX_LINE_BYTES)
             ending = b"\n" if first.endswith(b"\n") else b""
-            return io.BufferedReader(_Prefixed(ending, out), 1 << 16)  # type: ignore[arg-type]
+            return io.BufferedReader(_Prefixed(ending, out), 1 << 16)
         return out
 
     def head(self, n: int = 65536) -> bytes:
@@ -637,7 +639,7 @@ def _open_nested(container: Container, files: list[SourceFile], depth: int
                         out.append(f)
                         continue
                     tmp.seek(0)
-                    inner = ZipContainer(Path(f.member), fileobj=tmp, label=f.display)  # type: ignore[arg-type]
+                    inner = ZipContainer(Path(f.member), fileobj=tmp, label=f.display)
                 except BaseException:
                     tmp.close()
                     raise

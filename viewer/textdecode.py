@@ -136,12 +136,12 @@ def normalised(raw: BinaryIO, head: bytes) -> tuple[BinaryIO, list[str]]:
     done: list[str] = []
     stream: BinaryIO = raw
     if enc is not None:
-        stream = io.BufferedReader(_Transcoder(stream, enc, skip), 1 << 16)  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Transcoder(stream, enc, skip), 1 << 16)
         done.append(f"read as {enc.upper()} (converted to UTF-8)")
     elif skip:
         stream.read(skip)
     if lone_cr:
-        stream = io.BufferedReader(_CrToLf(stream), 1 << 16)  # type: ignore[arg-type]
+        stream = io.BufferedReader(_CrToLf(stream), 1 << 16)
         done.append("old Mac line ends (CR) read as line breaks")
     return stream, done
 
@@ -204,7 +204,7 @@ class RowDecoder(io.TextIOBase):
             self._notify(f"line {self._n}", how)
         return text
 
-    def __next__(self) -> str:
+    def __next__(self) -> str:  # type: ignore[override]
         line = next(self._lines)
         self._n += 1
         text = self._decode(line)
@@ -212,7 +212,7 @@ class RowDecoder(io.TextIOBase):
             text = text.lstrip("\ufeff")
         return text
 
-    def __iter__(self) -> "RowDecoder":
+    def __iter__(self) -> "RowDecoder":  # type: ignore[override]
         return self
 
     def readline(self, size: int | None = -1) -> str:  # type: ignore[override]

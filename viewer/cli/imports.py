@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from viewer.formats import ParseOptions
-from viewer.importer import ImportReport, import_paths
+from viewer.errors import DiskFull
+from viewer.importer import MAX_REPORTED, ImportReport, import_paths
 from viewer.jobs import Job, Progress
 from viewer.stats import collection_stats
 from viewer.cli import cli, collection_option, err, json_option, open_collection, print_json
@@ -55,27 +56,45 @@ def index_sink(coll):  # type: ignore[no-untyped-def]
 @click.option("--text-column", help="CSV: the column holding the text.")
 @click.option("--author-column", help="CSV: the column holding the author's handle.")
 @click.option("--no-index", is_flag=True,
-              help="Only store the posts; build the search index later with `reindex` (faster for a batch of large imports).")
+              help="Only store the posts; build the search index later with `reindex` "
+                   "(faster for a batch of large imports).")
+@click.option("--failures-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every failure of this import to FILE as JSON lines (the report lists the first "
+                   f"{MAX_REPORTED:,}).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,
-               text_column: str | None, author_column: str | None, no_index: bool, as_json: bool) -> None:
+               text_column: str | None, author_column: str | None, no_index: bool, failures_out: Path | None,
+               as_json: bool) -> None:
     """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection."""
     options = ParseOptions(id_column, date_column, text_column, author_column)
     coll = open_collection()
     bar = _Bar()
     job = Job(bar)
     try:
-        report = import_paths(coll, list(paths), options, job, index=None if no_index else index_sink(coll))
+        sink = None if no_index else index_sink(coll)
+        report = import_paths(coll, list(paths), options, job, index=sink, on_wait=err)
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: the posts written so far are kept; import again to finish.")
         sys.exit(130)
+    except DiskFull as e:
+        bar.close()
+        err(str(e))
+        sys.exit(1)
     bar.close()
+    if failures_out is not None and report.import_id is not None:
+        from viewer.cli.repair import write_failures
+
+        n = write_failures(coll.db, report.import_id, failures_out)
+        err(f"Wrote {n:,} failures to {failures_out}.")
     if as_json:
         print_json(report.as_json())
     else:
         _print_report(report)
+    if report.index_problem:
+        err(f"WARNING: {report.index_problem}")
+        raise SystemExit(1)
     if report.nothing_done:
         raise SystemExit(1)
 
@@ -97,12 +116,20 @@ def _print_report(r: ImportReport) -> None:
         for fail in r.failures[:MAX_FAILURES_SHOWN]:
             where = f"{fail.file}: {fail.line}" if fail.line else fail.file
             click.echo(f"  {where}: {fail.reason}")
-        if len(r.failures) > MAX_FAILURES_SHOWN:
-            click.echo(f"  … and {len(r.failures) - MAX_FAILURES_SHOWN} more (all of them with --json)")
+        if r.failed > MAX_FAILURES_SHOWN:
+            click.echo(f"  … and {r.failed - MAX_FAILURES_SHOWN:,} more: `archive-viewer failures "
+                       f"--import {r.import_id}` lists them all")
+    if r.notices:
+        click.echo("Notes (nothing lost):")
+        for n in r.notices[:MAX_FAILURES_SHOWN]:
+            where = f"{n.file}: {n.line}" if n.line else n.file
+            click.echo(f"  {where}: {n.reason}")
     if r.skipped:
         click.echo(f"Passed over {len(r.skipped)} files that hold no posts (metadata, images, other files).")
     if r.cancelled:
         click.echo("Cancelled: the posts written so far are kept; import again to finish.")
+    if r.index_problem:
+        click.echo(f"Search index NOT updated: {r.index_problem}")
 
 
 @cli.command("stats")

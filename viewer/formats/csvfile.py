@@ -22,13 +22,13 @@ problem for that row, since the real id is lost.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from ..model import Item, Media, Mention, Post, Problem, Url, User
 from ..sources import SourceFile
+from ..textdecode import RowDecoder
 from . import ParseOptions, register_file
 from .common import RT_PREFIX, dump, expand_links, loads, media_id, media_type, parse_time, source_app, unescape
 
@@ -399,7 +399,9 @@ class CsvFile:
             return
         _, delim, skip_sep_line = _first_record(text.lstrip())
         with src.open() as raw:
-            stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
+            # Decoded row by row: UTF-8 first, the head's encoding only for
+            # the rows that need it, each one reported.
+            stream = RowDecoder(raw, "cp1252" if enc.startswith("utf") else enc, src.notice)
             reader = csv.reader(stream, delimiter=delim)
             header: list[str] | None = None
             header_line = 0

@@ -13,6 +13,8 @@ from typing import Any, Iterator
 from ..model import Item, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
+from ..textdecode import bounded_lines
+from . import jsonstream
 from .common import dump, loads
 
 # A whole (not line-delimited) JSON document is read into memory at once;
@@ -124,7 +126,7 @@ class JsonFile:
 
     def _lines(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
-        for n, line in enumerate(stream, 1):
+        for n, line in enumerate(bounded_lines(stream, src.notice), 1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             body = line.strip()
@@ -150,10 +152,14 @@ class JsonFile:
             data = data[3:]
         try:
             value = loads(data)
-        except ValueError:
-            # Maybe JSON lines after all, with a broken first line.
-            yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
-            return
+        except (ValueError, RecursionError):
+            if jsonstream.looks_like_lines(data):  # JSON lines after all, with a broken first line
+                yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
+                return
+            value, damage = jsonstream.damaged_document(data)  # keep every intact record
+            yield from (Problem(loc, why) for loc, why in damage)
+            if value is None:
+                return
         yield from route(value, RecordContext("entry 1" if isinstance(value, dict) else "the file",
                                               data, src, options))
 

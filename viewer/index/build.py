@@ -6,9 +6,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import sqlite3
+import struct
 import sys
 import threading
+import time
 import uuid
 from itertools import compress
 from pathlib import Path
@@ -74,7 +77,7 @@ def _add(writer: Any, doc: Doc) -> None:
                    {"author": doc.author, "hashtags": doc.hashtags, "mentions": doc.mentions, "to": doc.to},
                    doc.columns())
         return
-    fields = dict(zip(COLUMNS, doc.columns()))
+    fields = dict(zip(COLUMNS, doc.columns(), strict=True))
     fields["text"] = fields["phrases"] = doc.text
     for name in KEYWORD_FIELDS:
         values = getattr(doc, name)
@@ -121,8 +124,37 @@ def write_part(db: Any, ix: Index, id_chunks: Iterable[list[int]], progress: Any
     return segments
 
 
-def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Any, results: Any) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however
+    it ends (a kill -9 too): an orphaned worker would hold the index's lock
+    and write segments no one will commit. Linux says so to the kernel;
+    elsewhere a thread watches for the parent to go."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Any, results: Any,
+            parent: int | None = None) -> None:
     """A worker process: writes the chunks of ids it is given into segments."""
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
         ix = whoosh_index.open_dir(index_dir, indexname=name)
@@ -172,7 +204,7 @@ def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, don
     queues = [ctx.Queue() for _ in range(workers)]
     results = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(i, str(coll.path / "collection.db"), str(coll.index_dir),
-                                                ix.indexname, q, results), daemon=True)
+                                                ix.indexname, q, results, os.getpid()), daemon=True)
              for i, q in enumerate(queues)]
     for p in procs:
         p.start()
@@ -192,7 +224,7 @@ def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, don
             except queue.Empty:
                 for i, p in enumerate(procs):
                     if i not in finished and not p.is_alive() and results.empty():
-                        raise RuntimeError("an indexing process ended without finishing its work")
+                        raise RuntimeError("an indexing process ended without finishing its work") from None
                 continue
             kind, who, value = msg
             if kind == "progress":
@@ -352,7 +384,14 @@ class IndexSink:
         try:
             pending = with_retweets(coll.db, self._pending)
             if self._was_dirty:
-                report = compare(coll, ix)
+                try:
+                    report = compare(coll, ix)
+                except (OSError, ValueError, EOFError, KeyError, struct.error):
+                    # A segment file missing or cut short (a kill, a full
+                    # disk): the index is rebuilt from the database.
+                    ix.close()
+                    reindex(coll, job)
+                    return
                 pending.update(report.missing, report.stale, report.extra)
             if pending:
                 _commit(coll, ix, pending, job, fresh=False)

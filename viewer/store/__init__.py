@@ -468,7 +468,7 @@ class Store:
             "INSERT INTO imports(started_at, paths, status, added, merged, unchanged, failed) "
             "VALUES (?, ?, 'running', 0, 0, 0, 0)", [now_iso(), json.dumps(paths)])
         self.db.conn.commit()
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def finish_import(self, import_id: int, status: str, added: int, merged: int, unchanged: int, failed: int) -> None:
         self.db.execute(
@@ -490,7 +490,7 @@ class Store:
             "unchanged, referenced, failed, import_id) VALUES (?, ?, ?, ?, ?, ?, 'running', 0, 0, 0, 0, 0, ?)",
             [path, name, sha256, fmt, size, now_iso(), import_id])
         self.db.conn.commit()
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def resume_source(self, source_id: int, import_id: int, path: str) -> None:
         self.db.execute("UPDATE sources SET status='running', import_id=?, path=? WHERE id=?",
@@ -593,7 +593,7 @@ class Store:
             existing = self._existing(ids)
             known = self._known_sources(ids, source_id)
             to_write: list[dict[str, Any]] = []
-            for pid, (row, seen) in rows.items():
+            for pid, (row, _seen) in rows.items():
                 old = existing.get(pid)
                 collected_here = bool(row["collected"])
                 if old is None:
@@ -673,10 +673,10 @@ class Store:
                     key = u.url or u.expanded
                     if key:
                         urls.append((pid, key, u.expanded, u.display))
-                for m in p.media:
-                    file, sha, size = stored_media.get((pid, m.key), (None, None, None))
-                    media.append((pid, m.key, m.type, m.url, m.alt_text, m.width, m.height,
-                                  file, sha, size, m.local.name if m.local else None))
+                for md in p.media:
+                    file, sha, size = stored_media.get((pid, md.key)) or (None, None, None)
+                    media.append((pid, md.key, md.type, md.url, md.alt_text, md.width, md.height,
+                                  file, sha, size, md.local.name if md.local else None))
         c = self.db.conn
         if tags:
             c.executemany("INSERT OR IGNORE INTO hashtags(post_id, tag, norm) VALUES (?, ?, ?)", tags)
