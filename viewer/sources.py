@@ -172,10 +172,81 @@ class _StopAtDamage(io.RawIOBase):
             super().close()
 
 
-def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: int | None) -> BinaryIO:
-    module = COMPRESSED_SUFFIXES[suffix]
-    opened = module.open(stream, "rb")
-    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)
+class _Inflate(io.RawIOBase):
+    """gzip, bzip2 or xz decompressed in steps of at most 1 MiB of output,
+    member after member. Unlike gzip.open, it hands over every byte that
+    could be decompressed before a cut or damaged stream raises, so a
+    half-downloaded file gives all its complete records."""
+
+    _STEP = 1 << 20
+
+    def __init__(self, raw: BinaryIO, suffix: str):
+        self._raw = raw
+        self._suffix = suffix
+        self._d: Any = self._new()
+        self._started = False
+
+    def _new(self) -> Any:
+        if self._suffix == ".gz":
+            return zlib.decompressobj(31)
+        if self._suffix == ".bz2":
+            return bz2.BZ2Decompressor()
+        return lzma.LZMADecompressor()
+
+    def readable(self) -> bool:
+        return True
+
+    def _more(self) -> bytes | None:
+        """The next piece of output; None at the true end."""
+        d = self._d
+        if d.eof:
+            rest = d.unused_data or self._raw.read(1 << 16)
+            if not rest or (self._suffix == ".gz" and not rest.strip(b"\x00")):
+                return None  # the end (gzip writers may pad with zeros)
+            self._d = d = self._new()  # another member follows
+            return d.decompress(rest, self._STEP)
+        if self._suffix == ".gz":
+            if d.unconsumed_tail:
+                return d.decompress(d.unconsumed_tail, self._STEP)
+        elif not d.needs_input:
+            return d.decompress(b"", self._STEP)
+        chunk = self._raw.read(1 << 16)
+        if not chunk:
+            if not self._started:
+                return None
+            raise EOFError("the compressed data ends before its end marker (a cut file)")
+        self._started = True
+        return d.decompress(chunk, self._STEP)
+
+    def readinto(self, b: Any) -> int:
+        if not hasattr(self, "_buf"):
+            self._buf = b""
+        while not self._buf:
+            got = self._more()
+            if got is None:
+                return 0
+            self._buf = got
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: int | None,
+                   owner: "SourceFile | None" = None) -> BinaryIO:
+    inflate: Any = _Inflate(stream, suffix)
+    if owner is not None:
+        # Right on the decompressor: a buffer between them would drop the
+        # bytes it holds when the damage raises.
+        inflate = _StopAtDamage(inflate, owner, _COMPRESSION_NAMES[suffix])
+    opened = io.BufferedReader(inflate, 1 << 16)
+    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)  # type: ignore[arg-type]
 
 
 _COMPRESSION_NAMES = {".gz": "gzip data", ".bz2": "bzip2 data", ".xz": "xz data"}
@@ -443,8 +514,7 @@ class SourceFile:
         raw = io.BufferedReader(_Counting(stored, self), 1 << 16)  # type: ignore[arg-type]
         comp = self.compression
         if comp:
-            inner = _decompressing(raw, comp, self.display, self.container.compressed_size(self.member))
-            return io.BufferedReader(_StopAtDamage(inner, self, _COMPRESSION_NAMES[comp]), 1 << 16)
+            return _decompressing(raw, comp, self.display, self.container.compressed_size(self.member), self)
         return raw
 
     def open(self) -> BinaryIO:

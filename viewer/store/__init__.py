@@ -236,7 +236,9 @@ class RecordRefused(ValueError):
     """A post that cannot be stored; the message says why, for people."""
 
 
-_INT_FIELDS = tuple(k for k, v in POST_COLUMNS.items() if v is int and k not in ("id", "created_ts"))
+# The Post fields stored as integers (flags and derived columns aside).
+_INT_FIELDS = tuple(k for k, v in POST_COLUMNS.items() if v is int and k not in (
+    "id", "created_ts", "text_full", "collected", "deleted", "media_count", "rev"))
 
 
 def _screen(p: Post) -> None:
