@@ -152,7 +152,10 @@ class _StopAtDamage(io.RawIOBase):
         if self._owner.damage is not None:
             return 0
         try:
-            data = self._raw.read(len(b))
+            # read1: at most one read underneath, so a buffered stream never
+            # holds bytes it would drop when the next read raises.
+            read = getattr(self._raw, "read1", self._raw.read)
+            data = read(len(b))
         except UnsafeArchive:
             raise
         except _DAMAGE as e:
@@ -454,10 +457,44 @@ class ZipContainer(Container):
         info = self._info(member)
         if info is None:
             raise UnsafeArchive(f"{member}: not in the archive, or refused")
+        ext = self._zip.open(info)
+        # zipfile checks the CRC inside the read that reaches the end, and
+        # that read's bytes are lost with the error; checked after them instead.
+        ext._expected_crc = None  # type: ignore[attr-defined]
+        checked = _CrcCheck(ext, info.CRC, info.filename)
         # The declared size can lie; count what really comes out.
-        limited = _LimitedReader(self._zip.open(info), f"{self.label}!{member}",  # type: ignore[arg-type]
-                                 max(info.compress_size, 1))
+        limited = _LimitedReader(checked, f"{self.label}!{member}", max(info.compress_size, 1))  # type: ignore[arg-type]
         return io.BufferedReader(limited, 1 << 16)
+
+
+class _CrcCheck(io.RawIOBase):
+    """A zip entry's CRC-32, checked once every byte has been handed over."""
+
+    def __init__(self, raw: BinaryIO, expected: int, name: str):
+        self._raw = raw
+        self._expected = expected
+        self._name = name
+        self._crc = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(len(b))
+        if not data:
+            if self._crc != self._expected:
+                raise zipfile.BadZipFile(f"Bad CRC-32 for {self._name}: its bytes are damaged somewhere")
+            return 0
+        self._crc = zlib.crc32(data, self._crc)
+        n = len(data)
+        b[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
 
 
 @dataclass
@@ -493,7 +530,10 @@ class SourceFile:
 
     def raw_head(self, n: int = 8) -> bytes:
         with self.container.open_raw(self.member) as f:
-            return f.read(n)
+            try:
+                return f.read(n)
+            except _DAMAGE:
+                return b""  # said when the content is read
 
     @property
     def compression(self) -> str | None:

@@ -194,14 +194,22 @@ class RowDecoder(io.TextIOBase):
         except UnicodeDecodeError:
             pass
         self.fallbacks += 1
-        try:
-            text = line.decode(self._fallback)
-            how = f"not UTF-8; read as {self._fallback}"
-        except UnicodeDecodeError:
-            text = line.decode("utf-8", errors="replace")
-            how = "not UTF-8 (bytes that cannot be read were replaced by �)"
+        # Only the bytes that are not UTF-8 are read in the fallback: a row
+        # of Arabic with one stray Windows byte keeps its Arabic.
+        bad = 0
+
+        def fallback(err: UnicodeError) -> tuple[str, int]:
+            nonlocal bad
+            assert isinstance(err, UnicodeDecodeError)
+            chunk = err.object[err.start:err.end]
+            bad += len(chunk)
+            return chunk.decode(self._fallback, errors="replace"), err.end
+
+        codecs.register_error("archive-viewer-row", fallback)
+        text = line.decode("utf-8", errors="archive-viewer-row")
         if self._notify is not None:
-            self._notify(f"line {self._n}", how)
+            self._notify(f"line {self._n}", f"not UTF-8: {bad} byte{'s' if bad != 1 else ''} read as "
+                                            f"{self._fallback}, the rest as UTF-8")
         return text
 
     def __next__(self) -> str:  # type: ignore[override]

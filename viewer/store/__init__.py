@@ -255,13 +255,17 @@ def _screen(p: Post) -> None:
         raise RecordRefused(f"post {p.id}: a record of {len(p.raw):,} bytes, over the 16 MiB limit; not stored")
 
 
+# In a Python string every surrogate is a lone one (pairs are combined).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean_str(value: Any) -> Any:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate ("\ud800" in JSON) cannot be stored as text.
-            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+            return _SURROGATE.sub("\ufffd", value)
     return value
 
 
