@@ -17,9 +17,12 @@ class DiskFull(CollectionError):
 
     def __init__(self, written: int | None = None, where: str = "the collection"):
         self.written = written
-        what = f"{written:,} posts written; " if written is not None else ""
-        super().__init__(f"The disk is full (writing {where}): {what}free space and import again "
-                         "(what was written is kept and the import picks up where it stopped).")
+        if written is not None:
+            super().__init__(f"The disk is full (writing {where}): {written:,} posts written; free space and "
+                             "import again (what was written is kept and the import picks up where it stopped).")
+        else:
+            super().__init__(f"The disk is full (writing {where}): free space and try again; "
+                             "nothing already stored was lost.")
 
 
 class CollectionDamaged(CollectionError):

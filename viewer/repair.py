@@ -13,7 +13,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from viewer import store
 from viewer.jobs import Job
@@ -88,10 +88,13 @@ def repair(path: Path, job: Job | None = None, rebuild_index: bool = True) -> Re
         if kept.stat().st_size:
             try:
                 old = sqlite3.connect(str(kept), timeout=5)
-                report.integrity = integrity(old, 1)[0]
             except sqlite3.Error as e:
                 report.integrity = str(e)
                 old = None
+            if old is not None:
+                # A damaged page may hold part of the schema; read what is there.
+                old.execute("PRAGMA writable_schema=ON")
+                report.integrity = integrity(old, 1)[0]
         else:
             report.integrity = "an empty file"
         tables = fresh.table_names()
@@ -132,61 +135,86 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _copy_table(old: sqlite3.Connection, new: sqlite3.Connection, table: str, report: RepairReport) -> None:
+    """Every row of `table` SQLite can still read: from the first row up to
+    the damage, from the last row down to it, and in between each row that
+    an index of the table still names (an index lives on other pages)."""
     try:
         have = set(_columns(old, table))
     except sqlite3.DatabaseError:
-        report.unreadable_tables.append(table)
-        return
+        have = set()
     if not have:
         report.unreadable_tables.append(table)
         return
     cols = [c for c in _columns(new, table) if c in have]
     names = ", ".join(f"[{c}]" for c in cols)
     insert = f"INSERT OR IGNORE INTO [{table}]({names}) VALUES ({', '.join('?' * len(cols))})"
-    select = f"SELECT {names} FROM [{table}] WHERE rowid BETWEEN ? AND ?"
-    try:
-        lo, hi = old.execute(f"SELECT min(rowid), max(rowid) FROM [{table}]").fetchone()
-    except sqlite3.DatabaseError:
-        lo, hi = _probe_bounds(old, table)
-    copied = lost = 0
-    if lo is None:
-        report.tables[table] = 0
-        return
-    start = lo
-    while start <= hi:
-        end = min(start + RANGE - 1, hi)
-        try:
-            rows = old.execute(select, [start, end]).fetchall()
-        except sqlite3.DatabaseError:
-            rows = []
-            for rowid in range(start, end + 1):
-                try:
-                    rows.extend(old.execute(select, [rowid, rowid]).fetchall())
-                except sqlite3.DatabaseError:
-                    lost += 1
-        new.executemany(insert, rows)
-        copied += len(rows)
-        start = end + 1
+    seen: set[int] = set()
+    whole = True
+    for ascending in (True, False):
+        for rows in _scan(old, table, names, ascending):
+            fresh = [r for r in rows if r[0] not in seen]
+            seen.update(r[0] for r in fresh)
+            new.executemany(insert, [r[1:] for r in fresh])
+        whole = whole and _scan.finished  # type: ignore[attr-defined]
+    lost = 0
+    if not whole:
+        one = f"SELECT {names} FROM [{table}] WHERE rowid = ?"
+        for rowid in sorted(_rowids_from_indexes(old, table) - seen):
+            try:
+                row = old.execute(one, [rowid]).fetchone()
+            except sqlite3.DatabaseError:
+                lost += 1
+                continue
+            if row is not None:
+                seen.add(rowid)
+                new.execute(insert, row)
     new.commit()
-    report.tables[table] = copied
-    if lost:
+    report.tables[table] = len(seen)
+    if lost or not whole:
         report.lost[table] = lost
 
 
-def _probe_bounds(old: sqlite3.Connection, table: str) -> tuple[int | None, int | None]:
-    """The rowid range when min/max cannot be read: from the ends inwards."""
-    lo = hi = None
-    for sql in (f"SELECT rowid FROM [{table}] ORDER BY rowid LIMIT 1",
-                f"SELECT rowid FROM [{table}] ORDER BY rowid DESC LIMIT 1"):
+def _scan(old: sqlite3.Connection, table: str, names: str, ascending: bool) -> Iterator[list[tuple]]:
+    """Pages of (rowid, …) rows in rowid order until the end or the damage;
+    `_scan.finished` says which it was."""
+    _scan.finished = False  # type: ignore[attr-defined]
+    op, order = (">", "ASC") if ascending else ("<", "DESC")
+    bound: int | None = None
+    size = RANGE
+    while True:
+        where = f"WHERE rowid {op} ?" if bound is not None else ""
+        sql = f"SELECT rowid, {names} FROM [{table}] {where} ORDER BY rowid {order} LIMIT ?"
         try:
-            row = old.execute(sql).fetchone()
+            rows = old.execute(sql, [*([bound] if bound is not None else []), size]).fetchall()
         except sqlite3.DatabaseError:
-            row = None
-        if row is not None:
-            if lo is None:
-                lo = row[0]
-            else:
-                hi = row[0]
-    if lo is None:
-        return None, None
-    return lo, hi if hi is not None else lo + 10_000_000
+            if size == 1:
+                return
+            size = max(1, size // 16)  # closer to the damage, a few rows at a time
+            continue
+        if not rows:
+            _scan.finished = True  # type: ignore[attr-defined]
+            return
+        last = rows[-1][0]
+        if bound is not None and (last <= bound if ascending else last >= bound):
+            return  # a damaged page that points back: reading on would never end
+        yield rows
+        bound = last
+
+
+def _rowids_from_indexes(old: sqlite3.Connection, table: str) -> set[int]:
+    out: set[int] = set()
+    try:
+        indexes = [r[1] for r in old.execute(f"PRAGMA index_list([{table}])")]
+    except sqlite3.DatabaseError:
+        return out
+    for name in indexes:
+        try:
+            cur = old.execute(f"SELECT rowid FROM [{table}] INDEXED BY [{name}]")
+            while True:
+                got = cur.fetchmany(10_000)
+                if not got:
+                    break
+                out.update(r[0] for r in got)
+        except sqlite3.DatabaseError:
+            continue  # this index is damaged too: the others may not be
+    return out

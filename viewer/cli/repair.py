@@ -34,7 +34,8 @@ def repair_cmd(no_index: bool, as_json: bool) -> None:
                    f"{report.integrity or 'nothing'}).")
         for table, n in sorted(report.tables.items()):
             if n or table in report.lost:
-                lost = f", {report.lost[table]:,} rows could not be read" if table in report.lost else ""
+                lost = (f"; the table is damaged: {report.lost[table]:,} rows named by an index could not be read, "
+                        "others may be gone") if table in report.lost else ""
                 click.echo(f"  {table}: {n:,} rows recovered{lost}")
         if report.unreadable_tables:
             click.echo("Nothing could be read of: " + ", ".join(report.unreadable_tables))

@@ -29,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from viewer.batching import in_chunks
 from viewer.collection import Collection
+from viewer.errors import is_disk_full
 from viewer.index import lock, segment_writer
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
@@ -384,19 +385,23 @@ class IndexSink:
         try:
             pending = with_retweets(coll.db, self._pending)
             if self._was_dirty:
-                try:
-                    report = compare(coll, ix)
-                except (OSError, ValueError, EOFError, KeyError, struct.error):
-                    # A segment file missing or cut short (a kill, a full
-                    # disk): the index is rebuilt from the database.
-                    ix.close()
-                    reindex(coll, job)
-                    return
+                report = compare(coll, ix)
                 pending.update(report.missing, report.stale, report.extra)
             if pending:
                 _commit(coll, ix, pending, job, fresh=False)
+        except _INDEX_DAMAGE as e:
+            if is_disk_full(e):
+                raise
+            # A segment file missing or cut short (a kill, a full disk, a
+            # copy gone wrong): the index is rebuilt from the database.
+            ix.close()
+            reindex(coll, job)
         finally:
             ix.close()
+
+
+# What reading a damaged index raises from inside Whoosh.
+_INDEX_DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, struct.error)
 
 
 def index_sink(coll: Collection) -> IndexSink:
