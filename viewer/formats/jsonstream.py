@@ -168,8 +168,48 @@ def _object(text: str, pos: int, out: Recovered, depth: int, accept: Callable[[A
     return obj, -1
 
 
+def _balanced_next(text: str, start: int) -> int | None:
+    """The next element after the one starting at `start`, found by counting
+    brackets outside strings: right when the damage left the quotes and
+    brackets alone (a changed letter or digit, a cut value)."""
+    depth = 0
+    in_string = False
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "," and depth == 0:
+            m = re.compile(r"\s*([\[{])").match(text, i + 1)
+            return m.start(1) if m else None
+        i += 1
+    return None
+
+
 def _resync(text: str, start: int, model: Any, accept: Callable[[Any], bool] | None) -> int | None:
     """Where the next element that can stand for a sibling of `model` starts."""
+    if model is None:
+        # No intact sibling yet to compare with: trust the brackets first.
+        at = _balanced_next(text, start - 1)
+        if at is not None:
+            try:
+                value, _ = _decode(text, at)
+                if accept is None or accept(value):
+                    return at
+            except ValueError:
+                pass
     for m in _NEXT_ELEMENT.finditer(text, start):
         at = m.start(1)
         try:
@@ -198,15 +238,21 @@ def looks_like_lines(data: bytes) -> bool:
     body = data.lstrip()
     if body.startswith(b"["):
         return False
+    whole = seen = 0
     for line in body.split(b"\n", 21)[1:21]:
         line = line.strip()
+        if not line:
+            continue
+        seen += 1
         if line.startswith(b"{") and line.endswith(b"}"):
             try:
                 json.loads(line)
-                return True
+                whole += 1
             except (ValueError, RecursionError):
                 continue
-    return False
+    # Most lines whole objects: JSON lines. One whole line among many that
+    # are not (the last element of an array written one per line) is not.
+    return whole >= 1 and whole * 2 > seen
 
 
 def damaged_document(data: bytes) -> tuple[Any, list[tuple[str, str]]]:
