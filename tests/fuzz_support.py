@@ -240,6 +240,10 @@ def make_case(seed: Seed, rnd: random.Random) -> Case:
         k = rnd.randrange(n)
         records[k], kind = mutate_bytes(records[k], rnd)
         intact.discard(k)
+        if not seed.json_records:
+            # In CSV a quote added or removed moves where the next row
+            # starts: the row after the changed one may be taken with it.
+            intact.discard(k + 1)
         data = seed.body(records)
     elif what == "truncate":
         data = seed.body()

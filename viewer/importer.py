@@ -26,6 +26,11 @@ BATCH_POSTS = 5000
 # counts the rest; every one of them is in the collection's `problems`
 # table as soon as its batch is written (`archive-viewer failures`).
 MAX_REPORTED = 1000
+# A file that gives this many records in a row that are not posts (a stream
+# of `{}`, a decompression bomb of junk lines) is not read further: reading
+# on would cost minutes for nothing. A million stream notices in a row is
+# more than any real harvest holds.
+MAX_JUNK_RUN = 1_000_000
 
 
 class IndexSink(Protocol):
@@ -301,6 +306,7 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     users: list[User] = []
     problems: list[Problem] = []
     seen_post = False
+    junk_run = 0
 
     def flush() -> None:
         nonlocal posts, users, problems
@@ -340,6 +346,7 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
             if isinstance(item, Post):
                 posts.append(item)
                 seen_post = True
+                junk_run = 0
                 if len(posts) >= BATCH_POSTS:
                     job.check()
                     flush()
@@ -347,8 +354,13 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
                 users.append(item)
             else:
                 problems.append(item)
+                junk_run += 1
                 if len(problems) >= BATCH_POSTS:
                     flush()
+                if junk_run >= MAX_JUNK_RUN:
+                    problems.append(Problem(item.location, f"reading stopped: {MAX_JUNK_RUN:,} records in a row "
+                                                           "were not tweets; the rest of the file was not read"))
+                    break
         job.check()
         flush()
     except Cancelled:

@@ -544,6 +544,10 @@ class SourceFile:
     def notice(self, location: str, what: str) -> None:
         self.notices.append((location, what))
 
+    def _notice_once(self, location: str, what: str) -> None:
+        if (location, what) not in self.notices:
+            self.notice(location, what)
+
     def open_bytes(self) -> BinaryIO:
         """The content as stored, decompressed when gzip/bzip2/xz; reading
         ends (and `damage` says where) at the first damaged byte."""
@@ -561,7 +565,7 @@ class SourceFile:
         """The content as UTF-8 with LF line ends (see textdecode), decompressed."""
         stream = self.open_bytes()
         head = stream.peek(1 << 16)[: 1 << 16] if isinstance(stream, io.BufferedReader) else b""
-        out, changes = textdecode.normalised(stream, head)
+        out, changes = textdecode.normalised(stream, head, self._notice_once)
         for what in changes:
             if ("the file", what) not in self.notices:
                 self.notice("the file", what)

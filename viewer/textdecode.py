@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from typing import Any, BinaryIO, Callable, Iterator
 
 # A line (a JSON-lines record, a CSV physical line) longer than this is not
@@ -88,20 +89,49 @@ class _Transcoder(io.RawIOBase):
             super().close()
 
 
-class _CrToLf(io.RawIOBase):
-    """Old Mac line ends (a lone CR) as LF; nothing else changes, so every
-    line number stays the same."""
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
-    def __init__(self, raw: BinaryIO):
+
+class _CrToLf(io.RawIOBase):
+    """Old Mac line ends (a lone CR) as LF; CRLF and everything else stay
+    as they are, so every line number stays the same. `found` is called
+    once, the first time a lone CR is met."""
+
+    def __init__(self, raw: BinaryIO, found: Callable[[], None] | None = None):
         self._raw = raw
+        self._found = found
+        self._held = b""  # a CR at the end of a chunk: its next byte decides
+        self._out = b""
 
     def readable(self) -> bool:
         return True
 
+    def _next(self, size: int) -> bytes:
+        while True:
+            chunk = self._raw.read(size)
+            data = self._held + chunk
+            self._held = b""
+            if not chunk:
+                break  # the end: a CR held back is a line end of its own
+            if data.endswith(b"\r"):
+                data, self._held = data[:-1], b"\r"
+                if not data:
+                    continue
+            break
+        if b"\r" in data:
+            fixed = _LONE_CR.sub(b"\n", data)
+            if fixed != data and self._found is not None:
+                self._found()
+                self._found = None
+            data = fixed
+        return data
+
     def readinto(self, b: Any) -> int:
-        data = self._raw.read(len(b))
-        n = len(data)
-        b[:n] = data.replace(b"\r", b"\n")
+        if not self._out:
+            self._out = self._next(max(len(b), 1))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
         return n
 
     def close(self) -> None:
@@ -129,9 +159,13 @@ def plan(head: bytes) -> tuple[str | None, int, bool]:
     return enc, skip, lone_cr
 
 
-def normalised(raw: BinaryIO, head: bytes) -> tuple[BinaryIO, list[str]]:
+CR_NOTICE = "old Mac line ends (CR) read as line breaks"
+
+
+def normalised(raw: BinaryIO, head: bytes, notify: Notify | None = None) -> tuple[BinaryIO, list[str]]:
     """`raw` (positioned at its start) as UTF-8 text with LF line ends, and
-    what was changed to get there, for the import report."""
+    what was changed to get there, for the import report (a lone CR met
+    further on is told to `notify` when it is met)."""
     enc, skip, lone_cr = plan(head)
     done: list[str] = []
     stream: BinaryIO = raw
@@ -141,8 +175,13 @@ def normalised(raw: BinaryIO, head: bytes) -> tuple[BinaryIO, list[str]]:
     elif skip:
         stream.read(skip)
     if lone_cr:
-        stream = io.BufferedReader(_CrToLf(stream), 1 << 16)
-        done.append("old Mac line ends (CR) read as line breaks")
+        done.append(CR_NOTICE)
+
+    def found() -> None:
+        if not lone_cr and notify is not None:
+            notify("the file", CR_NOTICE)
+
+    stream = io.BufferedReader(_CrToLf(stream, found), 1 << 16)
     return stream, done
 
 

@@ -62,9 +62,12 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
             yield Problem(ctx.location, "an empty list: no tweets")
             return
         for i, el in enumerate(value):
-            sub = RecordContext(f"{ctx.location}, [{i}]" if ctx.location.startswith("line")
-                                else f"entry {i + 1}", dump(el), ctx.src, ctx.options)
-            yield from route(el, sub)
+            loc = f"{ctx.location}, [{i}]" if ctx.location.startswith("line") else f"entry {i + 1}"
+            raw = jsonstream.verbatim(el, dump)
+            if raw is None:
+                yield Problem(loc, "nested too deeply to be read")
+                continue
+            yield from route(el, RecordContext(loc, raw, ctx.src, ctx.options))
         return
     if not isinstance(value, dict):
         yield Problem(ctx.location, f"not a tweet (a JSON {type(value).__name__})")
@@ -80,8 +83,11 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
         return
     if isinstance(value.get("statuses"), list):  # a v1.1 search response
         for i, el in enumerate(value["statuses"]):
-            sub = RecordContext(f"{ctx.location}, statuses[{i}]", dump(el), ctx.src, ctx.options)
-            yield from route(el, sub)
+            raw = jsonstream.verbatim(el, dump)
+            if raw is None:
+                yield Problem(f"{ctx.location}, statuses[{i}]", "nested too deeply to be read")
+                continue
+            yield from route(el, RecordContext(f"{ctx.location}, statuses[{i}]", raw, ctx.src, ctx.options))
         return
     fmt = object_format_for(value)
     if fmt is None:

@@ -80,7 +80,16 @@ def recover(text: str, accept: Callable[[Any], bool] | None = None) -> Recovered
     if pos >= len(text):
         out.damage.append(Damage(pos, "empty document"))
         return out
-    out.value, _end = _value(text, pos, out, 0, accept)
+    values: list[Any] = []
+    while pos < len(text):
+        value, end = _value(text, pos, out, 0, accept)
+        if value is not None:
+            values.append(value)
+        if end < 0:
+            break
+        # Documents written one after another with no line between them.
+        pos = _skip_ws(text, end)
+    out.value = values[0] if len(values) == 1 else (values or None)
     return out
 
 
@@ -266,3 +275,12 @@ def damaged_document(data: bytes) -> tuple[Any, list[tuple[str, str]]]:
                  f"damaged JSON at character {d.offset:,} ({d.what}); the records before it were read")
                 for i, d in enumerate(got.damage)]
     return got.value, problems
+
+
+def verbatim(value: Any, dump: Callable[[Any], bytes]) -> bytes | None:
+    """The JSON bytes of one element, or None when it is nested too deeply
+    to be written back (it would only have crashed the reader further on)."""
+    try:
+        return dump(value)
+    except (RecursionError, ValueError):
+        return None
