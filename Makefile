@@ -28,6 +28,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_bench.py
 	$(BIN)/python bench/curation_bench.py
 
+# Regenerates the bundled sample into viewer/resources/sample/mosul/ (package data).
 sample:
 	$(BIN)/python archives/make_sample.py
 
