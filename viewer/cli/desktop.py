@@ -27,7 +27,7 @@ def desktop_entry_cmd(action: str | None, as_json: bool) -> None:
             return
         removed = [str(p) for p in desktop.uninstall()]
     except OSError as e:
-        raise Abort(f"cannot write the desktop entry: {e}")
+        raise Abort(f"cannot write the desktop entry: {e}") from e
     if as_json:
         print_json({"removed": removed})
     else:

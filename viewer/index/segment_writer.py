@@ -21,9 +21,11 @@ phrases). What it writes is checked by tests against Whoosh's own writer
 given the same documents: same terms, postings, weights, positions, lengths
 and column values.
 
-It relies on the layout of Whoosh's W3 codec (whoosh-reloaded 2.7): the
-constructor raises TypeError when the running Whoosh differs, and
-viewer.index then uses Whoosh's own writer.
+It relies on the layout of Whoosh's W3 codec (whoosh-reloaded 2.7), reached
+only through viewer.index.whoosh_internals: the constructor raises TypeError
+when the running Whoosh differs, and viewer.index then uses Whoosh's own
+writer. Besides those, it uses the codec's per-document and field writer
+interface (start_doc, finish_doc, start_field, finish_field, close).
 """
 from __future__ import annotations
 
@@ -31,20 +33,17 @@ import struct
 import sys
 import zlib
 from array import array
-from itertools import chain
+from itertools import chain, pairwise
 from pickle import dumps
 from typing import Any, Iterable, Sequence
 
+from whoosh import formats
 from whoosh.analysis import Token
-from whoosh.writing import SegmentWriter
+from whoosh.columns import Column
+from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-try:
-    from whoosh.codec import whoosh3 as _w3
-    from whoosh.columns import NumericColumn
-    from whoosh.system import pack_int, pack_uint, pack_ushort
-    from whoosh.util.numeric import byte_to_length, length_to_byte
-except ImportError:  # pragma: no cover - a Whoosh without the W3 codec
-    _w3 = None
+from viewer.index import whoosh_internals as wi
 
 # As W3PostingsWriter: 128 postings a block, zlib level 3.
 _BLOCK = 128
@@ -59,8 +58,7 @@ MAX_POSTINGS = 6_000_000
 
 
 def supported() -> bool:
-    return _w3 is not None and all(hasattr(_w3, n) for n in (
-        "W3Codec", "W3TermInfo", "WHOOSH3_HEADER_MAGIC", "LENGTHS_COLUMN", "_lenfield"))
+    return wi.w3_available()
 
 
 class TermCache:
@@ -153,11 +151,11 @@ def _length_tables() -> None:
 
 def _positions_bytes(poslist: list[int]) -> bytes:
     # As formats.Positions.encode: a count, then the pickled position deltas.
-    deltas = [b - a for a, b in zip(chain((0,), poslist), poslist)]
+    deltas = [b - a for a, b in pairwise(chain((0,), poslist))]
     return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
-class FastSegmentWriter(SegmentWriter):
+class FastSegmentWriter(wi.BulkSegmentWriter):
     """A SegmentWriter fed through `add(...)`, writing its segment in bulk.
 
     `text_fields`: pairs (frequency field, positions field or None): the
@@ -171,7 +169,7 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, text_fields: Sequence[tuple[str, str | None]], keyword_fields: Sequence[str],
                  columns: Sequence[str], blocksize: int = _BLOCK, **kwargs: Any):
         super().__init__(ix, **kwargs)
-        if not supported() or not isinstance(self.codec, _w3.W3Codec) or not _has_internals(self):
+        if not wi.writer_supported(self):
             self.cancel()
             raise TypeError("this Whoosh's writers are not laid out as this module expects")
         self._text = list(text_fields)
@@ -188,8 +186,8 @@ class FastSegmentWriter(SegmentWriter):
         cols = [(name, self.schema[name].column_type) for name in columns]
         # Numeric columns are gathered in arrays and written in one go at
         # the end; byte-string columns go straight to their writers.
-        self._numeric = [(i, name, ctype, array(ctype._typecode)) for i, (name, ctype) in enumerate(cols)
-                         if _bulk_numeric(ctype)]
+        self._numeric = [(i, name, ctype, array(wi.numeric_typecode(ctype) or "q"))
+                         for i, (name, ctype) in enumerate(cols) if _bulk_numeric(ctype)]
         self._bytecols = [(i, name, ctype) for i, (name, ctype) in enumerate(cols) if not _bulk_numeric(ctype)]
         self._colwriters: dict[str, Any] = {}
         self._caches = {f: TermCache(self.schema[f].analyzer) for f, _ in self._text}
@@ -272,34 +270,28 @@ class FastSegmentWriter(SegmentWriter):
                 w.add(docnum, value)
         pdw.finish_doc()
         self._postings += n * (1 + sum(1 for _, p in self._text if p))
-        self._added = True
+        self.mark_added()
         self.docnum += 1
         return docnum
 
-    def _column_writer(self, name: str, ctype: Any) -> Any:
-        pdw = self.perdocwriter
-        if not pdw._has_column(name):
-            pdw._create_column(name, ctype)
-        return pdw._get_column(name)
+    def _column_writer(self, name: str, ctype: Column) -> Any:
+        return wi.column_writer(self, name, ctype)
 
-    def _write_numeric(self, name: str, ctype: Any, values: array) -> None:
+    def _write_numeric(self, name: str, ctype: Column, values: array) -> None:
         """A whole numeric column in one write: the big-endian values that
         NumericColumn.Writer would write one by one."""
-        w = self._column_writer(name, ctype)
         data = array(values.typecode, values)
         if data.itemsize > 1 and sys.byteorder == "little":
             data.byteswap()
-        w._dbfile.write(data.tobytes())
-        w._count = len(values)
+        wi.write_numeric_column(self._column_writer(name, ctype), data.tobytes(), len(values))
 
     # -- the segment -------------------------------------------------------------
-    def _flush_segment(self) -> None:
+    def write_segment(self) -> None:
         for _, name, ctype, values in self._numeric:
             self._write_numeric(name, ctype, values)
         for fname, _ in self._text:
             if self._lensum[fname]:
-                self._write_numeric(_w3._lenfield(fname), _w3.LENGTHS_COLUMN, self._lenbytes[fname])
-                self.perdocwriter._fieldlengths[fname] += self._lensum[fname]
+                wi.write_field_lengths(self, fname, self._lenbytes[fname], self._lensum[fname])
         self.perdocwriter.close()
         plan: list[tuple[str, dict, str, array | None]] = []
         for fname, pname in self._text:
@@ -310,22 +302,22 @@ class FastSegmentWriter(SegmentWriter):
         for fname in self._keyword_fields:
             plan.append((fname, self._inv[fname], "exist", None))
         fw = self.fieldwriter
-        postfile = fw._postfile
-        add = fw._tindex.add
+        out = wi.TermsOut(fw)
+        postfile = out.postfile
         # Fields in name order (their ids then grow with their names, as
         # the terms table wants its keys in order), terms in byte order.
         for fname, terms, mode, lengths in sorted(plan, key=lambda x: x[0]):
             if not terms:
                 continue
             fw.start_field(fname, self.schema[fname])
-            prefix = pack_ushort(fw._fieldmap[fname])
+            prefix = pack_ushort(out.field_prefix(fname))
             offset = postfile.tell()
             for btext, term in sorted((t.encode("utf-8"), t) for t in terms):
                 docs, values, freqs = terms[term]
                 info, size = _write_postings(postfile, offset, mode, docs, values, freqs, lengths,
                                              self._blocksize)
                 offset += size
-                add(prefix + btext, info.to_bytes())
+                out.add_term(prefix + btext, info)
             fw.finish_field()
         fw.close()
         self._inv = {}
@@ -344,30 +336,22 @@ def drop_empty(writer: Any, segments: list) -> list:
     return [s for s in segments if s.doc_count() > 0]
 
 
-def _has_internals(w: SegmentWriter) -> bool:
-    pdw, fw = w.perdocwriter, w.fieldwriter
-    return (all(hasattr(pdw, a) for a in ("_has_column", "_create_column", "_get_column", "_fieldlengths"))
-            and all(hasattr(fw, a) for a in ("_fieldmap", "_postfile", "_tindex")))
-
-
 def _bulk_numeric(ctype: Any) -> bool:
     """Whether a column can be written in one go: a plain NumericColumn
     whose struct size matches the array's item size."""
-    if type(ctype) is not NumericColumn:
+    tc = wi.numeric_typecode(ctype)
+    if tc is None:
         return False
-    tc = ctype._typecode
     try:
         return array(tc).itemsize == struct.calcsize("!" + tc)
     except (ValueError, struct.error):
         return False
 
 
-_ONE_FREQ = pack_uint(1) if _w3 else b""
+_ONE_FREQ = pack_uint(1)
 
 
 def _mode(fieldobj: Any) -> str:
-    from whoosh import formats
-
     fmt = type(fieldobj.format)
     if fmt is formats.Positions:
         return "pos"
@@ -384,8 +368,7 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
     a block at a time; returns its W3TermInfo and the bytes written.
     mode: "freq" (formats.Frequency), "pos" (formats.Positions) or "exist"
     (formats.Existence)."""
-    ti = _w3.W3TermInfo()
-    parts = [_w3.WHOOSH3_HEADER_MAGIC]
+    parts = [wi.postings_header()]
     n = len(docs)
     weights = None
     if freqs is not None and mode != "exist":
@@ -428,7 +411,7 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
             minlen = min(lens) if 0 not in lens else min((x for x in lens if x), default=None)
         else:
             minlen, maxlen = None, 0
-        mini_ids = (ids[0], *(y - x for x, y in zip(ids, ids[1:])))
+        mini_ids = (ids[0], *(y - x for x, y in pairwise(ids)))
         databytes = dumps((mini_ids, mini_w, mini_v), 2)
         comp = _COMPRESSION if len(databytes) > _COMPRESS_MIN else 0
         if comp:
@@ -449,12 +432,6 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
         maxweight_all = max(maxweight_all, maxweight)
     data = b"".join(parts)
     postfile.write(data)
-    ti._weight = total_weight
-    ti._df = n
-    ti._minlength = minlen_all
-    ti._maxlength = maxlen_all
-    ti._maxweight = maxweight_all
-    ti._minid = docs[0]
-    ti._maxid = docs[-1]
-    ti.set_extent(start, len(data))
+    ti = wi.term_info(weight=total_weight, df=n, minlength=minlen_all, maxlength=maxlen_all,
+                      maxweight=maxweight_all, minid=docs[0], maxid=docs[-1], offset=start, length=len(data))
     return ti, len(data)

@@ -65,7 +65,7 @@ def compare(coll: Collection, ix: Index) -> VerifyReport:
         for seg, _ in r.leaf_readers():
             cols = segment_columns(seg, ("pid", "rev", "orig_rev"))
             deleted = deleted_docs(seg)
-            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"])):
+            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"], strict=True)):
                 if d in deleted:
                     continue
                 report.indexed += 1
