@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Mapping
 
 # The shared libraries libqxcb.so needs (directly or through Qt), with the
 # Debian 12 / Ubuntu package that installs each; names checked with
@@ -99,11 +100,10 @@ def install_line(sonames: list[str]) -> str:
     return f"{prefix}apt-get install {' '.join(packages)}" if packages else ""
 
 
-def needs_check(platform: str = sys.platform, env: dict[str, str] | None = None) -> bool:
+def needs_check(platform: str = sys.platform, env: Mapping[str, str] | None = None) -> bool:
     """Only Linux loads xcb, and not when Qt is told to use another platform
     (offscreen for tests and snapshots, wayland)."""
-    env = os.environ if env is None else env
-    chosen = env.get("QT_QPA_PLATFORM", "")
+    chosen = (os.environ if env is None else env).get("QT_QPA_PLATFORM", "")
     return platform.startswith("linux") and (not chosen or chosen.startswith("xcb"))
 
 

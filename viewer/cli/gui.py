@@ -47,7 +47,7 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
     try:
         wh = _size(size)
     except click.BadParameter as e:
-        raise click.UsageError(str(e))
+        raise click.UsageError(str(e)) from e
     from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")

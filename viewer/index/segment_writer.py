@@ -35,7 +35,7 @@ import zlib
 from array import array
 from itertools import chain, pairwise
 from pickle import dumps
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from whoosh import formats
 from whoosh.analysis import Token
@@ -121,7 +121,7 @@ def _word_splitter(tokenizer: Any) -> Any:
     finditer = token_re.finditer
 
     def words(text: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for m in finditer(text):
             if m.lastgroup == "url":
                 out.extend(w for w, _, _ in url_words(m.group(), m.start()))
@@ -131,6 +131,10 @@ def _word_splitter(tokenizer: Any) -> Any:
 
     return words
 
+
+# A text field's postings of one term: document numbers, their encoded
+# positions, and (index, frequency) pairs where a frequency is not 1.
+_TextPostings = tuple[array, list[bytes], "array | None"]
 
 # The encoded positions of a posting with one occurrence at `pos` (by far
 # the commonest), shared rather than pickled again for every posting.
@@ -191,10 +195,10 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
         self._bytecols = [(i, name, ctype) for i, (name, ctype) in enumerate(cols) if not _bulk_numeric(ctype)]
         self._colwriters: dict[str, Any] = {}
         self._caches = {f: TermCache(self.schema[f].analyzer) for f, _ in self._text}
-        # term → (docnums, positions values (None for keywords), sparse
-        # (index, freq) pairs for frequencies other than 1)
-        self._inv: dict[str, dict[str, tuple[array, list | None, array | None]]] = {
-            f: {} for f in (*(f for f, _ in self._text), *self._keyword_fields)}
+        # Text fields: term → (docnums, encoded positions, sparse (index,
+        # freq) pairs for frequencies other than 1); keywords: term → docnums.
+        self._inv: dict[str, dict[str, _TextPostings]] = {f: {} for f, _ in self._text}
+        self._kinv: dict[str, dict[str, array]] = {f: {} for f in self._keyword_fields}
         _length_tables()
         self._lengths = {f: array("I") for f, _ in self._text}  # quantised, per doc
         self._lenbytes = {f: array("B") for f, _ in self._text}
@@ -205,7 +209,7 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
     def postings_held(self) -> int:
         return self._postings
 
-    def add(self, texts: dict[str, str], keywords: dict[str, Iterable[str]], columns: Sequence[Any]) -> int:
+    def add(self, texts: Mapping[str, str], keywords: Mapping[str, Sequence[str]], columns: Sequence[Any]) -> int:
         """Add one document: its texts (keyed by frequency field), keyword
         terms and column values. Returns its document number."""
         docnum = self.docnum
@@ -233,10 +237,12 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
                     freq = len(poslist)
                     length += freq
                     p[1].append(_positions_bytes(poslist))
-                    if p[2] is None:
-                        p = inv[term] = (p[0], p[1], array("I"))
-                    p[2].append(len(p[0]) - 1)
-                    p[2].append(freq)
+                    freqs = p[2]
+                    if freqs is None:
+                        freqs = array("I")
+                        inv[term] = (p[0], p[1], freqs)
+                    freqs.append(len(p[0]) - 1)
+                    freqs.append(freq)
             n += len(poses)
             if self._modes[fname] == "exist":
                 length = len(poses)  # Existence counts each word once
@@ -248,19 +254,19 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
                 self._lengths[fname].append(byte_to_length(length_to_byte(length)))
             self._lensum[fname] += length
         for fname in self._keyword_fields:
-            values = keywords.get(fname)
-            if not values:
+            words = keywords.get(fname)
+            if not words:
                 continue
-            inv = self._inv[fname]
-            for term in (set(values) if len(values) > 1 else values):
+            kinv = self._kinv[fname]
+            for term in (set(words) if len(words) > 1 else words):
                 if term:
-                    p = inv.get(term)
-                    if p is None:
-                        p = inv[term] = (array("I"), None, None)
-                    p[0].append(docnum)
+                    docs = kinv.get(term)
+                    if docs is None:
+                        docs = kinv[term] = array("I")
+                    docs.append(docnum)
                     n += 1
-        for i, _, _, values in self._numeric:
-            values.append(columns[i])
+        for i, _, _, colvalues in self._numeric:
+            colvalues.append(columns[i])
         for i, cname, ctype in self._bytecols:
             value = columns[i]
             if value:
@@ -287,20 +293,20 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
 
     # -- the segment -------------------------------------------------------------
     def write_segment(self) -> None:
-        for _, name, ctype, values in self._numeric:
-            self._write_numeric(name, ctype, values)
+        for _, name, ctype, colvalues in self._numeric:
+            self._write_numeric(name, ctype, colvalues)
         for fname, _ in self._text:
             if self._lensum[fname]:
                 wi.write_field_lengths(self, fname, self._lenbytes[fname], self._lensum[fname])
         self.perdocwriter.close()
-        plan: list[tuple[str, dict, str, array | None]] = []
+        plan: list[tuple[str, Mapping[str, _TextPostings | array], str, array | None]] = []
         for fname, pname in self._text:
             plan.append((fname, self._inv[fname], self._modes[fname],
                          self._lengths[fname] if self.schema[fname].scorable else None))
             if pname:
                 plan.append((pname, self._inv[fname], "pos", None))
         for fname in self._keyword_fields:
-            plan.append((fname, self._inv[fname], "exist", None))
+            plan.append((fname, self._kinv[fname], "exist", None))
         fw = self.fieldwriter
         out = wi.TermsOut(fw)
         postfile = out.postfile
@@ -313,7 +319,8 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
             prefix = pack_ushort(out.field_prefix(fname))
             offset = postfile.tell()
             for btext, term in sorted((t.encode("utf-8"), t) for t in terms):
-                docs, values, freqs = terms[term]
+                entry = terms[term]
+                docs, values, freqs = entry if isinstance(entry, tuple) else (entry, None, None)
                 info, size = _write_postings(postfile, offset, mode, docs, values, freqs, lengths,
                                              self._blocksize)
                 offset += size
@@ -321,6 +328,7 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
             fw.finish_field()
         fw.close()
         self._inv = {}
+        self._kinv = {}
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         # Whoosh's merge policies feed old segments through the posting pool,
@@ -362,7 +370,7 @@ def _mode(fieldobj: Any) -> str:
     raise TypeError(f"no fast path for {fmt.__name__} fields")
 
 
-def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: list | None,
+def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: list[bytes] | None,
                     freqs: array | None, lengths: array | None, block: int = _BLOCK) -> tuple[Any, int]:
     """Write one term's posting list at `start` as W3PostingsWriter would,
     a block at a time; returns its W3TermInfo and the bytes written.
@@ -377,6 +385,7 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
             weights[freqs[i]] = float(freqs[i + 1])
     total_weight = 0.0
     maxweight_all = 0.0
+    mini_w: float | tuple[float, ...] | None
     minlen_all = None
     maxlen_all = 0
     for b in range(0, n, block):
@@ -397,6 +406,7 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
             else:
                 mini_w = tuple(ws)
         if mode == "pos":
+            assert values is not None, "a positions field without positions"
             mini_v: Any = tuple(values[b:b + block])
         elif mode == "freq":
             if mini_w is None:

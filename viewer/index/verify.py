@@ -87,6 +87,7 @@ def verify(coll: Collection) -> VerifyReport:
     if ix is None:
         ids = [r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY id")]
         name = get_meta(coll.db, META_NAME)
+        problem: str | None
         if name and get_meta(coll.db, META_FORMAT) != index_format():
             problem = "the index was built by another version of archive-viewer"
         elif name:

@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter
 try:
     from whoosh.codec import whoosh3 as _w3
 except ImportError:  # pragma: no cover - a Whoosh without the W3 codec
-    _w3 = None  # type: ignore[assignment]
+    _w3 = None
 
 log = logging.getLogger(__name__)
 
@@ -227,4 +227,4 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[int, ...]] | None:
 def expanded_terms(query: Any, reader: IndexReader) -> Iterable[bytes | str]:
     """The index terms a multi-term query (Prefix, Wildcard, FuzzyTerm)
     stands for, lazily, without building the expanded query."""
-    return query._btexts(reader)  # type: ignore[no-any-return]
+    return query._btexts(reader)
