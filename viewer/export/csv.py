@@ -27,13 +27,13 @@ from typing import Any, Sequence
 
 import orjson
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
+    target_db,
 )
 from viewer.jobs import Job
 
@@ -194,7 +194,7 @@ _SHEET_ROW = [_SHEET[k] for k in _KINDS]
 def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, for_spreadsheet: bool = True,
                job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the posts `ids` (in that order) to a CSV file at `out`."""
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     written = 0

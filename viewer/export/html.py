@@ -28,15 +28,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportError,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
     sources_table,
+    target_db,
 )
 from viewer.jobs import Job
 
@@ -255,7 +255,7 @@ def export_html(target: Any, ids: Sequence[int], out: Path | str, *, images: str
     `out` is a folder (new or empty) holding report.html and media/.
     `images` ("embed", "folder", "none") overrides that choice of images.
     """
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     single = out.suffix.lower() in (".html", ".htm")
