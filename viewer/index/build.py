@@ -15,11 +15,6 @@ from itertools import compress
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
-
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
@@ -62,13 +57,6 @@ BLOCK = 1024
 # twentieth of the index) are folded together at the next commit.
 MAX_SEGMENTS = 8
 FOLD_MAX = 20_000
-
-
-
-
-# ---------------------------------------------------------------------------
-# writing
-# ---------------------------------------------------------------------------
 
 
 def _add(writer: Any, doc: Doc) -> None:
@@ -374,6 +362,3 @@ def update_posts(coll: Collection, ids: list[int]) -> None:
     sink = IndexSink(coll)
     sink.posts_changed(list(ids))
     sink.commit()
-
-
-# ---------------------------------------------------------------------------

@@ -4,11 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
-
 from whoosh.index import Index
 
 from viewer.collection import Collection

@@ -73,10 +73,6 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
 
 
-def has_documents(writer: SegmentWriter) -> bool:
-    return bool(writer._added)
-
-
 def finish_part(writer: SegmentWriter) -> Any:
     """Close a writer used only to write a segment, not to commit: its
     finished segment, or None (files removed) when it holds no documents."""

@@ -39,8 +39,6 @@ def _shown(node: Pattern | Fuzzy) -> str:
     return node.pattern if isinstance(node, Pattern) else f"{node.term}~{node.maxdist}"
 
 
-
-
 def positive_text(node: Any) -> list[Any]:
     """Whoosh queries for the text words a query asks for (not negated)."""
     if isinstance(node, Term) and node.field == "text":
