@@ -60,7 +60,8 @@ def test_reimporting_a_file_changes_nothing_and_says_so(collection, tmp_path):
 
 def test_the_same_post_from_two_formats_is_one_row_with_both_sources(collection, tmp_path):
     v1 = write_jsonl(tmp_path / "v1.jsonl", [v1_status(i) for i in range(5)])
-    v2 = write_jsonl(tmp_path / "v2.jsonl", [v2_page([(i, f"Update {i} from the front line #Mosul") for i in range(3, 8)])])
+    v2 = write_jsonl(tmp_path / "v2.jsonl",
+                     [v2_page([(i, f"Update {i} from the front line #Mosul") for i in range(3, 8)])])
     import_paths(collection, [v1])
     report = import_paths(collection, [v2])
     assert (report.added, report.merged) == (3, 2)

@@ -5,6 +5,7 @@ result set."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import pairwise
 
 import pytest
 
@@ -309,7 +310,7 @@ def test_the_histogram_unit_follows_the_span(timeline):
     assert h.total == 4
     assert h.buckets[0] == (ts("2016-10-17T09:00"), 1)
     assert h.buckets[1] == (ts("2016-10-17T10:00"), 1)
-    assert all(b - a == 3600 for (a, _), (b, _) in zip(h.buckets, h.buckets[1:]))
+    assert all(b - a == 3600 for (a, _), (b, _) in pairwise(h.buckets))
 
 
 def test_the_histogram_can_be_rebucketed_for_a_zoom(timeline):
