@@ -109,6 +109,7 @@ class Post:
     deleted: bool = False
     hashtags: list[str] = field(default_factory=list)  # display form, without '#'
     mentions: list[Mention] = field(default_factory=list)
+    cashtags: list[str] = field(default_factory=list)  # without '$'
     urls: list[Url] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
     # The verbatim source record of this post (for an embedded original, the

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 import orjson
 from dateutil import parser as dateparser
 
-from ..model import Media, Mention, Url
+from ..model import Url
 
 UTC = timezone.utc
 # Twitter's own v1.1 form: "Mon Oct 17 05:12:00 +0000 2016".
@@ -187,25 +187,3 @@ def as_list(value: Any) -> list[Any]:
 
 def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-class EntityBag:
-    """Hashtags, mentions, urls and media of one post, each kept once, in the
-    order first seen; each format's subclass knows how to read its blocks."""
-
-    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
-
-    def __init__(self) -> None:
-        self.hashtags: list[str] = []
-        self.mentions: list[Mention] = []
-        self.urls: list[Url] = []
-        self.media: list[Media] = []
-        self.media_links: list[tuple[str, str]] = []
-        self._seen: set[tuple[str, str]] = set()
-
-    def _new(self, kind: str, key: str) -> bool:
-        k = (kind, key)
-        if k in self._seen:
-            return False
-        self._seen.add(k)
-        return True
