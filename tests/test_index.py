@@ -9,9 +9,11 @@ import pytest
 from whoosh import index as whoosh_index
 
 from viewer import index as vindex
+from viewer.index import build as index_build
+from viewer.index import lock as index_lock
 from viewer.index import index_sink, open_index, reindex, update_posts, verify
 from viewer.jobs import Cancelled, Job
-from viewer.segment_writer import FastSegmentWriter, TermCache
+from viewer.index.segment_writer import FastSegmentWriter, TermCache
 from viewer.textproc import TweetTokenizer, text_analyzer
 
 from search_factory import add, post, store
@@ -178,10 +180,10 @@ def test_a_cancelled_reindex_leaves_the_old_index_in_use(collection):
 
 
 def test_many_small_imports_keep_the_number_of_segments_low(collection):
-    for i in range(vindex.MAX_SEGMENTS * 3):
+    for i in range(index_build.MAX_SEGMENTS * 3):
         add(collection, [post(f"import number {i}")])
     with open_index(collection).reader() as r:
-        assert len(r.leaf_readers()) <= vindex.MAX_SEGMENTS
+        assert len(r.leaf_readers()) <= index_build.MAX_SEGMENTS
     assert verify(collection).ok
 
 
@@ -189,8 +191,8 @@ def test_many_small_imports_keep_the_number_of_segments_low(collection):
 def test_a_large_batch_is_written_by_worker_processes(collection, monkeypatch, other_thread):
     import threading
 
-    monkeypatch.setattr(vindex, "PARALLEL_MIN", 50)
-    monkeypatch.setattr(vindex, "CHUNK", 20)
+    monkeypatch.setattr(index_build, "PARALLEL_MIN", 50)
+    monkeypatch.setattr(index_build, "CHUNK", 20)
     done = threading.Event()
     if other_thread:  # as in the window: workers are then spawned, not forked
         threading.Thread(target=done.wait, daemon=True).start()
@@ -245,7 +247,7 @@ def test_a_post_removed_from_the_database_loses_its_document(collection):
 
 def test_an_index_busy_with_another_writer_leaves_the_import_whole_and_the_index_marked(collection, monkeypatch):
     add(collection, [post("one", id=91)])
-    monkeypatch.setattr(vindex, "LOCK_WAIT", 0.0)
+    monkeypatch.setattr(index_lock, "LOCK_WAIT", 0.0)
     other = open_index(collection).writer()  # another program holds the index
     try:
         sink = index_sink(collection)
@@ -261,13 +263,13 @@ def test_an_index_busy_with_another_writer_leaves_the_import_whole_and_the_index
 
 
 def test_folding_small_segments_leaves_a_large_one_alone(collection, monkeypatch):
-    monkeypatch.setattr(vindex, "FOLD_MAX", 5)
+    monkeypatch.setattr(index_build, "FOLD_MAX", 5)
     add(collection, [post(f"a large import {i}") for i in range(200)])
     with open_index(collection).reader() as r:
         (large,) = [seg.segment().segment_id() for seg, _ in r.leaf_readers()]
-    for i in range(vindex.MAX_SEGMENTS * 2):
+    for i in range(index_build.MAX_SEGMENTS * 2):
         add(collection, [post(f"small import {i}")])
     with open_index(collection).reader() as r:
         ids = [seg.segment().segment_id() for seg, _ in r.leaf_readers()]
-        assert large in ids and len(ids) <= vindex.MAX_SEGMENTS
+        assert large in ids and len(ids) <= index_build.MAX_SEGMENTS
     assert verify(collection).ok

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import formats
-from .collection import Collection
-from .formats import ParseOptions
-from .jobs import Cancelled, Job
-from .model import Post, Problem, User
-from .sources import SourceFile, UnsafeArchive, expand
-from .store import Store
+from viewer import formats
+from viewer.collection import Collection
+from viewer.formats import ParseOptions
+from viewer.jobs import Cancelled, Job
+from viewer.model import Post, Problem, User
+from viewer.sources import SourceFile, UnsafeArchive, expand
+from viewer.store import Store
 
 BATCH_POSTS = 5000
 

@@ -15,7 +15,7 @@ from ui_helpers import SNAPSHOTS, WAIT_MS, search_ids
 
 from viewer import curation
 from viewer.collection import Collection
-from viewer.ui.curation import install_curation
+from viewer.ui.curation.controller import install_curation
 from viewer.ui.timeline import IdRole, PostRole
 
 
@@ -477,7 +477,7 @@ def test_cancelling_an_export_writes_nothing(qtbot, win, tmp_path):
     pool.setMaxThreadCount(1)
     gate = threading.Event()
     pool.start(_Blocker(gate))
-    from viewer.ui.export_dialog import ExportDialog
+    from viewer.ui.io.export_dialog import ExportDialog
 
     ids = list(win.model.ids)
     dlg = ExportDialog(win, win.collection_path, [], ids, "", pool=pool)

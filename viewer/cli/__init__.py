@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import click
 
-from ..collection import Collection, default_path
+from viewer.collection import Collection, default_path
 
 # Modules that add commands; each is imported only if present, so the core
 # commands work while other layers are still being built.

@@ -7,15 +7,15 @@ from typing import Any
 
 import click
 
-from .. import curation
-from ..curation import CurationError
-from . import Abort, cli, collection_option, err, json_option, open_collection, print_json
+from viewer import curation
+from viewer.curation import CurationError
+from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
 
 
 def resolve_query(coll: Any, query: str) -> list[int]:
     """The ids of every post a query matches, as the window's search finds them."""
     try:
-        from ..search import QueryError, Searcher
+        from viewer.search import QueryError, Searcher
     except ModuleNotFoundError as e:
         if e.name != "viewer.search":
             raise

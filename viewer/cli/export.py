@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 
-from ..export import ExportError, collected_ids, export
-from ..jobs import Job
-from . import Abort, cli, collection_option, err, json_option, open_collection, print_json
-from .curation import parse_ids, resolve_query
-from .imports import _Bar
+from viewer.export import ExportError, collected_ids, export
+from viewer.jobs import Job
+from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
+from viewer.cli.curation import parse_ids, resolve_query
+from viewer.cli.imports import _Bar
 
 
 @cli.command("export")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..collection import Collection
-from . import Abort, cli, collection_option, collection_path, err
+from viewer.collection import Collection
+from viewer.cli import Abort, cli, collection_option, collection_path, err
 
 
 @cli.command("gui")
@@ -16,7 +16,7 @@ from . import Abort, cli, collection_option, collection_path, err
 @collection_option
 def gui_cmd(query: str | None) -> None:
     """Open the window (on first launch the bundled sample is imported)."""
-    from ..ui.app import run_gui
+    from viewer.ui.app import run_gui
 
     raise SystemExit(run_gui(collection_path(), query))
 
@@ -44,7 +44,7 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
         wh = _size(size)
     except click.BadParameter as e:
         raise click.UsageError(str(e))
-    from ..ui.snapshot import render_snapshot
+    from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")
     err(f"Wrote {out}")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..formats import ParseOptions
-from ..importer import ImportReport, import_paths
-from ..jobs import Job, Progress
-from ..stats import collection_stats
-from . import cli, collection_option, err, json_option, open_collection, print_json
+from viewer.formats import ParseOptions
+from viewer.importer import ImportReport, import_paths
+from viewer.jobs import Job, Progress
+from viewer.stats import collection_stats
+from viewer.cli import cli, collection_option, err, json_option, open_collection, print_json
 
 MAX_FAILURES_SHOWN = 50
 
@@ -43,7 +43,7 @@ class _Bar:
 
 
 def index_sink(coll):  # type: ignore[no-untyped-def]
-    from ..index import index_sink as make
+    from viewer.index import index_sink as make
 
     return make(coll)
 

@@ -5,12 +5,12 @@ import sys
 
 import click
 
-from ..index import LockError, reindex, verify
-from ..jobs import Job
-from ..query import OPERATORS
-from ..search import SORTS, QueryError, Searcher
-from . import Abort, cli, collection_option, err, json_option, open_collection, print_json
-from .imports import _Bar
+from viewer.index import LockError, reindex, verify
+from viewer.jobs import Job
+from viewer.search.query import OPERATORS
+from viewer.search import SORTS, QueryError, Searcher
+from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
+from viewer.cli.imports import _Bar
 
 
 class _QueryProblem(click.UsageError):

@@ -17,8 +17,8 @@ from typing import Any, Iterator, Sequence
 
 import sqlite_utils
 
-from .. import curation
-from ..jobs import Job
+from viewer import curation
+from viewer.jobs import Job
 
 BATCH = 1000
 FORMATS = ("csv", "jsonl", "html")
@@ -195,11 +195,11 @@ def export(target: Any, fmt: str, ids: Sequence[int], out: Path | str, *, job: J
            query: str | None = None, actor: str | None = None, **options: Any) -> ExportResult:
     """One entry point for the window's export dialog and the command line."""
     if fmt == "csv":
-        from .csv import export_csv as fn
+        from viewer.export.csv import export_csv as fn
     elif fmt == "jsonl":
-        from .jsonl import export_jsonl as fn
+        from viewer.export.jsonl import export_jsonl as fn
     elif fmt == "html":
-        from .html import export_html as fn
+        from viewer.export.html import export_html as fn
     else:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return fn(target, ids, out, job=job, query=query, actor=actor, **options)

@@ -22,13 +22,20 @@ CSV standard has it), where twarc-csv writes a literal backslash-n.
 from __future__ import annotations
 
 import csv
-
-import orjson
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..jobs import Job
-from . import Bundle, ExportResult, atomic_file, iter_bundles, record_export, _db
+import orjson
+
+from viewer.export import (
+    Bundle,
+    ExportResult,
+    _db,
+    atomic_file,
+    iter_bundles,
+    record_export,
+)
+from viewer.jobs import Job
 
 # (twarc-csv column, kind of value). For a spreadsheet, "id" cells are
 # wrapped as text and "text" cells (what an archive wrote) guarded against

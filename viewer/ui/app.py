@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImageReader, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..collection import Collection
-from ..paths import resources, sample_archive
-from . import pyside_guard, theme
-from .main_window import MainWindow
-from .settings import APP, ORG, Settings
+from viewer.collection import Collection
+from viewer.paths import resources, sample_archive
+from viewer.ui import theme
+from viewer.ui.main_window import MainWindow
+from viewer.ui.settings import APP, ORG, Settings
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -22,7 +22,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         QApplication.setOrganizationName(ORG)
         QApplication.setApplicationName(APP)
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    pyside_guard.install(app)
     icon = resources() / "icons" / "archive-viewer.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
