@@ -349,7 +349,7 @@ def _pair_links(text: str, expanded: list[str], own_ids: tuple[int | None, ...] 
     left = [t for t in tcos if t in by_code.values()]
     urls: list[Url] = []
     if len(left) == len(rest):
-        for tco, e in zip(left, rest):
+        for tco, e in zip(left, rest, strict=True):
             if e in own_media:
                 media_links.append((tco, "pic.twitter.com/" + tco.rsplit("/", 1)[1]))
             else:
@@ -426,7 +426,8 @@ class CsvFile:
                 lay.author = archive_owner(src)
                 if lay.author is not None:
                     yield lay.author
-            row_post = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}.get(lay.flavour, _generic_row)
+            readers = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}
+            row_post = readers.get(lay.flavour, _generic_row)
             last_users: dict[Any, User] = {}
             rows = 0
             prev_end = header_line
@@ -461,7 +462,7 @@ class CsvFile:
                 if len(row) <= needed:
                     yield Problem(loc, f"only {len(row)} fields where the header has {len(header)}")
                     continue
-                record = dict(zip(header, row))
+                record = dict(zip(header, row, strict=False))
                 try:
                     items = row_post(row, lay, loc, dump(record))
                 except RecordError as e:

@@ -48,6 +48,18 @@ def _describe_error(obj: dict[str, Any]) -> str | None:
     return None
 
 
+def _about_unavailable_posts(obj: dict[str, Any]) -> bool:
+    """An API error saying posts could not be returned (deleted, protected,
+    suspended), rather than that the request itself failed."""
+    errs = obj.get("errors") if isinstance(obj.get("errors"), list) else [obj]
+    for e in errs:
+        if isinstance(e, dict):
+            what = " ".join(str(e.get(k) or "") for k in ("type", "title", "detail", "message")).lower()
+            if any(w in what for w in ("not-found", "not found", "not-authorized", "authorization", "could not find")):
+                return True
+    return False
+
+
 def _unclaimed(obj: dict[str, Any]) -> str:
     keys = ", ".join(sorted(obj)[:8])
     return f"not a tweet (an object with keys {keys})" if keys else "an empty object"
@@ -70,11 +82,11 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
     if len(value) <= 2:
         for key, what in _NOTICES.items():
             if key in value:
-                yield Problem(ctx.location, what)
+                yield Problem(ctx.location, what, notice=True)
                 return
     err = _describe_error(value)
     if err:
-        yield Problem(ctx.location, err)
+        yield Problem(ctx.location, err, notice=_about_unavailable_posts(value))
         return
     if isinstance(value.get("statuses"), list):  # a v1.1 search response
         for i, el in enumerate(value["statuses"]):

@@ -175,7 +175,7 @@ def links_of(t: dict[str, Any]) -> list[Url]:
     tco = [as_str(x) for x in as_list(t.get("tcooutlinks"))]
     if len(tco) != len(out):
         tco = [None] * len(out)
-    return [Url(c or "", o, None) for o, c in zip(out, tco) if o or c]
+    return [Url(c or "", o, None) for o, c in zip(out, tco, strict=True) if o or c]
 
 
 def _display(raw_text: str, urls: list[Url], media: list[Media]) -> str:

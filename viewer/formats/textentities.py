@@ -69,7 +69,8 @@ _HASHTAG = re.compile(
 # Not all digits: a letter or a mark somewhere (checked apart, as a pattern
 # that backtracks through the tag to find one costs more than the whole scan).
 _TAG_ALPHA = re.compile(f"[^\\W\\d_]|[{_MARKS}]")
-_LATIN_ACCENTS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+_LATIN_ACCENTS = ("\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b"
+                  "\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff")
 _MENTION = re.compile(
     "[@\uff20](?:(?<![A-Za-z0-9_!#$%&*@\uff20][@\uff20])"
     "|(?<=[Rr][Tt][@\uff20])(?<![A-Za-z0-9_+~.\\-][Rr][Tt][@\uff20])"

@@ -319,7 +319,8 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
         quote_of=quote_of,
         reply_to=reply_to,
         created_at=parse_time(t.get("created_at")),
-        author_id=_id(t.get("author_id")) if t.get("author_id") is not None else (_id(author.get("id")) if author else None),
+        author_id=(_id(t.get("author_id")) if t.get("author_id") is not None
+                   else (_id(author.get("id")) if author else None)),
         author_handle=as_str(author.get("username")) if author else None,
         author_name=as_str(author.get("name")) if author else None,
         lang=lang if isinstance(lang, str) and lang else None,
@@ -365,7 +366,7 @@ class V2:
 
     def parse(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
         if "data" in obj or "includes" in obj or "meta" in obj and "id" not in obj:
-            yield from self._page(obj, ctx)
+            yield from self.page(obj, ctx)
             return
         kind = _data_kind(obj)
         if kind == "tweet":
@@ -378,7 +379,8 @@ class V2:
 
     # -- a response page ---------------------------------------------------
 
-    def _page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+    def page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        """The posts, originals, users and notices of one response page."""
         includes = as_dict(obj.get("includes"))
         idx = Index.of_includes(includes)
         data = obj.get("data")
@@ -451,7 +453,7 @@ class V2:
         errors = obj.get("errors")
         if errors and (entries or includes):
             for i, err in enumerate(as_list(errors)):
-                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err))
+                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err), notice=True)
 
     # -- a flattened tweet -------------------------------------------------
 
