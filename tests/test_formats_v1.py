@@ -418,14 +418,14 @@ def test_an_array_and_a_search_response_import(tmp_path):
 
 
 def test_claims_only_v1_shapes():
-    v1 = by_name("v1")
+    v1 = by_name("v1.1")
     assert v1.claims(status("1", "x"))
     assert v1.claims({"id_str": "1", "full_text": "x"})
     assert not v1.claims({"_type": "snscrape.modules.twitter.Tweet", "id": 1, "content": "x", "text": "x"})
     assert not v1.claims({"id": "1", "text": "x", "author_id": "2", "edit_history_tweet_ids": ["1"]})
     assert not v1.claims({"data": [{"id": "1", "text": "x"}]})
     assert not v1.claims({"id_str": "1", "name": "a user object"})
-    assert object_format_for(status("1", "x")).name == "v1"
+    assert object_format_for(status("1", "x")).name == "v1.1"
 
 
 def test_parse_status_returns_post_author_and_originals():

@@ -118,6 +118,9 @@ class Post:
     raw: bytes = b""
     # Where in the file it came from: "line 12", "entry 5", "line 3, data[7]".
     location: str = ""
+    # The specific format the record was read as ("v1.1", "gnip", "csv-rtweet"
+    # …), when the file format is a general reader (JSON, CSV).
+    read_as: str = ""
 
 
 @dataclass

@@ -187,3 +187,16 @@ def as_list(value: Any) -> list[Any]:
 
 def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def about_unavailable_posts(obj: dict[str, Any]) -> bool:
+    """An API error (or a response of errors) saying posts could not be
+    returned (deleted, protected, suspended): a notice, since the archive
+    never held them, not a record that failed."""
+    errs = obj.get("errors") if isinstance(obj.get("errors"), list) else [obj]
+    for e in errs:
+        if isinstance(e, dict):
+            what = " ".join(str(e.get(k) or "") for k in ("type", "title", "detail", "message")).lower()
+            if any(w in what for w in ("not-found", "not found", "not-authorized", "authorization", "could not find")):
+                return True
+    return False

@@ -426,6 +426,7 @@ class CsvFile:
                 lay.author = archive_owner(src)
                 if lay.author is not None:
                     yield lay.author
+            read_as = "csv" if lay.flavour == "generic" else f"csv-{lay.flavour}"
             readers = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}
             row_post = readers.get(lay.flavour, _generic_row)
             last_users: dict[Any, User] = {}
@@ -469,6 +470,8 @@ class CsvFile:
                     yield Problem(loc, str(e))
                     continue
                 for it in items:
+                    if isinstance(it, Post):
+                        it.read_as = read_as
                     if isinstance(it, User):
                         key = it.id if it.id is not None else it.handle
                         if last_users.get(key) == it:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from typing import Any, Iterator
 
-from ..model import Item, Problem
+from ..model import Item, Post, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
-from .common import dump, loads
+from .common import about_unavailable_posts, dump, loads
 
 # A whole (not line-delimited) JSON document is read into memory at once;
 # past this size it must be JSON lines.
@@ -48,18 +48,6 @@ def _describe_error(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _about_unavailable_posts(obj: dict[str, Any]) -> bool:
-    """An API error saying posts could not be returned (deleted, protected,
-    suspended), rather than that the request itself failed."""
-    errs = obj.get("errors") if isinstance(obj.get("errors"), list) else [obj]
-    for e in errs:
-        if isinstance(e, dict):
-            what = " ".join(str(e.get(k) or "") for k in ("type", "title", "detail", "message")).lower()
-            if any(w in what for w in ("not-found", "not found", "not-authorized", "authorization", "could not find")):
-                return True
-    return False
-
-
 def _unclaimed(obj: dict[str, Any]) -> str:
     keys = ", ".join(sorted(obj)[:8])
     return f"not a tweet (an object with keys {keys})" if keys else "an empty object"
@@ -86,7 +74,7 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
                 return
     err = _describe_error(value)
     if err:
-        yield Problem(ctx.location, err, notice=_about_unavailable_posts(value))
+        yield Problem(ctx.location, err, notice=about_unavailable_posts(value))
         return
     if isinstance(value.get("statuses"), list):  # a v1.1 search response
         for i, el in enumerate(value["statuses"]):
@@ -98,7 +86,10 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
         yield Problem(ctx.location, _unclaimed(value))
         return
     try:
-        yield from fmt.parse(value, ctx)
+        for item in fmt.parse(value, ctx):
+            if isinstance(item, Post):
+                item.read_as = fmt.name
+            yield item
     except Exception as e:  # a hostile record must not stop the file
         yield Problem(ctx.location, f"could not read this {fmt.label}: {type(e).__name__}: {e}")
 

@@ -337,7 +337,7 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
 
 
 class V1Status:
-    name = "v1"
+    name = "v1.1"
     label = "Twitter API v1.1 status"
 
     def claims(self, obj: dict[str, Any]) -> bool:

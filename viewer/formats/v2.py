@@ -23,8 +23,8 @@ from typing import Any, Iterator
 from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
 from .build import EntityBag, OriginalView, build_post
-from .common import (RecordError, as_dict, as_list, as_str, dump, expand_links, media_id, media_type, parse_time,
-                     source_app, to_count, to_int)
+from .common import (RecordError, about_unavailable_posts, as_dict, as_list, as_str, dump, expand_links, media_id,
+                     media_type, parse_time, source_app, to_count, to_int)
 
 # How deep inline originals of a flattened tweet are followed (a retweet of a
 # quote of a reply is as deep as twarc ever nests); deeper is a hostile record.
@@ -453,7 +453,8 @@ class V2:
         errors = obj.get("errors")
         if errors and (entries or includes):
             for i, err in enumerate(as_list(errors)):
-                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err), notice=True)
+                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err),
+                              notice=isinstance(err, dict) and about_unavailable_posts(err))
 
     # -- a flattened tweet -------------------------------------------------
 
