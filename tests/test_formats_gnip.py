@@ -31,7 +31,8 @@ def test_one_activity_per_line(tmp_path):
     assert parsed.formats == {"g.json": "json"}
     p, r = parsed.collected[5000000001], parsed.collected[5000000002]
     assert p.kind == "post" and p.hashtags == ["FreeMosul"] and p.author_handle == "reporter" and p.author_id == 7
-    assert p.source_app == "Twitter for Android" and p.lang == "en" and p.created_at.isoformat().startswith("2016-10-17")
+    assert p.source_app == "Twitter for Android" and p.lang == "en"
+    assert p.created_at.isoformat().startswith("2016-10-17")
     assert r.kind == "reply" and r.reply_to == 5000000000 and r.reply_to_handle == "civil_aid"
 
 
