@@ -278,8 +278,9 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         # The general readers (JSON, CSV) say which specific format they read.
         fr.format = max(read_as.items(), key=lambda kv: kv[1])[0]
     if not seen_post and not fr.failed and not fr.referenced:
-        store.record_file_problem(source_id, "the file", "no tweets in this file")
-        if fr.notices or fmt.name in ("x-archive", "grailbird"):
+        quiet = bool(fr.notices) or fmt.name in ("x-archive", "grailbird")
+        store.record_file_problem(source_id, "the file", "no tweets in this file", notice=quiet)
+        if quiet:
             # Only notices, or an account archive's empty file (no deleted
             # posts, no notes): nothing was lost.
             report.notices.append(Failure(src.display, "the file", "no tweets in this file"))
