@@ -284,3 +284,18 @@ def test_a_second_source_that_only_adds_hashtags_marks_the_post_for_reindexing(c
     assert res.merged == [1] and res.changed == [1]
     assert count(collection, "SELECT rev FROM posts WHERE id = 1") == 2
     assert count(collection, "SELECT count(*) FROM hashtags WHERE post_id = 1") == 1
+
+
+def test_an_account_archives_empty_file_is_a_notice_not_a_failure(collection, tmp_path):
+    import json
+
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    entry = {"tweet": {"id_str": "20", "full_text": "one post", "created_at": "Mon Oct 17 05:12:00 +0000 2016"}}
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps([entry]))
+    (data / "deleted-tweets.js").write_text("window.YTD.deleted_tweets.part0 = []")
+    report = import_paths(collection, [tmp_path / "archive"])
+    assert (report.added, report.failed) == (1, 0)
+    assert [(n.file.endswith("deleted-tweets.js"), n.reason) for n in report.notices] == [
+        (True, "no tweets in this file")]
+    assert {f.format for f in report.files} == {"x-archive"}
