@@ -14,10 +14,10 @@ lists; what those mean is decided here, once, the same for all of them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
-from ..model import Media, Mention, Post, Url
-from .common import RT_PREFIX, expand_links, unescape
+from ..model import Media, Mention, Post, Url, User
+from .common import RT_PREFIX, RecordError, expand_links, unescape
 from .textentities import extract
 
 _CUT = "\u2026"
@@ -235,3 +235,38 @@ class OriginalView:
            ents: EntityBag) -> "OriginalView":
         return cls(text, text_full, handle, author_id, ents.hashtags, ents.mentions, ents.urls, ents.media,
                    ents.cashtags)
+
+
+class Embedded:
+    """The originals one record carries (a retweet's, a quote's, and theirs in
+    turn), each post kept once, read by the format's own record reader.
+
+    `read(sub)` parses one embedded record with `parse(sub, depth)` and gives
+    its post, or None when it cannot be read: the outer post still imports,
+    and its raw record keeps the original.
+    """
+
+    def __init__(self, own_id: int, depth: int, max_depth: int,
+                 parse: Callable[[dict[str, Any], int], list[Post | User]]) -> None:
+        self.items: list[Post | User] = []
+        self._seen = {own_id}
+        self._depth = depth
+        self._max = max_depth
+        self._parse = parse
+
+    def read(self, sub: Any) -> Post | None:
+        if not isinstance(sub, dict) or self._depth >= self._max:
+            return None
+        try:
+            items = self._parse(sub, self._depth + 1)
+        except RecordError:
+            return None
+        first = items[0]
+        assert isinstance(first, Post)
+        for it in items:
+            if isinstance(it, Post):
+                if it.id in self._seen:
+                    continue
+                self._seen.add(it.id)
+            self.items.append(it)
+        return first

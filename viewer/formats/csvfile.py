@@ -25,7 +25,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 from ..model import Item, Media, Post, Problem, Url, User
 from ..sources import SourceFile
@@ -390,96 +390,116 @@ class CsvFile:
             return
         _, delim, skip_sep_line = _first_record(text.lstrip())
         with src.open() as raw:
-            stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
-            reader = csv.reader(stream, delimiter=delim)
-            header: list[str] | None = None
-            header_line = 0
-            while header is None:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    yield Problem("the file", "empty file: no tweets")
-                    return
-                except csv.Error as e:
-                    yield Problem(f"line {reader.line_num}", f"the header row cannot be read ({e})")
-                    return
-                if (skip_sep_line and row and row[0].lower().lstrip("\ufeff").startswith("sep=")
-                        and not any(c.strip() for c in row[1:])):
-                    skip_sep_line = False
-                    continue
-                if row and any(c.strip() for c in row):
-                    header = [h.lstrip("\ufeff") for h in row]
-                    header_line = reader.line_num
+            reader = csv.reader(io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=""), delimiter=delim)
+            found = yield from _header(reader, skip_sep_line)
+            if found is None:
+                return
+            header, header_line = found
             lay = layout_of(header, options)
-            if lay.missing and "text" in lay.missing:
-                other = _not_tweets(lay)
-                if other:
-                    yield Problem("the file", other)
-                    return
-            if lay.missing:
+            why = _not_tweets(lay) if "text" in lay.missing else None
+            if why or lay.missing:
                 cols = ", ".join(h for h in header[:30]) + (", …" if len(header) > 30 else "")
-                yield Problem("the file", f"no {' / '.join(lay.missing)} column recognised among this CSV's "
-                                          f"columns ({cols}); name them with --id-column, --date-column "
-                                          f"and --text-column")
+                yield Problem("the file", why or (
+                    f"no {' / '.join(lay.missing)} column recognised among this CSV's columns ({cols}); "
+                    "name them with --id-column, --date-column and --text-column"))
                 return
             if lay.flavour == "archive":
                 lay.author = archive_owner(src)
                 if lay.author is not None:
                     yield lay.author
-            read_as = "csv" if lay.flavour == "generic" else f"csv-{lay.flavour}"
-            readers = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}
-            row_post = readers.get(lay.flavour, _generic_row)
-            last_users: dict[Any, User] = {}
-            rows = 0
-            prev_end = header_line
-            while True:
-                start = prev_end + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as e:
-                    yield Problem(f"line {start}", f"not a readable CSV row ({e})")
-                    if reader.line_num <= prev_end:
-                        break
-                    prev_end = reader.line_num
+            yield from _records(reader, lay, header, header_line)
+
+
+def _header(reader: Any, skip_sep_line: bool) -> Generator[Item, None, tuple[list[str], int] | None]:
+    """The header row and its line (past an Excel `sep=` line and blank
+    lines), or None when there is none (the problem yielded)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            yield Problem("the file", "empty file: no tweets")
+            return None
+        except csv.Error as e:
+            yield Problem(f"line {reader.line_num}", f"the header row cannot be read ({e})")
+            return None
+        if (skip_sep_line and row and row[0].lower().lstrip("\ufeff").startswith("sep=")
+                and not any(c.strip() for c in row[1:])):
+            skip_sep_line = False
+            continue
+        if row and any(c.strip() for c in row):
+            return [h.lstrip("\ufeff") for h in row], reader.line_num
+
+
+def _rows(reader: Any, header_line: int) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """(first line, last line, row, error) of each non-blank row; a row that
+    cannot be read gives its error, and the reader goes on past it."""
+    prev_end = header_line
+    while True:
+        start = prev_end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield start, start, None, str(e)
+            if reader.line_num <= prev_end:
+                return
+            prev_end = reader.line_num
+            continue
+        end = prev_end = reader.line_num
+        if row and any(c.strip() for c in row):
+            yield start, end, row, None
+
+
+def _row_problem(row: list[str], header: list[str], lay: Layout, start: int, end: int) -> str | None:
+    """Why a row cannot be read as its header says, or None."""
+    if end - start > MAX_ROW_LINES:
+        return (f"a quoted field runs on from line {start} to line {end} "
+                "(an unclosed quote?): the rows in between were not read")
+    if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
+        del row[len(header):]  # a trailing delimiter some writers add to every row
+    if len(row) > len(header):
+        return f"{len(row)} fields where the header has {len(header)} (an unquoted delimiter in a field?)"
+    needed = max(lay.cols[r] for r in ("id", "text", "id_from_url") if r in lay.cols)
+    if len(row) <= needed:
+        return f"only {len(row)} fields where the header has {len(header)}"
+    return None
+
+
+def _records(reader: Any, lay: Layout, header: list[str], header_line: int) -> Iterator[Item]:
+    """The posts and users of every row after the header."""
+    read_as = "csv" if lay.flavour == "generic" else f"csv-{lay.flavour}"
+    readers = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}
+    row_post = readers.get(lay.flavour, _generic_row)
+    last_users: dict[Any, User] = {}
+    rows = 0
+    for start, end, row, error in _rows(reader, header_line):
+        loc = f"line {start}"
+        if row is None:
+            yield Problem(loc, f"not a readable CSV row ({error})")
+            continue
+        rows += 1
+        why = _row_problem(row, header, lay, start, end)
+        if why:
+            yield Problem(loc, why)
+            continue
+        try:
+            items = row_post(row, lay, loc, dump(dict(zip(header, row, strict=False))))
+        except RecordError as e:
+            yield Problem(loc, str(e))
+            continue
+        for it in items:
+            if isinstance(it, Post):
+                it.read_as = read_as
+            elif isinstance(it, User):
+                # A file of one account's posts repeats its author on every row.
+                key = it.id if it.id is not None else it.handle
+                if last_users.get(key) == it:
                     continue
-                end = prev_end = reader.line_num
-                if not row or not any(c.strip() for c in row):
-                    continue
-                rows += 1
-                loc = f"line {start}"
-                if end - start > MAX_ROW_LINES:
-                    yield Problem(loc, f"a quoted field runs on from line {start} to line {end} "
-                                       "(an unclosed quote?): the rows in between were not read")
-                    continue
-                if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
-                    del row[len(header):]  # a trailing delimiter some writers add to every row
-                if len(row) > len(header):
-                    yield Problem(loc, f"{len(row)} fields where the header has {len(header)} "
-                                       "(an unquoted delimiter in a field?)")
-                    continue
-                needed = max(lay.cols[r] for r in ("id", "text", "id_from_url") if r in lay.cols)
-                if len(row) <= needed:
-                    yield Problem(loc, f"only {len(row)} fields where the header has {len(header)}")
-                    continue
-                record = dict(zip(header, row, strict=False))
-                try:
-                    items = row_post(row, lay, loc, dump(record))
-                except RecordError as e:
-                    yield Problem(loc, str(e))
-                    continue
-                for it in items:
-                    if isinstance(it, Post):
-                        it.read_as = read_as
-                    if isinstance(it, User):
-                        key = it.id if it.id is not None else it.handle
-                        if last_users.get(key) == it:
-                            continue
-                        last_users[key] = it
-                    yield it
-            if rows == 0:
-                yield Problem("the file", "a CSV header with no rows: no tweets")
+                last_users[key] = it
+            yield it
+    if rows == 0:
+        yield Problem("the file", "a CSV header with no rows: no tweets")
 
 
 def _not_tweets(lay: Layout) -> str | None:

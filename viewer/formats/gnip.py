@@ -28,7 +28,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Post, Problem, Url, User
 from . import RecordContext, register_object, v1
-from .build import build_post
+from .build import Embedded, build_post
 from .common import RecordError, as_dict, as_list, as_str, dump, parse_time, to_count, to_int
 
 MAX_DEPTH = 3
@@ -136,28 +136,16 @@ def parse_activity(a: dict[str, Any], location: str, raw: bytes, *, collected: b
     text, ents = _entities(a)
     actor = as_dict(a.get("actor"))
     author = user_of(actor) if actor else None
-    embedded: list[Post | User] = []
-    seen = {pid}
+    embedded = Embedded(pid, _depth, MAX_DEPTH, lambda sub, depth: parse_activity(
+        sub, location, dump(sub), collected=False, _depth=depth))
 
     def embed(sub: Any) -> tuple[int | None, Post | None]:
+        """An original's id, and its post when the activity carries it whole
+        (an older share's object is only a note: its id, no content)."""
         if not isinstance(sub, dict):
             return None, None
-        if not is_activity(sub) or _depth >= MAX_DEPTH:
-            # An older share's object is only a note: its id, no content.
-            return id_from(sub.get("id")), None
-        try:
-            items = parse_activity(sub, location, dump(sub), collected=False, _depth=_depth + 1)
-        except RecordError:
-            return id_from(sub.get("id")), None
-        first = items[0]
-        assert isinstance(first, Post)
-        for it in items:
-            if isinstance(it, Post):
-                if it.id in seen:
-                    continue
-                seen.add(it.id)
-            embedded.append(it)
-        return first.id, first
+        post = embedded.read(sub) if is_activity(sub) else None
+        return (post.id if post else id_from(sub.get("id"))), post
 
     retweet_of, original = embed(a.get("object")) if a.get("verb") == "share" else (None, None)
     quote_of, _quoted = embed(a.get("twitter_quoted_status"))
@@ -183,7 +171,7 @@ def parse_activity(a: dict[str, Any], location: str, raw: bytes, *, collected: b
         raw=raw,
         location=location,
     )
-    return [post, *([author] if author else []), *embedded]
+    return [post, *([author] if author else []), *embedded.items]
 
 
 class Gnip:

@@ -27,7 +27,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .build import EntityBag, build_post
+from .build import Embedded, EntityBag, build_post
 from .common import (RecordError, as_dict, as_list, as_str, dump, expand_links, parse_time, source_app, to_count,
                      to_int, unescape)
 
@@ -233,29 +233,16 @@ def parse_tweet(t: dict[str, Any], location: str, raw: bytes, *, collected: bool
             ents.mention(mu.handle, mu.id)
     reply_user = add_user(t.get("inReplyToUser"))
 
-    embedded: list[Post | User] = []
-    seen_posts = {pid}
+    embedded = Embedded(pid, _depth, MAX_DEPTH, lambda sub, depth: parse_tweet(
+        sub, location, dump(sub), collected=False, _depth=depth))
 
     def embed(sub: Any) -> tuple[int | None, Post | None]:
-        """The id of an embedded original, and its post when it is whole."""
+        """The id of an embedded original, and its post when it is whole
+        (a `TweetRef` or `Tombstone` holds only the id)."""
         if not isinstance(sub, dict):
             return None, None
-        sid = tweet_id(sub)
-        if _type(sub) in ("TweetRef", "Tombstone") or _depth >= MAX_DEPTH:
-            return sid, None
-        try:
-            items = parse_tweet(sub, location, dump(sub), collected=False, _depth=_depth + 1)
-        except RecordError:
-            return sid, None
-        first = items[0]
-        assert isinstance(first, Post)
-        for it in items:
-            if isinstance(it, Post):
-                if it.id in seen_posts:
-                    continue
-                seen_posts.add(it.id)
-            embedded.append(it)
-        return first.id, first
+        post = None if _type(sub) in ("TweetRef", "Tombstone") else embedded.read(sub)
+        return (post.id if post else tweet_id(sub)), post
 
     retweet_of, original = embed(t.get("retweetedTweet"))
     quote_of, _quoted = embed(t.get("quotedTweet"))
@@ -286,7 +273,7 @@ def parse_tweet(t: dict[str, Any], location: str, raw: bytes, *, collected: bool
         raw=raw,
         location=location,
     )
-    return [post, *users.values(), *embedded]
+    return [post, *users.values(), *embedded.items]
 
 
 class Snscrape:

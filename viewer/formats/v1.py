@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .build import EntityBag, build_post
+from .build import Embedded, EntityBag, build_post
 from .common import (UTC, RecordError, as_dict, as_list, as_str, dump, expand_links, media_id, media_type, parse_time,
                      source_app, to_count, to_int, unescape)
 
@@ -267,31 +267,12 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
     author = user_of(user) if user else None
     text, ents, whole = _text_and_entities(obj)
 
-    embedded: list[Post | User] = []
-    seen: set[int] = {pid}
-
-    def embed(sub: Any) -> Post | None:
-        if not isinstance(sub, dict) or _depth >= MAX_DEPTH:
-            return None
-        try:
-            items = parse_status(sub, location, dump(sub), collected=False, _depth=_depth + 1)
-        except RecordError:
-            return None  # the outer post still imports; its raw keeps the original
-        first = items[0]
-        assert isinstance(first, Post)
-        for it in items:
-            if isinstance(it, Post):
-                if it.id in seen:
-                    continue
-                seen.add(it.id)
-            embedded.append(it)
-        return first
-
+    embedded = Embedded(pid, _depth, MAX_DEPTH, lambda sub, depth: parse_status(
+        sub, location, dump(sub), collected=False, _depth=depth))
     rt = obj.get("retweeted_status")
-    original = embed(rt) if isinstance(rt, dict) else None
+    original = embedded.read(rt)
     retweet_of = original.id if original else (id_of(rt, "id") if isinstance(rt, dict) else None)
-    qs = obj.get("quoted_status")
-    quoted = embed(qs) if isinstance(qs, dict) else None
+    quoted = embedded.read(obj.get("quoted_status"))
     quote_of = id_of(obj, "quoted_status_id")
     if quote_of is None and quoted is not None:
         quote_of = quoted.id
@@ -332,7 +313,7 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
     out: list[Post | User] = [post]
     if author is not None:
         out.append(author)
-    out.extend(embedded)
+    out.extend(embedded.items)
     return out
 
 
