@@ -21,7 +21,7 @@ from viewer import curation
 from viewer.jobs import Job
 
 BATCH = 1000
-FORMATS = ("csv", "jsonl", "html")
+FORMATS = ("csv", "xlsx", "jsonl", "html")
 
 
 class ExportError(ValueError):
@@ -196,6 +196,8 @@ def export(target: Any, fmt: str, ids: Sequence[int], out: Path | str, *, job: J
     """One entry point for the window's export dialog and the command line."""
     if fmt == "csv":
         from viewer.export.csv import export_csv as fn
+    elif fmt == "xlsx":
+        from viewer.export.xlsx import export_xlsx as fn
     elif fmt == "jsonl":
         from viewer.export.jsonl import export_jsonl as fn
     elif fmt == "html":
