@@ -48,5 +48,6 @@ def collection_stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]
         "media": one("SELECT count(*) FROM media"),
         "media_files": one("SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL"),
         "sources": one("SELECT count(*) FROM sources WHERE status = 'complete'"),
-        "failed_records": one("SELECT count(*) FROM problems"),
+        "failed_records": one("SELECT count(*) FROM problems WHERE coalesce(notice, 0) = 0"),
+        "notices": one("SELECT count(*) FROM problems WHERE notice = 1"),
     }

@@ -108,18 +108,21 @@ def _print_report(r: ImportReport) -> None:
         elif f.status in ("imported", "resumed"):
             extra = " (finished an interrupted import)" if f.status == "resumed" else ""
             click.echo(f"{f.path} [{f.format}]{extra}: {f.added} added, {f.merged} merged, "
-                       f"{f.unchanged} unchanged, {f.referenced} referenced originals, {f.failed} failed")
+                       f"{f.unchanged} unchanged, {f.referenced} referenced originals, {f.failed} failed, "
+                       f"{f.notices} notices")
         elif f.status == "cancelled":
             click.echo(f"{f.path}: cancelled partway; import it again to finish.")
     click.echo(f"Total: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
-               f"{r.referenced} referenced originals, {r.failed} records failed.")
-    if r.failures:
-        click.echo("Problems:")
-        for fail in r.failures[:MAX_FAILURES_SHOWN]:
-            where = f"{fail.file}: {fail.line}" if fail.line else fail.file
+               f"{r.referenced} referenced originals, {r.failed} records failed, {len(r.notices)} notices.")
+    for title, listed in (("Problems:", r.failures), ("Notices (not posts; nothing lost):", r.notices)):
+        if not listed:
+            continue
+        click.echo(title)
+        for fail in listed[:MAX_FAILURES_SHOWN]:
+            where = f"{fail.file}: {fail.where}" if fail.where else fail.file
             click.echo(f"  {where}: {fail.reason}")
-        if len(r.failures) > MAX_FAILURES_SHOWN:
-            click.echo(f"  … and {len(r.failures) - MAX_FAILURES_SHOWN} more (all of them with --json)")
+        if len(listed) > MAX_FAILURES_SHOWN:
+            click.echo(f"  … and {len(listed) - MAX_FAILURES_SHOWN} more (all of them with --json)")
     if r.skipped:
         click.echo(f"Passed over {len(r.skipped)} files that hold no posts (metadata, images, other files).")
     if r.cancelled:

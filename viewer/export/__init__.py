@@ -1,4 +1,4 @@
-"""Exports of a selection or a result set (DESIGN §6): CSV, JSONL, HTML.
+"""Exports of a selection or a result set (DESIGN §6): CSV, XLSX, JSONL, HTML.
 
 One entry point, `export`, for the window's export dialog and the command
 line; each format lives in its own module, and what they share (posts loaded
@@ -14,6 +14,7 @@ from viewer.export.common import FORMATS, ExportError, ExportResult, collected_i
 from viewer.export.csv import export_csv
 from viewer.export.html import export_html
 from viewer.export.jsonl import export_jsonl
+from viewer.export.xlsx import export_xlsx
 from viewer.jobs import Job
 
 __all__ = ["FORMATS", "ExportError", "ExportResult", "collected_ids", "export"]
@@ -22,10 +23,12 @@ __all__ = ["FORMATS", "ExportError", "ExportResult", "collected_ids", "export"]
 def export(target: Any, fmt: str, ids: Sequence[int], out: Path | str, *, job: Job | None = None,
            query: str | None = None, actor: str | None = None, **options: Any) -> ExportResult:
     """One entry point for the window's export dialog and the command line;
-    `options` are the chosen format's own (for_spreadsheet, provenance,
+    `options` are the chosen format's own (guard_formulas, provenance,
     images, title)."""
     if fmt == "csv":
         return export_csv(target, ids, out, job=job, query=query, actor=actor, **options)
+    if fmt == "xlsx":
+        return export_xlsx(target, ids, out, job=job, query=query, actor=actor, **options)
     if fmt == "jsonl":
         return export_jsonl(target, ids, out, job=job, query=query, actor=actor, **options)
     if fmt == "html":

@@ -1,4 +1,4 @@
-"""What the three exports (CSV, JSONL, HTML) share: posts loaded with everything a report shows
+"""What the exports (CSV, XLSX, JSONL, HTML) share: posts loaded with everything a report shows
 (entities, author, tags, notes, the source files they came from) in batches,
 so that 100,000 posts never sit in memory at once; output written to a
 temporary name and moved into place only when complete, so a cancelled or
@@ -20,7 +20,7 @@ from viewer.jobs import Job
 from viewer.store import reading
 
 BATCH = 1000
-FORMATS = ("csv", "jsonl", "html")
+FORMATS = ("csv", "xlsx", "jsonl", "html")
 
 
 class ExportError(ValueError):

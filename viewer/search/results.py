@@ -263,6 +263,8 @@ class ResultSet:
     def _highlight_terms(self) -> set[str]:
         terms = set(self._q.terms)
         reader = self._gen.reader
+        if reader is None:  # no index segment yet: no words to expand into
+            return terms
         for p in self._q.patterns:
             if isinstance(p, Pattern) and p.field == "text":
                 terms.update(expand(reader, p))

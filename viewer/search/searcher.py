@@ -133,6 +133,11 @@ class Searcher:
             if key != self._key or self._gen is None:
                 old = self._gen
                 reader = self._ix.reader() if self._ix is not None else None
+                if reader is not None and reader.doc_count_all() == 0:
+                    # An index with no segment yet (an import that added
+                    # nothing): Whoosh's empty reader has no segment to read.
+                    reader.close()
+                    reader = None
                 self._gen = Generation(reader, self._segments, self._names) if reader \
                     else empty_generation()
                 if old is not None and old.reader is not None:
