@@ -95,7 +95,10 @@ def _group_opts_len(args: list[str]) -> int:
               help="The collection folder.")
 @click.pass_context
 def cli(ctx: click.Context, collection: Path | None) -> None:
-    """archive-viewer: import, search and curate saved tweet archives, offline."""
+    """archive-viewer: import, search and curate saved tweet archives, offline.
+
+    With no command it opens the window; its first launch imports the bundled
+    sample, as `archive-viewer import --sample` does from the command line."""
     ctx.ensure_object(dict)["collection"] = collection
 
 
