@@ -10,7 +10,8 @@ def collection_stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]
     one = lambda sql, args=(): db.execute(sql, args).fetchone()[0]  # noqa: E731
     posts = one("SELECT count(*) FROM posts")
     collected = one("SELECT count(*) FROM posts WHERE collected = 1")
-    authors = one("SELECT count(DISTINCT lower(author_handle)) FROM posts WHERE collected = 1 AND author_handle IS NOT NULL")
+    authors = one("SELECT count(DISTINCT lower(author_handle)) FROM posts "
+                  "WHERE collected = 1 AND author_handle IS NOT NULL")
     first, last = db.execute(
         "SELECT min(created_at), max(created_at) FROM posts WHERE collected = 1").fetchone()
     # Show each tag in its most used display form, counted over its normalised form.

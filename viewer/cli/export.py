@@ -49,13 +49,13 @@ def export_cmd(fmt: str, out: Path, query: str | None, ids: tuple[str, ...], pla
     try:
         result = export(coll, fmt, chosen, out, job=Job(bar), query=query, **options)
     except ExportError as e:
-        raise Abort(str(e))
+        raise Abort(str(e)) from e
     except OSError as e:
-        raise Abort(f"{out}: cannot write: {e.strerror or e}")
+        raise Abort(f"{out}: cannot write: {e.strerror or e}") from e
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: nothing was written.")
-        raise SystemExit(130)
+        raise SystemExit(130) from None
     bar.close()
     if as_json:
         print_json(result.as_json())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from viewer import syscheck
 from viewer.collection import Collection
 from viewer.cli import Abort, cli, collection_option, collection_path, err
 
@@ -16,6 +17,9 @@ from viewer.cli import Abort, cli, collection_option, collection_path, err
 @collection_option
 def gui_cmd(query: str | None) -> None:
     """Open the window (on first launch the bundled sample is imported)."""
+    problem = syscheck.check()
+    if problem:
+        raise Abort(problem)
     from viewer.ui.app import run_gui
 
     raise SystemExit(run_gui(collection_path(), query))
@@ -43,7 +47,7 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
     try:
         wh = _size(size)
     except click.BadParameter as e:
-        raise click.UsageError(str(e))
+        raise click.UsageError(str(e)) from e
     from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")

@@ -2,9 +2,9 @@
 a parsed query and hands back a ResultSet."""
 import threading
 from itertools import compress
-from typing import Any
 
 from whoosh import query as wq
+from whoosh.index import Index
 
 from viewer import index as ix_mod
 from viewer.collection import Collection
@@ -36,6 +36,7 @@ from viewer.search.query import (
     HasTag,
     Kind,
     Lang,
+    Node,
     Not,
     Or,
     Pattern,
@@ -68,9 +69,9 @@ class Searcher:
         self._names = {"lang": Names(str.lower), "author": Names(normalize_handle),
                        "tag": Names(normalize_tag)}
         self._curation = Curation()
-        self._ix: Any = None
+        self._ix: Index | None = None
         self._gen: Generation | None = None
-        self._key: Any = None
+        self._key: tuple[str | None, int] | None = None
         self._terms: dict[tuple[str, str], int] = {}
         self.refresh()
 
@@ -157,6 +158,8 @@ class Searcher:
         q = parse(query)
         with self._lock:
             gen = self._gen
+            if gen is None:
+                raise RuntimeError("this searcher is closed")
             self._curation.refresh(self.coll.db, gen)
             base = self._eval(q.root, gen)
             mask = base
@@ -166,7 +169,7 @@ class Searcher:
             order = self._relevance(q, gen, mask) if sort == "relevance" else None
             return ResultSet(self, gen, q, sort, base, mask, order)
 
-    def _eval(self, node: Any, g: Generation) -> int:
+    def _eval(self, node: Node, g: Generation) -> int:
         if isinstance(node, All):
             return g.all
         if isinstance(node, Empty):
@@ -233,7 +236,7 @@ class Searcher:
             self._terms[key] = m
         return m
 
-    def _docs_query(self, g: Generation, q: Any) -> int:
+    def _docs_query(self, g: Generation, q: wq.Query) -> int:
         if g.reader is None:
             return 0
         from whoosh.searching import Searcher as WhooshSearcher

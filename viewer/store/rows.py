@@ -97,7 +97,7 @@ def load_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, PostRo
     for pid, items in media.items():
         if pid in rows:
             rows[pid].media = items
-    originals = {r.retweet_of or r.quote_of for r in rows.values() if r.retweet_of or r.quote_of}
+    originals = {ref for r in rows.values() if (ref := r.retweet_of or r.quote_of)}
     if originals:
         orig = _originals(db, list(originals))
         for r in rows.values():
