@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The check names the one apt-get line for missing X11 libraries instead of
+# Qt's abort (skipped off Linux and when QT_QPA_PLATFORM is not xcb).
 run: $(STAMP)
+	@$(BIN)/python -m viewer.syscheck
 	$(BIN)/archive-viewer
 
 test: $(STAMP)
@@ -28,6 +31,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_bench.py
 	$(BIN)/python bench/curation_bench.py
 
+# Regenerates the bundled sample into viewer/resources/sample/mosul/ (package data).
 sample:
 	$(BIN)/python archives/make_sample.py
 

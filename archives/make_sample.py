@@ -5,13 +5,16 @@ Everything this script writes is invented: every account, every name, every
 word of every post, every picture.  Nothing was scraped or copied.  It only
 imitates the *shape* of two real formats (see DESIGN.md section 3 and 9):
 
-  archives/mosul/account-archive/   an X/Twitter account archive (unpacked),
-                                    as downloaded from X in 2023, of one
-                                    fictional front-line reporter
-  archives/mosul/search-harvest.jsonl.gz
-                                    a twarc2 (Twitter API v2) full-archive
-                                    search harvest, one response page a line
-  archives/mosul/events.json        the five turning points of the offensive
+  mosul/account-archive/   an X/Twitter account archive (unpacked), as
+                           downloaded from X in 2023, of one fictional
+                           front-line reporter
+  mosul/search-harvest.jsonl.gz
+                           a twarc2 (Twitter API v2) full-archive search
+                           harvest, one response page a line
+  mosul/events.json        the five turning points of the offensive
+
+written by default into viewer/resources/sample/mosul/, the package data the
+program ships and imports on first launch.
 
 Standard library only.  Deterministic: a fixed seed, no clock, no set
 iteration, gzip with mtime=0.  Running it twice gives byte-identical output
@@ -40,6 +43,8 @@ from pathlib import Path
 
 SEED = 20161017
 HERE = Path(__file__).resolve().parent
+# The package data the program reads through importlib.resources.
+DEFAULT_OUT = HERE.parent / "viewer" / "resources" / "sample" / "mosul"
 
 # --------------------------------------------------------------------------
 # sizes of the sample
@@ -2528,7 +2533,7 @@ def verify(out: Path):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=HERE / "mosul")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     out = args.out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from viewer.histogram import build, choose_unit, floor
+from viewer.search.histogram import build, choose_unit, floor
 
 UTC = timezone.utc
 

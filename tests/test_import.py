@@ -91,9 +91,17 @@ def test_one_broken_line_is_reported_and_the_rest_import(collection, tmp_path):
                              json_line(v1_status(3))])
     report = import_paths(collection, [src])
     assert report.added == 4
-    failures = {(f.line, f.reason.split(" (")[0]) for f in report.failures}
-    assert ("line 4", "not valid JSON") in failures
-    assert ("line 5", "a rate-limit notice from the streaming API") in failures
+    assert [(f.line, f.entry, f.reason.split(" (")[0]) for f in report.failures] == [(4, None, "not valid JSON")]
+
+
+def test_a_stream_notice_is_a_notice_not_a_failure(collection, tmp_path):
+    src = write_jsonl(tmp_path / "s.jsonl", [v1_status(i) for i in range(2)],
+                      lines=['{"limit": {"track": 12}}', '{"delete": {"status": {"id": 1, "id_str": "1"}}}'])
+    report = import_paths(collection, [src])
+    assert (report.added, report.failed) == (2, 0)
+    assert [(n.line, n.reason) for n in report.notices] == [
+        (3, "a rate-limit notice from the streaming API"), (4, "a deletion notice from the streaming API")]
+    assert report.files[0].notices == 2 and report.files[0].format == "v1.1"
 
 
 def json_line(d: dict) -> str:
@@ -256,8 +264,10 @@ def test_the_bundled_sample_merges_its_two_formats(collection):
     assert report.merged == 300
     assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6108
     assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 61
-    # Only the two API errors the harvest itself carries are reported.
-    assert [f.reason.split(":")[0] for f in report.failures] == ["an API error beside the data"] * 2
+    # The two API errors the harvest itself carries, about originals Twitter
+    # could not find, are notices: nothing failed.
+    assert not report.failures
+    assert [f.reason.split(":")[0] for f in report.notices] == ["an API error beside the data"] * 2
 
 
 def test_a_second_source_that_only_adds_hashtags_marks_the_post_for_reindexing(collection, tmp_path):
@@ -274,3 +284,18 @@ def test_a_second_source_that_only_adds_hashtags_marks_the_post_for_reindexing(c
     assert res.merged == [1] and res.changed == [1]
     assert count(collection, "SELECT rev FROM posts WHERE id = 1") == 2
     assert count(collection, "SELECT count(*) FROM hashtags WHERE post_id = 1") == 1
+
+
+def test_an_account_archives_empty_file_is_a_notice_not_a_failure(collection, tmp_path):
+    import json
+
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    entry = {"tweet": {"id_str": "20", "full_text": "one post", "created_at": "Mon Oct 17 05:12:00 +0000 2016"}}
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps([entry]))
+    (data / "deleted-tweets.js").write_text("window.YTD.deleted_tweets.part0 = []")
+    report = import_paths(collection, [tmp_path / "archive"])
+    assert (report.added, report.failed) == (1, 0)
+    assert [(n.file.endswith("deleted-tweets.js"), n.reason) for n in report.notices] == [
+        (True, "no tweets in this file")]
+    assert {f.format for f in report.files} == {"x-archive"}

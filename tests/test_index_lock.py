@@ -42,7 +42,7 @@ def test_a_writer_waits_for_another_programs_writer_then_gives_up_clearly(collec
 
 
 def test_an_import_whose_index_is_busy_keeps_its_posts_and_says_so(collection, tmp_path, monkeypatch):
-    import viewer.index as index
+    from viewer.index import lock as index
 
     monkeypatch.setattr(index, "LOCK_WAIT", 0.3)
     holder = _hold_lock_in_another_program(collection.path)

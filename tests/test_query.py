@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from viewer.query import (All, And, CuratorTag, Empty, Flags, Fuzzy, HasNote, HasTag, Kind, Lang, Not, Or,
+from viewer.search.query import (All, And, CuratorTag, Empty, Flags, Fuzzy, HasNote, HasTag, Kind, Lang, Not, Or,
                           Pattern, Phrase, QueryError, Term, TimeRange, parse)
 from viewer.textproc import analyze
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import store
+from viewer import store
 
 ENV_VAR = "ARCHIVE_VIEWER_COLLECTION"
 

@@ -22,9 +22,10 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
-from .jobs import Job
-from .store import now_iso
-from .textproc import fold
+from viewer.batching import in_chunks
+from viewer.jobs import Job
+from viewer.store import now_iso
+from viewer.textproc import fold
 
 ACTOR_ENV = "ARCHIVE_VIEWER_ACTOR"
 
@@ -338,7 +339,7 @@ def tags_of(target: Db, post_ids: Sequence[int]) -> dict[int, list[dict[str, Any
     """Each post's tags ({id, name, colour}, by name), for chips and exports."""
     db = _db(target)
     out: dict[int, list[dict[str, Any]]] = {}
-    for chunk in _chunks(list(post_ids), 900):
+    for chunk in in_chunks(list(post_ids)):
         marks = ",".join("?" * len(chunk))
         for pid, tid, name, colour in db.execute(
                 f"SELECT pt.post_id, t.id, t.name, t.colour FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
@@ -418,7 +419,7 @@ def notes_for(target: Db, post_id: int | str) -> list[dict[str, Any]]:
 def notes_of(target: Db, post_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     db = _db(target)
     out: dict[int, list[dict[str, Any]]] = {}
-    for chunk in _chunks(list(post_ids), 900):
+    for chunk in in_chunks(list(post_ids)):
         marks = ",".join("?" * len(chunk))
         for r in db.execute(
                 f"SELECT id, post_id, text, author, created_at, updated_at FROM notes "
@@ -627,6 +628,3 @@ def load_events(target: Db, path: Path | str, actor: str | None = None) -> list[
     return added
 
 
-def _chunks(seq: list[int], n: int) -> Iterable[list[int]]:
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]

@@ -15,15 +15,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from ui_helpers import SAMPLE, WAIT_MS  # noqa: E402
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _none_stays_alive(qapp):  # type: ignore[no-untyped-def]
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call
-    (viewer/ui/pyside_guard.py); the test session needs the guard the app has."""
-    from viewer.ui import pyside_guard
-
-    pyside_guard.install(qapp)
-
-
 @pytest.fixture(scope="session")
 def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled Mosul sample, imported (with its index) and its events

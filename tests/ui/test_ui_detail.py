@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from ui_helpers import WAIT_MS, build_collection, post
 
 from viewer.collection import Collection
-from viewer.ui.detail import PlainText, PostCard, Reference
+from viewer.ui.detail.pane import PlainText, PostCard, Reference
 from viewer.ui.timeline import PostRole
 
 

@@ -8,10 +8,10 @@ import pytest
 from ui_helpers import build_collection, post
 
 from viewer.model import Mention
-from viewer.ui import query_edit
+from viewer.search import query_edit
 from viewer.ui.bidi import is_rtl
-from viewer.ui.clock import Clock
-from viewer.ui.histogram import Event, HistogramWidget, events_from_rows, ticks
+from viewer.clock import Clock
+from viewer.ui.chart.histogram_view import Event, HistogramWidget, events_from_rows, ticks
 
 
 def ts(*a: int) -> int:
@@ -67,7 +67,7 @@ def test_a_paragraph_reads_right_to_left_when_it_is_mostly_arabic(text, rtl):
 
 def test_completion_names_come_from_the_collection_most_used_first(tmp_path):
     from viewer.collection import Collection
-    from viewer.ui.vocabulary import load_vocabulary
+    from viewer.search.vocabulary import load_vocabulary
 
     posts = [post(i, "x", hashtags=["FreeMosul"] if i % 2 else ["Freedom"]) for i in range(5)]
     posts.append(post(10, "x", hashtags=["تحرير_الموصل"], mentions=[Mention("NinawaNow")]))
@@ -85,7 +85,7 @@ def test_completion_names_come_from_the_collection_most_used_first(tmp_path):
 def test_completion_offers_the_curators_tag_names(tmp_path):
     from viewer import curation
     from viewer.collection import Collection
-    from viewer.ui.vocabulary import load_vocabulary
+    from viewer.search.vocabulary import load_vocabulary
 
     path = build_collection(tmp_path / "c", [post(1, "x"), post(2, "y")])
     with Collection.open(path) as coll:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 from ui_helpers import WAIT_MS, build_collection, post
 
 from viewer.model import LocalFile, Media, User
-from viewer.ui.detail import Reference
+from viewer.ui.detail.pane import Reference
 from viewer.ui.timeline import PostRole
 
 ARABIC = "الموصل تتحرر اليوم"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..collection import Collection
-from . import Abort, cli, collection_option, collection_path, err
+from viewer import syscheck
+from viewer.collection import Collection
+from viewer.cli import Abort, cli, collection_option, collection_path, err
 
 
 @cli.command("gui")
@@ -16,7 +17,10 @@ from . import Abort, cli, collection_option, collection_path, err
 @collection_option
 def gui_cmd(query: str | None) -> None:
     """Open the window (on first launch the bundled sample is imported)."""
-    from ..ui.app import run_gui
+    problem = syscheck.check()
+    if problem:
+        raise Abort(problem)
+    from viewer.ui.app import run_gui
 
     raise SystemExit(run_gui(collection_path(), query))
 
@@ -43,8 +47,8 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
     try:
         wh = _size(size)
     except click.BadParameter as e:
-        raise click.UsageError(str(e))
-    from ..ui.snapshot import render_snapshot
+        raise click.UsageError(str(e)) from e
+    from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")
     err(f"Wrote {out}")

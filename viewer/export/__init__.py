@@ -17,11 +17,11 @@ from typing import Any, Iterator, Sequence
 
 import sqlite_utils
 
-from .. import curation
-from ..jobs import Job
+from viewer import curation
+from viewer.jobs import Job
 
 BATCH = 1000
-FORMATS = ("csv", "jsonl", "html")
+FORMATS = ("csv", "xlsx", "jsonl", "html")
 
 
 class ExportError(ValueError):
@@ -75,7 +75,7 @@ def _in(ids: Sequence[int]) -> str:
 def _rows(db: sqlite_utils.Database, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
     cur = db.execute(sql, list(args))
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def sources_table(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
@@ -195,11 +195,13 @@ def export(target: Any, fmt: str, ids: Sequence[int], out: Path | str, *, job: J
            query: str | None = None, actor: str | None = None, **options: Any) -> ExportResult:
     """One entry point for the window's export dialog and the command line."""
     if fmt == "csv":
-        from .csv import export_csv as fn
+        from viewer.export.csv import export_csv as fn
+    elif fmt == "xlsx":
+        from viewer.export.xlsx import export_xlsx as fn
     elif fmt == "jsonl":
-        from .jsonl import export_jsonl as fn
+        from viewer.export.jsonl import export_jsonl as fn
     elif fmt == "html":
-        from .html import export_html as fn
+        from viewer.export.html import export_html as fn
     else:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return fn(target, ids, out, job=job, query=query, actor=actor, **options)

@@ -28,8 +28,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from ..jobs import Job
-from . import Bundle, ExportError, ExportResult, _db, atomic_file, iter_bundles, record_export, sources_table
+from viewer.export import (
+    Bundle,
+    ExportError,
+    ExportResult,
+    _db,
+    atomic_file,
+    iter_bundles,
+    record_export,
+    sources_table,
+)
+from viewer.jobs import Job
 
 # Images larger than this are listed, not inlined into a single-file report.
 MAX_INLINE_BYTES = 8 * 1024 * 1024

@@ -36,11 +36,20 @@ from typing import Any, Sequence
 import orjson
 import sqlite_utils
 
-from .. import formats
-from ..formats.common import media_id
-from ..jobs import Job
-from ..store import decompress
-from . import ExportResult, _db, _in, _rows, atomic_file, record_export, sources_table
+from viewer import formats
+from viewer.batching import in_chunks
+from viewer.export import (
+    ExportResult,
+    _db,
+    _in,
+    _rows,
+    atomic_file,
+    record_export,
+    sources_table,
+)
+from viewer.formats.common import media_id
+from viewer.jobs import Job
+from viewer.store import decompress
 
 BATCH = 1000
 PROVENANCE_SUFFIX = ".provenance.csv"
@@ -95,7 +104,7 @@ class _Lookup:
     def prefetch(self, post_ids: list[int], tweets: list[dict[str, Any]]) -> None:
         """Everything the v2 pages of this batch will ask for, in a few queries."""
         ref_ids = sorted({i for t in tweets for i in _ref_ids(t)} - set(self.v2))
-        for chunk in _chunks(ref_ids):
+        for chunk in in_chunks(ref_ids):
             for r in self.db.execute(
                     f"SELECT post_id, data FROM raw WHERE post_id IN ({_in(chunk)}) ORDER BY collected DESC, source_id",
                     chunk).fetchall():
@@ -106,7 +115,7 @@ class _Lookup:
                     self.v2[r[0]] = obj
         every = [*tweets, *(self.v2[i] for i in ref_ids if i in self.v2)]
         tweet_ids = sorted({i for i in (_int(t.get("id")) for t in every) if i is not None})
-        for chunk in _chunks(tweet_ids):
+        for chunk in in_chunks(tweet_ids):
             for pid, uid in self.db.execute(
                     f"SELECT post_id, user_id FROM mentions WHERE user_id IS NOT NULL AND post_id IN ({_in(chunk)})",
                     chunk).fetchall():
@@ -114,15 +123,15 @@ class _Lookup:
         wanted = {u for t in every for u in _user_ids(t)}
         wanted.update(u for i in tweet_ids for u in self.mentioned.get(i, []))
         user_ids = sorted(wanted - set(self.users))
-        for chunk in _chunks(user_ids):
+        for chunk in in_chunks(user_ids):
             for r in _rows(self.db, f"SELECT * FROM users WHERE id IN ({_in(chunk)})", chunk):
                 self.users[r["id"]] = r
         media_posts = sorted({*post_ids, *(i for i in ref_ids if i in self.v2)})
-        for chunk in _chunks(media_posts):
+        for chunk in in_chunks(media_posts):
             for r in _rows(self.db, f"SELECT * FROM media WHERE post_id IN ({_in(chunk)})", chunk):
                 self.media[(r["post_id"], r["key"])] = r
         need = sorted(set(media_posts) - set(self.posts))
-        for chunk in _chunks(need):
+        for chunk in in_chunks(need):
             for r in _rows(self.db, f"SELECT * FROM posts WHERE id IN ({_in(chunk)})", chunk):
                 self.posts[r["id"]] = r
 
@@ -134,8 +143,6 @@ class _Lookup:
         self.mentioned.clear()
 
 
-def _chunks(seq: list[int], n: int = 900) -> list[list[int]]:
-    return [seq[i:i + n] for i in range(0, len(seq), n)]
 
 
 def _int(value: Any) -> int | None:

@@ -70,7 +70,7 @@ OBJECT_FORMATS: list[ObjectFormat] = []
 
 # Order matters: the most specific sniffers first, the JSON reader (which takes
 # anything that starts like JSON) and CSV last.
-_MODULES = ["xarchive", "grailbird", "events", "v2", "snscrape", "v1", "jsonfile", "csvfile"]
+_MODULES = ["xarchive", "grailbird", "events", "academic", "v2", "snscrape", "gnip", "v1", "jsonfile", "csvfile"]
 _loaded = False
 
 

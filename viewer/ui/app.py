@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImageReader, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..collection import Collection
-from ..paths import resources, sample_archive
-from . import pyside_guard, theme
-from .main_window import MainWindow
-from .settings import APP, ORG, Settings
+from viewer.collection import Collection
+from viewer.paths import icon, sample_archive
+from viewer.ui import theme
+from viewer.ui.main_window import MainWindow
+from viewer.ui.settings import APP, ORG, Settings
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -21,11 +21,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if app is None:
         QApplication.setOrganizationName(ORG)
         QApplication.setApplicationName(APP)
+        # Ties the window to the menu entry `desktop-entry --install` writes.
+        QGuiApplication.setDesktopFileName("archive-viewer")
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    pyside_guard.install(app)
-    icon = resources() / "icons" / "archive-viewer.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    if icon().exists():
+        app.setWindowIcon(QIcon(str(icon())))
     # Images from archives are decoded under a memory cap (MB).
     QImageReader.setAllocationLimit(256)
     theme.install_font(app)  # type: ignore[arg-type]

@@ -11,25 +11,25 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QThread
 from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from .. import store
-from ..collection import Collection
-from ..importer import ImportReport
-from .clock import COMMON_ZONES, Clock
-from .curation import install_curation
-from .detail import DetailPane
-from .facets import FacetPanel
-from .first_rows import CollectedInTimeOrder
-from .histogram import HistogramPanel, events_from_rows
-from .import_panel import ImportPanel, ImportSummary
-from .ops import Op
-from .post_detail import load_detail
-from .query_edit import toggle
-from .search_bar import SearchBar
-from .searching import Results, SearchSession
-from .settings import Settings
-from .thumbs import ThumbCache
-from .timeline import IdRole, TimelineDelegate, TimelineModel, TimelineView
-from .vocabulary import load_vocabulary
+from viewer import store
+from viewer.collection import Collection
+from viewer.importer import ImportReport
+from viewer.clock import COMMON_ZONES, Clock
+from viewer.ui.curation.controller import install_curation
+from viewer.ui.detail.pane import DetailPane
+from viewer.ui.search.facets import FacetPanel
+from viewer.store.first_rows import CollectedInTimeOrder
+from viewer.ui.chart.histogram_view import HistogramPanel, events_from_rows
+from viewer.ui.io.import_panel import ImportPanel, ImportSummary
+from viewer.ui.ops import Op
+from viewer.store.post_detail import load_detail
+from viewer.search.query_edit import toggle
+from viewer.ui.search.search_bar import SearchBar
+from viewer.ui.search.runner import Results, SearchSession
+from viewer.ui.settings import Settings
+from viewer.ui.timeline.thumbs import ThumbCache
+from viewer.ui.timeline import IdRole, TimelineDelegate, TimelineModel, TimelineView
+from viewer.search.vocabulary import load_vocabulary
 
 
 def open_read_only(path: Path) -> Collection:
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         self.zone_label.setText(f"Times: {self.clock.label()}")
 
     def set_color_scheme(self, scheme: str) -> None:
-        from .app import apply_color_scheme
+        from viewer.ui.app import apply_color_scheme
 
         self.settings.color_scheme = scheme
         apply_color_scheme(scheme)

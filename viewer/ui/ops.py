@@ -18,7 +18,7 @@ from typing import Any, Callable, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from ..jobs import Cancelled, Job, Progress
+from viewer.jobs import Cancelled, Job, Progress
 
 T = TypeVar("T")
 

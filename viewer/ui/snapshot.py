@@ -31,9 +31,9 @@ def render_snapshot(collection_path: Path, out: Path, query: str = "", size: tup
     """Open the window on the collection, run the query, wait until the list,
     chart, facets, thumbnails and detail images are in, and save a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from .app import apply_color_scheme, make_app
-    from .main_window import MainWindow
-    from .settings import Settings
+    from viewer.ui.app import apply_color_scheme, make_app
+    from viewer.ui.main_window import MainWindow
+    from viewer.ui.settings import Settings
 
     app = make_app()
     apply_color_scheme(scheme)

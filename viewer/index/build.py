@@ -1,0 +1,379 @@
+"""Writing the index: new segments from SQLite in bulk (in worker
+processes for large batches), deletions, folding of small segments, and
+the commit that switches generations."""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import sqlite3
+import sys
+import threading
+import uuid
+from itertools import compress
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
+    fcntl = None  # type: ignore[assignment]
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index, LockError
+from whoosh.reading import IndexReader
+from whoosh.writing import SegmentWriter
+
+from viewer.batching import in_chunks
+from viewer.collection import Collection
+from viewer.index import lock, segment_writer, whoosh_internals
+from viewer.index.columns import deleted_docs, numeric_column
+from viewer.index.documents import Doc, documents, time_order, with_retweets
+from viewer.index.lock import writing
+from viewer.index.schema import (
+    COLUMNS,
+    KEYWORD_FIELDS,
+    META_FORMAT,
+    META_NAME,
+    META_STATE,
+    TEXT_FIELDS,
+    index_format,
+    is_dirty,
+    open_index,
+    remove_other_indexes,
+    schema,
+    set_meta,
+)
+from viewer.index.verify import compare
+from viewer.jobs import Job
+
+log = logging.getLogger(__name__)
+
+# A batch of at least this many posts is written by worker processes.
+PARALLEL_MIN = 20_000
+# Ids per SQL "IN (…)", under SQLite's 999-variable limit of old builds;
+# also the unit of work handed to a worker.
+CHUNK = 900
+# Postings per block (Whoosh writes 128): fewer, larger blocks make reading a
+# common word's million postings quicker.
+BLOCK = 1024
+# From this many segments on, the small ones (at most FOLD_MAX posts, or a
+# twentieth of the index) are folded together at the next commit.
+MAX_SEGMENTS = 8
+FOLD_MAX = 20_000
+
+
+
+
+# ---------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------
+
+
+def _add(writer: Any, doc: Doc) -> None:
+    if isinstance(writer, segment_writer.FastSegmentWriter):
+        writer.add({"text": doc.text},
+                   {"author": doc.author, "hashtags": doc.hashtags, "mentions": doc.mentions, "to": doc.to},
+                   doc.columns())
+        return
+    fields = dict(zip(COLUMNS, doc.columns(), strict=True))
+    fields["text"] = fields["phrases"] = doc.text
+    for name in KEYWORD_FIELDS:
+        values = getattr(doc, name)
+        if values:
+            fields[name] = " ".join(values)
+    writer.add_document(**fields)
+
+
+# Set to "whoosh" to write with Whoosh's own (slower) writer, the path taken
+# when the running Whoosh is laid out differently from what the fast writer
+# knows; the tests run the index suite both ways so that path stays alive.
+# An environment variable, so worker processes follow it.
+WRITER_ENV = "ARCHIVE_VIEWER_INDEX_WRITER"
+
+
+def _part_writer(ix: Index) -> Any:
+    """A writer of new segments that takes no lock (the build holds it)."""
+    if os.environ.get(WRITER_ENV) != "whoosh" and segment_writer.supported():
+        try:
+            return segment_writer.FastSegmentWriter(ix, TEXT_FIELDS, KEYWORD_FIELDS, COLUMNS,
+                                                    blocksize=BLOCK, _lk=False)
+        except TypeError as e:
+            log.warning("indexing with Whoosh's own writer: %s", e)
+    return SegmentWriter(ix, _lk=False)
+
+
+def _finish_part(writer: Any) -> Any:
+    """Close a part writer; its segment (None if it holds no documents)."""
+    return whoosh_internals.finish_part(writer)
+
+
+def write_part(db: Any, ix: Index, id_chunks: Iterable[list[int]], progress: Any = None) -> list[Any]:
+    """Write the documents of the ids into new segments (one more each time
+    the one in hand holds as many postings as memory allows); returns them."""
+    segments: list[Any] = []
+    w = _part_writer(ix)
+    for chunk in id_chunks:
+        for doc in documents(db, chunk):
+            _add(w, doc)
+        if getattr(w, "postings_held", 0) > segment_writer.MAX_POSTINGS:
+            segments.append(_finish_part(w))
+            w = _part_writer(ix)
+        if progress is not None:
+            progress(len(chunk))
+    seg = _finish_part(w)
+    if seg is not None:
+        segments.append(seg)
+    return segments
+
+
+def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Any, results: Any) -> None:
+    """A worker process: writes the chunks of ids it is given into segments."""
+    try:
+        db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
+        ix = whoosh_index.open_dir(index_dir, indexname=name)
+
+        def chunks() -> Iterator[list[int]]:
+            while True:
+                chunk = tasks.get()
+                if chunk is None:
+                    return
+                yield chunk
+
+        def progress(n: int) -> None:
+            results.put(("progress", me, n))
+
+        results.put(("done", me, write_part(db, ix, chunks(), progress)))
+    except BaseException as e:  # reported to the parent, which raises it
+        results.put(("error", me, f"{type(e).__name__}: {e}"))
+
+
+def _mp_context() -> Any:
+    # fork is fast, but forking a process that runs other threads can
+    # deadlock the child; the window runs Qt threads Python's threading
+    # module does not count. spawn then (a fresh interpreter, ~0.3 s).
+    if (threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
+            and "fork" in multiprocessing.get_all_start_methods()):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, done: int,
+               total: int) -> list[Any]:
+    """New segments with the documents of `ids`: in worker processes for a
+    large batch, here for a small one."""
+    workers = min((os.cpu_count() or 1), 4)
+    if len(ids) < PARALLEL_MIN or workers < 2:
+        def progress(n: int) -> None:
+            nonlocal done
+            done += n
+            if job is not None:
+                job.check()
+                job.progress(done, total, "Indexing", done)
+        return write_part(coll.db, ix, in_chunks(ids, CHUNK), progress)
+
+    ctx = _mp_context()
+    # Each worker gets an even, contiguous share of the (time-ordered) ids
+    # on its own queue, so its segments follow one another in time.
+    queues = [ctx.Queue() for _ in range(workers)]
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(i, str(coll.path / "collection.db"), str(coll.index_dir),
+                                                ix.indexname, q, results), daemon=True)
+             for i, q in enumerate(queues)]
+    for p in procs:
+        p.start()
+    try:
+        chunks = list(in_chunks(ids, CHUNK))
+        for w, q in enumerate(queues):
+            for chunk in chunks[w * len(chunks) // workers:(w + 1) * len(chunks) // workers]:
+                q.put(chunk)
+            q.put(None)
+        by_worker: dict[int, list[Any]] = {}
+        finished: set[int] = set()
+        while len(finished) < len(procs):
+            if job is not None:
+                job.check()
+            try:
+                msg = results.get(timeout=0.5)
+            except queue.Empty:
+                for i, p in enumerate(procs):
+                    if i not in finished and not p.is_alive() and results.empty():
+                        raise RuntimeError("an indexing process ended without finishing its work") from None
+                continue
+            kind, who, value = msg
+            if kind == "progress":
+                done += value
+                if job is not None:
+                    job.progress(done, total, "Indexing", done)
+            elif kind == "done":
+                finished.add(who)
+                by_worker[who] = value
+            else:
+                raise RuntimeError(f"indexing failed: {value}")
+        for p in procs:
+            p.join()
+        return [seg for w in sorted(by_worker) for seg in by_worker[w]]
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join()
+
+
+def _docnums_of(reader: IndexReader, pids: set[int]) -> list[int]:
+    """Every live document number whose post id is in `pids`."""
+    found: list[int] = []
+    for seg, offset in reader.leaf_readers():
+        col = numeric_column(seg, "pid", "q", seg.doc_count_all())
+        deleted = deleted_docs(seg)
+        # One pass in C over the segment: a membership test per document.
+        for d in compress(range(len(col)), map(pids.__contains__, col)):
+            if d not in deleted:
+                found.append(offset + d)
+    return found
+
+
+def _small_segments(reader: IndexReader) -> set[int]:
+    """Post ids of the small segments, once segments are many: rewriting them
+    into one new segment keeps a search from visiting dozens. Only small
+    ones (the leftovers of small imports) are folded, so a ten-post import
+    never rewrites a large part of the index."""
+    segs = [(seg.doc_count(), seg) for seg, _ in reader.leaf_readers() if seg.doc_count()]
+    if len(segs) < MAX_SEGMENTS:  # the commit adds one more
+        return set()
+    total = sum(n for n, _ in segs)
+    small = [seg for n, seg in segs if n <= max(FOLD_MAX, total // 20)]
+    if len(small) < 2:
+        return set()
+    out: set[int] = set()
+    for seg in small:
+        col = numeric_column(seg, "pid", "q", seg.doc_count_all())
+        deleted = deleted_docs(seg)
+        out.update(p for d, p in enumerate(col) if d not in deleted)
+    return out
+
+
+def _commit(coll: Collection, ix: Index, ids: set[int], job: Job | None, fresh: bool) -> int:
+    """Replace the documents of `ids` (delete the old ones, write those that
+    should exist) in one commit; returns the documents written."""
+    # Holding a SegmentWriter holds the index's lock for the whole change;
+    # it also records the deletions and writes the new table of contents.
+    parent = SegmentWriter(ix, timeout=lock.LOCK_WAIT)
+    try:
+        with parent.reader() as r:
+            if not fresh:
+                ids = ids | _small_segments(r)
+            if not fresh and ids:
+                for d in _docnums_of(r, ids):
+                    parent.delete_document(d)
+        order = time_order(coll.db, ids)
+        segments = _write_new(coll, ix, order, job, 0, len(order))
+        if job is not None:
+            job.check()
+        kept = [s for s in parent.segments if s.doc_count() > 0]
+        whoosh_internals.commit_segments(parent, kept + segments)
+    except BaseException:
+        if not parent.is_closed:
+            parent.cancel()
+        raise
+    return sum(s.doc_count_all() for s in segments)
+
+
+def _new_index(coll: Collection) -> tuple[Index, str]:
+    coll.index_dir.mkdir(parents=True, exist_ok=True)
+    name = "IX" + uuid.uuid4().hex[:12]
+    return whoosh_index.create_in(str(coll.index_dir), schema(), indexname=name), name
+
+
+def reindex(coll: Collection, job: Job | None = None) -> int:
+    """Rebuild the index from SQLite; returns the number of documents.
+
+    The new index is written beside the current one and takes over only
+    when complete, so searches meanwhile read the old one, and a cancel or a
+    kill leaves the old one in use (marked dirty, so the next import checks
+    and mends it)."""
+    with writing(coll):
+        set_meta(coll.db, **{META_STATE: "dirty"})
+        ix, name = _new_index(coll)
+        try:
+            ids = {r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1")}
+            count = _commit(coll, ix, ids, job, fresh=True)
+        finally:
+            ix.close()
+        set_meta(coll.db, **{META_NAME: name, META_FORMAT: index_format(), META_STATE: "clean"})
+        remove_other_indexes(coll.index_dir, keep=name)
+    return count
+
+
+class IndexSink:
+    """What the importer tells the index: `posts_changed(ids)` after each
+    batch it wrote, `commit()` once at the end (also after a cancel).
+
+    The ids are gathered and written in one pass at commit, with the
+    retweets of changed originals: one Whoosh commit per import, none per
+    record. The index is marked dirty as soon as the sink exists (the
+    importer writes rows before it calls `posts_changed`), so a kill at any
+    point shows in `verify`; a sink that finds the index dirty from an
+    earlier run, missing, or built for another analysis, mends it first."""
+
+    def __init__(self, coll: Collection):
+        self.coll = coll
+        self._pending: set[int] = set()
+        self._was_dirty = is_dirty(coll)
+        # Why the last commit left the index behind (another program was
+        # writing it), for the caller to tell the user; None when it did not.
+        self.problem: str | None = None
+        set_meta(coll.db, **{META_STATE: "dirty"})
+
+    def posts_changed(self, ids: list[int]) -> None:
+        self._pending.update(ids)
+
+    def commit(self, job: Job | None = None) -> None:
+        coll = self.coll
+        try:
+            with writing(coll):
+                self._commit(job)
+        except LockError:
+            # Another program is writing the index (an import in the window
+            # while the command line imports too). The rows are safe in
+            # SQLite and the index stays marked dirty, so the next import or
+            # `reindex` brings it up to date; the import itself succeeded.
+            self.problem = ("the search index was busy (being written by another program); "
+                            "import again or run `archive-viewer reindex` to make these posts searchable")
+            return
+        self._pending.clear()
+        self._was_dirty = False
+        self.problem = None
+        set_meta(coll.db, **{META_STATE: "clean"})
+
+    def _commit(self, job: Job | None) -> None:
+        coll = self.coll
+        ix = open_index(coll)
+        if ix is None:
+            # The first import, or an index another version built: build all.
+            reindex(coll, job)
+            return
+        try:
+            pending = with_retweets(coll.db, self._pending)
+            if self._was_dirty:
+                report = compare(coll, ix)
+                pending.update(report.missing, report.stale, report.extra)
+            if pending:
+                _commit(coll, ix, pending, job, fresh=False)
+        finally:
+            ix.close()
+
+
+def index_sink(coll: Collection) -> IndexSink:
+    return IndexSink(coll)
+
+
+def update_posts(coll: Collection, ids: list[int]) -> None:
+    """Re-index a few posts after a change made outside an import."""
+    sink = IndexSink(coll)
+    sink.posts_changed(list(ids))
+    sink.commit()
+
+
+# ---------------------------------------------------------------------------

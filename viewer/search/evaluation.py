@@ -1,0 +1,83 @@
+"""Turning query nodes into masks: posting lists read in bulk, wildcard
+and fuzzy expansion."""
+from collections import deque
+from itertools import accumulate, repeat
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+
+from viewer.index import whoosh_internals
+from viewer.search.columns import Generation
+from viewer.search.query import And, Fuzzy, Or, Pattern, Phrase, QueryError, Term
+
+# A wildcard or fuzzy term that expands to more words than this is refused:
+# it would read most of the index.
+MAX_EXPANSION = 5000
+
+# ---------------------------------------------------------------------------
+# evaluation
+# ---------------------------------------------------------------------------
+
+
+def expand(reader: Any, node: Pattern | Fuzzy) -> list[str]:
+    if isinstance(node, Fuzzy):
+        q: Any = wq.FuzzyTerm("text", node.term, maxdist=node.maxdist, prefixlength=1)
+    elif node.pattern.endswith("*") and "*" not in node.pattern[:-1] and "?" not in node.pattern:
+        q = wq.Prefix(node.field, node.pattern[:-1])
+    else:
+        q = wq.Wildcard(node.field, node.pattern)
+    out = []
+    for btext in whoosh_internals.expanded_terms(q, reader):
+        out.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        if len(out) > MAX_EXPANSION:
+            raise QueryError(f"'{_shown(node)}' matches too many different words; make it longer.")
+    return out
+
+
+def _shown(node: Pattern | Fuzzy) -> str:
+    return node.pattern if isinstance(node, Pattern) else f"{node.term}~{node.maxdist}"
+
+
+
+
+def positive_text(node: Any) -> list[Any]:
+    """Whoosh queries for the text words a query asks for (not negated)."""
+    if isinstance(node, Term) and node.field == "text":
+        return [wq.Term("text", node.text)]
+    if isinstance(node, Phrase):
+        return [wq.Phrase("phrases", list(node.terms), slop=node.slop)]
+    if isinstance(node, (And, Or)):
+        out = []
+        for c in node.children:
+            out.extend(positive_text(c))
+        return out
+    return []
+
+
+def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
+    buf = bytearray(g.n + 1)
+    setitem = buf.__setitem__
+    btext = text.encode("utf-8")
+    rank = g.docrank
+    for seg, offset in g.reader.leaf_readers():
+        try:
+            m = seg.postings(fieldname, btext)
+        except TermNotFound:
+            continue
+        # Deleted documents have rank -1, so the blocks are read past the
+        # deletion filter.
+        blocks = whoosh_internals.posting_blocks(m)
+        if blocks is None:
+            deque(map(setitem, map(rank.__getitem__, (offset + d for d in m.all_ids())), repeat(1)), 0)
+            continue
+        shift = g.shift.get(offset)
+        for ids in blocks:
+            # Block ids are deltas, the first one absolute within the segment.
+            if shift is not None:
+                deque(map(setitem, accumulate(ids[1:], initial=ids[0] + offset + shift), repeat(1)), 0)
+            else:
+                first = ids[0] + offset
+                deque(map(setitem, map(rank.__getitem__, accumulate(ids[1:], initial=first)), repeat(1)), 0)
+    del buf[g.n:]
+    return int.from_bytes(buf, "little")

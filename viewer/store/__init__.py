@@ -1,0 +1,541 @@
+"""The SQLite schema and every write of imported records, with the merge rules.
+
+One post id is one row however many files and formats it came from: each
+field is filled from the richest source, entities are the union of what every
+source saw, and every source is remembered with its verbatim record. A batch
+of posts is written in one transaction, so a killed import leaves only whole
+posts behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from viewer.batching import in_chunks
+from viewer.model import Media, Post, Problem, User
+from viewer.textproc import normalize_handle, normalize_tag
+
+SCHEMA_VERSION = 1
+# A media file larger than this in an archive is recorded, not copied.
+MAX_MEDIA_BYTES = 512 * 1024 * 1024
+_EXT = re.compile(r"^[a-z0-9]{1,5}$")
+
+POST_COLUMNS: dict[str, type] = {
+    "id": int,
+    "created_at": str,  # ISO-8601 UTC, "2016-10-17T05:12:00Z"
+    "created_ts": int,  # seconds since the epoch, UTC
+    "author_id": int,
+    "author_handle": str,
+    "author_name": str,
+    "text": str,
+    "text_full": int,
+    "lang": str,
+    "kind": str,
+    "retweet_of": int,
+    "quote_of": int,
+    "reply_to": int,
+    "reply_to_user_id": int,
+    "reply_to_handle": str,
+    "conversation_id": int,
+    "source_app": str,
+    "retweet_count": int,
+    "reply_count": int,
+    "like_count": int,
+    "quote_count": int,
+    "place": str,
+    "collected": int,
+    "deleted": int,
+    "media_count": int,
+    # Bumped on every change, so the index can tell a stale document.
+    "rev": int,
+}
+
+# Fields where any source's value is as good as another's: the first one
+# known stays, a later source only fills what is missing.
+_FILL_FIELDS = (
+    "created_at", "created_ts", "author_id", "author_handle", "author_name", "lang",
+    "retweet_of", "quote_of", "reply_to", "reply_to_user_id", "reply_to_handle",
+    "conversation_id", "source_app", "place",
+)
+# Public counts grow over time: the largest seen is the most recent.
+_COUNT_FIELDS = ("retweet_count", "reply_count", "like_count", "quote_count")
+_KIND_RANK = {"post": 0, "reply": 1, "quote": 2, "retweet": 3}
+
+
+_POST_COLS = list(POST_COLUMNS)
+_UPSERT_POST = (f"INSERT OR REPLACE INTO posts({', '.join(_POST_COLS)}) "
+                f"VALUES ({', '.join('?' * len(_POST_COLS))})")
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.enable_wal()
+    # WAL with NORMAL is durable up to the last checkpoint and never corrupt:
+    # what a kill -9 can lose is the last transaction, never half of one.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-65536")
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every table of DESIGN §2 that is missing; never drops data."""
+    t = db.table
+    if "posts" not in db.table_names():
+        t("posts").create(POST_COLUMNS, pk="id", not_null={"text", "kind", "collected", "deleted", "rev"},
+                          defaults={"collected": 1, "deleted": 0, "rev": 1, "text_full": 1, "media_count": 0})
+        for cols in (["created_ts"], ["author_handle"], ["retweet_of"], ["quote_of"],
+                     ["reply_to"], ["conversation_id"], ["collected", "created_ts"]):
+            t("posts").create_index(cols, if_not_exists=True)
+    t("users").create({
+        "id": int, "handle": str, "handle_norm": str, "name": str, "bio": str, "location": str,
+        "url": str, "followers_count": int, "following_count": int, "tweet_count": int,
+        "listed_count": int, "verified": int, "created_at": str, "profile_image_url": str,
+    }, pk="id", if_not_exists=True)
+    t("hashtags").create({"post_id": int, "tag": str, "norm": str},
+                         pk=("post_id", "norm"), if_not_exists=True)
+    t("mentions").create({"post_id": int, "handle": str, "handle_norm": str, "user_id": int},
+                         pk=("post_id", "handle_norm"), if_not_exists=True)
+    t("urls").create({"post_id": int, "url": str, "expanded": str, "display": str},
+                     pk=("post_id", "url"), if_not_exists=True)
+    t("media").create({
+        "post_id": int, "key": str, "type": str, "url": str, "alt_text": str, "width": int,
+        "height": int, "file": str, "sha256": str, "size": int, "archive_name": str,
+    }, pk=("post_id", "key"), if_not_exists=True)
+    t("sources").create({
+        "id": int, "path": str, "name": str, "sha256": str, "format": str, "size": int,
+        "started_at": str, "finished_at": str, "status": str, "added": int, "merged": int,
+        "unchanged": int, "referenced": int, "failed": int, "import_id": int,
+    }, pk="id", if_not_exists=True)
+    t("imports").create({
+        "id": int, "started_at": str, "finished_at": str, "paths": str, "status": str,
+        "added": int, "merged": int, "unchanged": int, "failed": int,
+    }, pk="id", if_not_exists=True)
+    # The verbatim record of each post from each source, and where it was.
+    t("raw").create({
+        "post_id": int, "source_id": int, "location": str, "collected": int, "data": bytes,
+    }, pk=("post_id", "source_id"), if_not_exists=True)
+    # `notice` 1: a record the archive's tool wrote that was never a post
+    # (viewer.model.Problem), counted apart from the failures.
+    t("problems").create({"id": int, "source_id": int, "location": str, "reason": str, "notice": int},
+                         pk="id", if_not_exists=True)
+    if "notice" not in t("problems").columns_dict:
+        t("problems").add_column("notice", int)
+    t("tags").create({"id": int, "name": str, "colour": str, "created_at": str},
+                     pk="id", if_not_exists=True)
+    t("post_tags").create({"post_id": int, "tag_id": int, "added_by": str, "added_at": str},
+                          pk=("post_id", "tag_id"), if_not_exists=True)
+    t("notes").create({"id": int, "post_id": int, "text": str, "author": str,
+                       "created_at": str, "updated_at": str}, pk="id", if_not_exists=True)
+    t("saved_searches").create({"id": int, "name": str, "query": str, "created_at": str},
+                               pk="id", if_not_exists=True)
+    t("events").create({"id": int, "date": str, "title": str, "text": str, "created_at": str},
+                       pk="id", if_not_exists=True)
+    t("audit").create({"id": int, "ts": str, "action": str, "actor": str, "detail": str},
+                      pk="id", if_not_exists=True)
+    t("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    for table, cols, unique in (
+        ("hashtags", ["norm"], False), ("mentions", ["handle_norm"], False),
+        ("raw", ["source_id"], False), ("post_tags", ["tag_id"], False),
+        ("notes", ["post_id"], False), ("media", ["sha256"], False),
+        ("problems", ["source_id"], False), ("sources", ["sha256"], False),
+        ("tags", ["name"], True), ("saved_searches", ["name"], True),
+        ("users", ["handle_norm"], False),
+    ):
+        t(table).create_index(cols, unique=unique, if_not_exists=True)
+    # The audit log is append-only inside SQLite itself, whoever writes to it.
+    for op in ("UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit "
+                   "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    db.conn.commit()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+
+
+def _ts(dt: datetime | None) -> int | None:
+    return int(dt.timestamp()) if dt else None
+
+
+def post_row(p: Post) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "created_at": _iso(p.created_at),
+        "created_ts": _ts(p.created_at),
+        "author_id": p.author_id,
+        "author_handle": p.author_handle,
+        "author_name": p.author_name,
+        "text": p.text or "",
+        "text_full": int(bool(p.text_full)),
+        "lang": p.lang,
+        "kind": p.kind,
+        "retweet_of": p.retweet_of,
+        "quote_of": p.quote_of,
+        "reply_to": p.reply_to,
+        "reply_to_user_id": p.reply_to_user_id,
+        "reply_to_handle": p.reply_to_handle,
+        "conversation_id": p.conversation_id,
+        "source_app": p.source_app,
+        "retweet_count": p.retweet_count,
+        "reply_count": p.reply_count,
+        "like_count": p.like_count,
+        "quote_count": p.quote_count,
+        "place": p.place,
+        "collected": int(bool(p.collected)),
+        "deleted": int(bool(p.deleted)),
+        "media_count": len(p.media),
+        "rev": 1,
+    }
+
+
+def _richer_text(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether the new text should replace the old: a full text beats a cut
+    one; between two of the same kind, the longer (more links expanded)."""
+    if not new["text"]:
+        return False
+    if not old["text"]:
+        return True
+    if new["text_full"] != old["text_full"]:
+        return bool(new["text_full"])
+    return len(new["text"]) > len(old["text"])
+
+
+def merge_rows(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The row that results from a post already stored meeting another
+    source's view of it; equal to `old` when the new source adds nothing."""
+    out = dict(old)
+    for f in _FILL_FIELDS:
+        if out.get(f) is None and new.get(f) is not None:
+            out[f] = new[f]
+    for f in _COUNT_FIELDS:
+        if new.get(f) is not None and (out.get(f) is None or new[f] > out[f]):
+            out[f] = new[f]
+    if _richer_text(old, new):
+        out["text"] = new["text"]
+        out["text_full"] = new["text_full"]
+    if _KIND_RANK.get(new["kind"], 0) > _KIND_RANK.get(out["kind"], 0):
+        out["kind"] = new["kind"]
+    out["collected"] = max(old["collected"], new["collected"])
+    out["deleted"] = max(old["deleted"], new["deleted"])
+    out["media_count"] = max(old.get("media_count") or 0, new.get("media_count") or 0)
+    return out
+
+
+def _merge_posts_in_batch(posts: Iterable[Post]) -> dict[int, tuple[dict[str, Any], list[Post]]]:
+    """Rows keyed by id, the same id seen twice in one batch merged already."""
+    rows: dict[int, tuple[dict[str, Any], list[Post]]] = {}
+    for p in posts:
+        row = post_row(p)
+        if p.id in rows:
+            prev, seen = rows[p.id]
+            merged = merge_rows(prev, row)
+            seen.append(p)
+            rows[p.id] = (merged, seen)
+        else:
+            rows[p.id] = (row, [p])
+    return rows
+
+
+@dataclass
+class BatchResult:
+    added: list[int] = field(default_factory=list)
+    merged: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    referenced: list[int] = field(default_factory=list)
+    # Every post whose row changed (new or merged), collected or not: what
+    # the index must look at again.
+    changed: list[int] = field(default_factory=list)
+
+
+class MediaStore:
+    """Copies archive media into media/ by content hash; nothing is ever
+    written under a name that comes from the archive."""
+
+    def __init__(self, media_dir: Path):
+        self.dir = Path(media_dir)
+
+    def put(self, media: Media) -> tuple[str, str, int] | None:
+        """(relative file, sha256, size) of the stored copy, or None when the
+        file cannot be read or is too large."""
+        local = media.local
+        if local is None:
+            return None
+        if local.size is not None and local.size > MAX_MEDIA_BYTES:
+            return None
+        ext = os.path.splitext(local.name)[1].lower().lstrip(".")
+        ext = ext if _EXT.match(ext) else "bin"
+        h = hashlib.sha256()
+        size = 0
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out, local.open() as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    size += len(chunk)
+                    if size > MAX_MEDIA_BYTES:
+                        raise OSError("media file larger than the limit")
+                    h.update(chunk)
+                    out.write(chunk)
+            digest = h.hexdigest()
+            rel = f"{digest[:2]}/{digest}.{ext}"
+            dest = self.dir / rel
+            if dest.exists():
+                os.unlink(tmp)
+            else:
+                dest.parent.mkdir(exist_ok=True)
+                # rename is atomic: a kill leaves either no file or a whole one.
+                os.replace(tmp, dest)
+            return rel, digest, size
+        except Exception:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return None
+
+
+def _compress(raw: bytes) -> bytes:
+    # Level 1: records are small, so higher levels gain little size and cost
+    # a large share of import time.
+    return zlib.compress(raw, 1)
+
+
+def decompress(blob: bytes) -> bytes:
+    return zlib.decompress(blob)
+
+
+class Store:
+    """Writes of one import, on one connection."""
+
+    def __init__(self, db: sqlite_utils.Database, media_dir: Path):
+        self.db = db
+        self.media = MediaStore(media_dir)
+
+    # -- sources -----------------------------------------------------------
+    def begin_import(self, paths: list[str]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO imports(started_at, paths, status, added, merged, unchanged, failed) "
+            "VALUES (?, ?, 'running', 0, 0, 0, 0)", [now_iso(), json.dumps(paths)])
+        self.db.conn.commit()
+        return int(cur.lastrowid)
+
+    def finish_import(self, import_id: int, status: str, added: int, merged: int, unchanged: int, failed: int) -> None:
+        self.db.execute(
+            "UPDATE imports SET finished_at=?, status=?, added=?, merged=?, unchanged=?, failed=? WHERE id=?",
+            [now_iso(), status, added, merged, unchanged, failed, import_id])
+        self.db.conn.commit()
+
+    def find_source(self, sha256: str) -> dict[str, Any] | None:
+        """The most useful earlier import of the same bytes: a complete one
+        first, else an interrupted one to resume."""
+        rows = list(self.db.query(
+            "SELECT * FROM sources WHERE sha256 = ? ORDER BY status = 'complete' DESC, id DESC LIMIT 1",
+            [sha256]))
+        return rows[0] if rows else None
+
+    def start_source(self, import_id: int, path: str, name: str, sha256: str, fmt: str, size: int | None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO sources(path, name, sha256, format, size, started_at, status, added, merged, "
+            "unchanged, referenced, failed, import_id) VALUES (?, ?, ?, ?, ?, ?, 'running', 0, 0, 0, 0, 0, ?)",
+            [path, name, sha256, fmt, size, now_iso(), import_id])
+        self.db.conn.commit()
+        return int(cur.lastrowid)
+
+    def resume_source(self, source_id: int, import_id: int, path: str) -> None:
+        self.db.execute("UPDATE sources SET status='running', import_id=?, path=? WHERE id=?",
+                        [import_id, path, source_id])
+        self.db.conn.commit()
+
+    def finish_source(self, source_id: int, status: str) -> None:
+        self.db.execute("UPDATE sources SET status=?, finished_at=? WHERE id=?", [status, now_iso(), source_id])
+        self.db.conn.commit()
+
+    def record_file_problem(self, source_id: int, location: str, reason: str, notice: bool = False) -> None:
+        with self.db.conn:
+            self.db.execute("INSERT INTO problems(source_id, location, reason, notice) VALUES (?, ?, ?, ?)",
+                            [source_id, location, reason, int(notice)])
+            if not notice:
+                self.db.execute("UPDATE sources SET failed = failed + 1 WHERE id=?", [source_id])
+
+    # -- the batch write -----------------------------------------------------
+    def write_batch(self, source_id: int, posts: list[Post], users: list[User],
+                    problems: list[Problem]) -> BatchResult:
+        """Merge one batch into the collection, in one transaction."""
+        result = BatchResult()
+        rows = _merge_posts_in_batch(posts)
+        ids = list(rows)
+        # Media copies happen before the transaction: a file on disk that no
+        # row names yet is harmless; a row naming a missing file is not.
+        stored_media: dict[tuple[int, str], tuple[str, str, int]] = {}
+        for pid, (_, seen) in rows.items():
+            for p in seen:
+                for m in p.media:
+                    if m.local is not None and (pid, m.key) not in stored_media:
+                        got = self.media.put(m)
+                        if got:
+                            stored_media[(pid, m.key)] = got
+        with self.db.conn:
+            existing = self._existing(ids)
+            known = self._known_sources(ids, source_id)
+            to_write: list[dict[str, Any]] = []
+            for pid, (row, seen) in rows.items():
+                old = existing.get(pid)
+                collected_here = bool(row["collected"])
+                if old is None:
+                    to_write.append(row)
+                    result.changed.append(pid)
+                    (result.added if collected_here else result.referenced).append(pid)
+                    continue
+                merged = merge_rows(old, row)
+                # A source new to this post may bring hashtags, mentions or
+                # media the row itself does not show: the index must see it.
+                changed = merged != old or pid not in known
+                if changed:
+                    merged["rev"] = (old.get("rev") or 1) + 1
+                    to_write.append(merged)
+                    result.changed.append(pid)
+                if not collected_here:
+                    if pid not in known:
+                        result.referenced.append(pid)
+                elif not old["collected"]:
+                    result.added.append(pid)  # known only as an original until now
+                elif known.get(pid):
+                    result.unchanged.append(pid)
+                else:
+                    result.merged.append(pid)
+            if to_write:
+                # The hot path of every import: a fixed-column executemany is
+                # several times faster than insert_all, which inspects each
+                # value; the schema itself stays sqlite-utils' (ensure_schema).
+                self.db.conn.executemany(_UPSERT_POST, [tuple(r[c] for c in _POST_COLS) for r in to_write])
+            self._write_entities(rows, stored_media)
+            self._write_raw(source_id, rows)
+            self._write_users(users)
+            if problems:
+                self.db.conn.executemany(
+                    "INSERT INTO problems(source_id, location, reason, notice) VALUES (?, ?, ?, ?)",
+                    [(source_id, p.location, p.reason, int(p.notice)) for p in problems])
+            self.db.execute(
+                "UPDATE sources SET added = added + ?, merged = merged + ?, unchanged = unchanged + ?, "
+                "referenced = referenced + ?, failed = failed + ? WHERE id = ?",
+                [len(result.added), len(result.merged), len(result.unchanged), len(result.referenced),
+                 sum(1 for p in problems if not p.notice), source_id])
+        return result
+
+    def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in in_chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(f"SELECT * FROM posts WHERE id IN ({marks})", chunk):
+                out[r["id"]] = r
+        return out
+
+    def _known_sources(self, ids: list[int], source_id: int) -> dict[int, int]:
+        """Posts this source has already recorded, and whether it collected
+        them itself (1) or only carried them inside another post (0)."""
+        out: dict[int, int] = {}
+        for chunk in in_chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT post_id, collected FROM raw WHERE source_id = ? AND post_id IN ({marks})",
+                [source_id, *chunk]).fetchall())
+        return out
+
+    def _write_entities(self, rows: dict[int, tuple[dict[str, Any], list[Post]]],
+                        stored_media: dict[tuple[int, str], tuple[str, str, int]]) -> None:
+        tags, mentions, urls, media = [], [], [], []
+        for pid, (_, seen) in rows.items():
+            for p in seen:
+                for tag in p.hashtags:
+                    norm = normalize_tag(tag)
+                    if norm:
+                        tags.append((pid, tag.lstrip("#＃"), norm))
+                for m in p.mentions:
+                    norm = normalize_handle(m.handle)
+                    if norm:
+                        mentions.append((pid, m.handle.lstrip("@"), norm, m.user_id))
+                for u in p.urls:
+                    key = u.url or u.expanded
+                    if key:
+                        urls.append((pid, key, u.expanded, u.display))
+                for m in p.media:
+                    file, sha, size = stored_media.get((pid, m.key), (None, None, None))
+                    media.append((pid, m.key, m.type, m.url, m.alt_text, m.width, m.height,
+                                  file, sha, size, m.local.name if m.local else None))
+        c = self.db.conn
+        if tags:
+            c.executemany("INSERT OR IGNORE INTO hashtags(post_id, tag, norm) VALUES (?, ?, ?)", tags)
+        if mentions:
+            c.executemany(
+                "INSERT INTO mentions(post_id, handle, handle_norm, user_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(post_id, handle_norm) DO UPDATE SET "
+                "user_id = coalesce(mentions.user_id, excluded.user_id)", mentions)
+        if urls:
+            c.executemany(
+                "INSERT INTO urls(post_id, url, expanded, display) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(post_id, url) DO UPDATE SET expanded = coalesce(urls.expanded, excluded.expanded), "
+                "display = coalesce(urls.display, excluded.display)", urls)
+        if media:
+            c.executemany(
+                "INSERT INTO media(post_id, key, type, url, alt_text, width, height, file, sha256, size, archive_name) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(post_id, key) DO UPDATE SET "
+                "url = coalesce(media.url, excluded.url), alt_text = coalesce(media.alt_text, excluded.alt_text), "
+                "width = coalesce(media.width, excluded.width), height = coalesce(media.height, excluded.height), "
+                "file = coalesce(media.file, excluded.file), sha256 = coalesce(media.sha256, excluded.sha256), "
+                "size = coalesce(media.size, excluded.size), "
+                "archive_name = coalesce(media.archive_name, excluded.archive_name)", media)
+
+    def _write_raw(self, source_id: int, rows: dict[int, tuple[dict[str, Any], list[Post]]]) -> None:
+        out = []
+        for pid, (row, seen) in rows.items():
+            # Prefer the record where this source collected the post itself
+            # over one where it only carried it inside another post.
+            best = max(seen, key=lambda p: (p.collected, len(p.raw)))
+            out.append((pid, source_id, best.location, int(bool(row["collected"])), _compress(best.raw)))
+        # A later record collecting a post this source first saw embedded
+        # replaces the embedded one; never the other way round.
+        self.db.conn.executemany(
+            "INSERT INTO raw(post_id, source_id, location, collected, data) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(post_id, source_id) DO UPDATE SET location = excluded.location, "
+            "collected = excluded.collected, data = excluded.data "
+            "WHERE excluded.collected > raw.collected", out)
+
+    def _write_users(self, users: list[User]) -> None:
+        rows = []
+        for u in users:
+            if u.id is None:
+                continue
+            rows.append((u.id, u.handle, normalize_handle(u.handle) if u.handle else None, u.name, u.bio,
+                         u.location, u.url, u.followers_count, u.following_count, u.tweet_count,
+                         u.listed_count, None if u.verified is None else int(u.verified),
+                         _iso(u.created_at), u.profile_image_url))
+        if not rows:
+            return
+        cols = ["id", "handle", "handle_norm", "name", "bio", "location", "url", "followers_count",
+                "following_count", "tweet_count", "listed_count", "verified", "created_at", "profile_image_url"]
+        # The latest record's values win where it has them ("as last seen").
+        updates = ", ".join(f"{c} = coalesce(excluded.{c}, users.{c})" for c in cols[1:])
+        self.db.conn.executemany(
+            f"INSERT INTO users({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}", rows)
+
+

@@ -1,0 +1,1 @@
+"""The volume-over-time histogram of the current result set."""

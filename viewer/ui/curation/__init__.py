@@ -1,0 +1,1 @@
+"""Tags, notes, saved searches and events in the window."""

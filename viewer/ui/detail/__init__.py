@@ -1,0 +1,1 @@
+"""The detail pane: one whole post, its media, provenance, tags and notes."""

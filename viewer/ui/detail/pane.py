@@ -1,0 +1,433 @@
+"""The detail pane: the whole post, its images at full size (local files only),
+the retweeted or quoted original, the reply thread, provenance and the raw
+JSON, its tags and notes (read-only until the curation issue).
+
+Every string from an archive is shown as plain text: labels are set to
+Qt.PlainText (QLabel's default would guess at rich text), the post text is a
+QTextEdit fed with setPlainText. Remote media URLs are text you can copy.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+                               QSizePolicy, QTabWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
+
+from viewer.ui import theme
+from viewer.ui.bidi import is_rtl
+from viewer.clock import Clock
+from viewer.ui.ops import Op
+from viewer.store.post_detail import PostDetail
+from viewer.store.rows import MediaRef, PostRow
+from viewer.ui.timeline.thumbs import RASTER
+from viewer.ui.timeline import context_line
+
+MAX_IMAGE_SIDE = 4096  # larger images are shown scaled to this
+
+
+def ltr_line(*parts: str) -> str:
+    """Parts joined on one left-to-right line; each part isolated, so an
+    Arabic name cannot pull its neighbours (a handle, a time) into its run."""
+    return "\u200e" + "  ·  ".join(f"\u2068{p}\u2069" for p in parts if p)
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, selectable: bool = True,
+                wrap: bool = True) -> QLabel:
+    """A label that never interprets its text as markup."""
+    lab = QLabel(parent)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    lab.setText(text)
+    lab.setWordWrap(wrap)
+    if selectable:
+        lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return lab
+
+
+class PlainText(QTextEdit):
+    """Read-only post text sized to its content: each paragraph in its own
+    direction and alignment, matches highlighted."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.document().documentLayout().documentSizeChanged.connect(lambda _: self._fit())
+
+    def set_post_text(self, text: str, highlights: list[tuple[int, int]] | None = None) -> None:
+        self.setPlainText(text)
+        doc = self.document()
+        block = doc.begin()
+        while block.isValid():
+            rtl = is_rtl(block.text())
+            fmt = QTextBlockFormat(block.blockFormat())
+            fmt.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+            fmt.setAlignment((Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+                             | Qt.AlignmentFlag.AlignAbsolute)
+            QTextCursor(block).setBlockFormat(fmt)
+            block = block.next()
+        if highlights:
+            hl = QTextCharFormat()
+            hl.setBackground(theme.match_background(self.palette()))
+            for a, b in highlights:
+                c = QTextCursor(doc)
+                c.setPosition(max(0, a))
+                c.setPosition(min(len(text), b), QTextCursor.MoveMode.KeepAnchor)
+                c.mergeCharFormat(hl)
+        self._fit()
+
+    def paragraph_directions(self) -> list[tuple[str, bool]]:
+        out = []
+        block = self.document().begin()
+        while block.isValid():
+            out.append((block.text(), block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft))
+            block = block.next()
+        return out
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.document().setTextWidth(self.viewport().width())
+        h = int(self.document().size().height()) + 2 * self.frameWidth() + 4
+        if self.height() != h:
+            self.setFixedHeight(h)
+
+
+class Section(QWidget):
+    """A titled group in the pane."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = plain_label(title, self, selectable=False)
+        f = self.title.font()
+        f.setBold(True)
+        self.title.setFont(f)
+        self.body = QVBoxLayout()
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(4)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 8, 0, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.title)
+        lay.addLayout(self.body)
+
+
+def _load_full_image(path: Path) -> QImage:
+    QImageReader.setAllocationLimit(256)
+    reader = QImageReader(str(path))
+    reader.setDecideFormatFromContent(True)
+    reader.setAutoTransform(True)
+    if bytes(reader.format()).lower() not in RASTER:
+        return QImage()
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > MAX_IMAGE_SIDE:
+        reader.setScaledSize(size.scaled(QSize(MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+class ImageView(QLabel):
+    """One local image at full size, scaled down only to fit the pane."""
+
+    def __init__(self, media_dir: Path, m: MediaRef, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText("loading image …")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._image = QImage()
+        self.media = m
+        if m.alt_text:
+            self.setToolTip(m.alt_text)
+        path = (media_dir / (m.file or "")).resolve()
+        if media_dir.resolve() not in path.parents:
+            self.setText("(image outside the collection: not shown)")
+            return
+        Op(self, lambda job: _load_full_image(path)).success(self._loaded) \
+            .failure(lambda e: self.setText("(image could not be read)")).run_in_background()
+
+    def _loaded(self, img: QImage) -> None:
+        if img.isNull():
+            self.setText("(not an image this program shows)")
+            return
+        self._image = img
+        self._fit()
+
+    @property
+    def loaded(self) -> bool:
+        return not self._image.isNull()
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._image.isNull():
+            return
+        w = max(50, self.width())
+        img = self._image
+        if img.width() > w:
+            img = img.scaledToWidth(w, Qt.TransformationMode.SmoothTransformation)
+        self.setPixmap(QPixmap.fromImage(img))
+        self.setFixedHeight(img.height())
+
+
+class Reference(QWidget):
+    """A remote URL as text with a copy button: shown, never fetched."""
+
+    def __init__(self, label: str, url: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = QLineEdit(url, self)
+        self.field.setReadOnly(True)
+        self.field.setCursorPosition(0)
+        copy = QToolButton(self)
+        copy.setText("Copy")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(url))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(plain_label(label, self, selectable=False, wrap=False))
+        lay.addWidget(self.field, 1)
+        lay.addWidget(copy)
+
+
+class PostCard(QFrame):
+    """A compact post (an original, a reply in the thread) with a button to
+    open it."""
+
+    def __init__(self, row: PostRow, clock: Clock, open_post: Callable[[int], None] | None,
+                 parent: QWidget | None = None, current: bool = False):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        head = QHBoxLayout()
+        who = plain_label(ltr_line(row.author_name or "", f"@{row.author_handle or '?'}", clock.format(row.created_ts)),
+                          self)
+        if current:
+            f = who.font()
+            f.setBold(True)
+            who.setFont(f)
+        head.addWidget(who, 1)
+        if open_post is not None and not current:
+            b = QToolButton(self)
+            b.setText("Open")
+            b.clicked.connect(lambda: open_post(row.id))
+            head.addWidget(b)
+        lay.addLayout(head)
+        text = PlainText(self)
+        text.set_post_text(row.display_text)
+        lay.addWidget(text)
+
+
+class DetailPane(QWidget):
+    """Shows one post. `openPost` asks the window to show another one."""
+
+    openPost = Signal(object)  # post id
+
+    def __init__(self, media_dir: Path, clock: Clock, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.media_dir = Path(media_dir)
+        self.clock = clock
+        self.detail: PostDetail | None = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self._post_area, self._post_box = self._scroll_tab("Post")
+        self._thread_area, self._thread_box = self._scroll_tab("Thread")
+        self._source_area, self._source_box = self._scroll_tab("Provenance")
+        self.raw = QPlainTextEdit(self)
+        self.raw.setReadOnly(True)
+        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        mono = self.raw.font()
+        mono.setFamily("DejaVu Sans Mono")
+        mono.setStyleHint(mono.StyleHint.Monospace)
+        self.raw.setFont(mono)
+        self.tabs.addTab(self.raw, "Raw JSON")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+        self.text: PlainText | None = None
+        self.images: list[ImageView] = []
+        self.show_empty()
+
+    def add_footer(self, widget: QWidget) -> None:
+        """A widget under the tabs, shown whichever tab is open (the note editor)."""
+        self.layout().addWidget(widget)
+
+    def _scroll_tab(self, title: str) -> tuple[QScrollArea, QVBoxLayout]:
+        area = QScrollArea(self)
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget(area)
+        box = QVBoxLayout(inner)
+        box.setContentsMargins(10, 8, 10, 10)
+        box.setSpacing(4)
+        area.setWidget(inner)
+        self.tabs.addTab(area, title)
+        return area, box
+
+    @staticmethod
+    def _clear(box: QVBoxLayout) -> None:
+        while box.count():
+            item = box.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                # Hidden now: deleteLater alone leaves it drawn until the
+                # event loop gets round to it.
+                w.hide()
+                w.deleteLater()
+
+    def show_empty(self, message: str = "Select a post to see all of it here.") -> None:
+        self.detail = None
+        self.text = None
+        self.images = []
+        for box in (self._post_box, self._thread_box, self._source_box):
+            self._clear(box)
+        lab = plain_label(message, selectable=False)
+        lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._post_box.addWidget(lab)
+        self._post_box.addStretch(1)
+        self.raw.setPlainText("")
+
+    def show_detail(self, d: PostDetail, highlights: list[tuple[int, int]] | None = None) -> None:
+        self.detail = d
+        for box in (self._post_box, self._thread_box, self._source_box):
+            self._clear(box)
+        self._fill_post(d, highlights or [])
+        self._fill_thread(d)
+        self._fill_sources(d)
+        self._post_area.verticalScrollBar().setValue(0)
+
+    # -- the post tab ---------------------------------------------------------------
+    def _fill_post(self, d: PostDetail, highlights: list[tuple[int, int]]) -> None:
+        box = self._post_box
+        row, post = d.row, d.post
+        name = plain_label(row.author_name or row.author_handle or "unknown")
+        f = name.font()
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        name.setFont(f)
+        box.addWidget(name)
+        meta = [f"@{row.author_handle}" if row.author_handle else "",
+                f"{self.clock.format(row.created_ts, seconds=True)} ({self.clock.label()})",
+                post.get("created_at") or "", f"id {row.id}"]
+        box.addWidget(plain_label(ltr_line(*meta)))
+        ctx = context_line(row)
+        if ctx:
+            box.addWidget(plain_label(ctx))
+        self.text = PlainText()
+        self.text.setObjectName("postText")
+        # A retweet reads as its original; the retweet's own text (often a
+        # cut "RT @x: …") is in the raw JSON.
+        self.text.set_post_text(row.display_text, highlights)
+        box.addWidget(self.text)
+
+        if d.original is not None:
+            sec = Section("Retweeted post" if row.kind == "retweet" else "Quoted post")
+            sec.body.addWidget(PostCard(d.original, self.clock, self.openPost.emit))
+            box.addWidget(sec)
+        elif row.retweet_of or row.quote_of:
+            box.addWidget(plain_label(f"The original ({row.retweet_of or row.quote_of}) is not in the collection."))
+
+        media = row.display_media
+        local = [m for m in media if m.local]
+        self.images = []
+        if local:
+            sec = Section(f"Images ({len(local)})")
+            for m in local:
+                view = ImageView(self.media_dir, m)
+                self.images.append(view)
+                sec.body.addWidget(view)
+                if m.alt_text:
+                    sec.body.addWidget(plain_label(f"Alt text: {m.alt_text}"))
+            box.addWidget(sec)
+        remote = [m for m in media if m.url]
+        if remote:
+            sec = Section("Media as the archive referenced it (not downloaded)")
+            for m in remote:
+                sec.body.addWidget(Reference(f"{m.type or 'media'}{' (stored)' if m.local else ''}", m.url or ""))
+            box.addWidget(sec)
+        if d.urls:
+            sec = Section("Links")
+            for url, expanded in d.urls:
+                sec.body.addWidget(Reference("link", expanded or url))
+            box.addWidget(sec)
+
+        sec = Section("Tags and notes")
+        if d.tags:
+            sec.body.addWidget(plain_label("Tags: " + ", ".join(t[0] for t in d.tags)))
+        for text, author, when in d.notes:
+            sec.body.addWidget(plain_label(f"Note{f' by {author}' if author else ''}{f' ({when})' if when else ''}:"))
+            note = PlainText()
+            note.set_post_text(text or "")
+            sec.body.addWidget(note)
+        if not d.tags and not d.notes:
+            sec.body.addWidget(plain_label("No tags or notes yet.", selectable=False))
+        box.addWidget(sec)
+
+        facts = [("Kind", row.kind), ("Language", post.get("lang")), ("Posted with", post.get("source_app")),
+                 ("Place", post.get("place")), ("Conversation", post.get("conversation_id")),
+                 ("Retweets", post.get("retweet_count")), ("Replies", post.get("reply_count")),
+                 ("Likes", post.get("like_count")), ("Quotes", post.get("quote_count")),
+                 ("Deleted", "yes" if post.get("deleted") else None)]
+        sec = Section("About this post")
+        sec.body.addWidget(plain_label("\n".join(f"{k}: {v}" for k, v in facts if v not in (None, ""))))
+        box.addWidget(sec)
+        if d.author:
+            a = d.author
+            sec = Section("Author")
+            # One paragraph each, so each reads in its own direction.
+            lines = [a.get("name") or "", f"@{a.get('handle') or ''}"]
+            if a.get("bio"):
+                lines.append(a["bio"])
+            counts = [f"{a[k]:,} {label}" for k, label in (("followers_count", "followers"),
+                      ("following_count", "following"), ("tweet_count", "posts")) if a.get(k) is not None]
+            if counts:
+                lines.append(" · ".join(counts))
+            if a.get("location"):
+                lines.append(a["location"])
+            bio = PlainText()
+            bio.set_post_text("\n".join(lines))
+            sec.body.addWidget(bio)
+            box.addWidget(sec)
+        box.addStretch(1)
+
+    # -- thread -------------------------------------------------------------------------
+    def _fill_thread(self, d: PostDetail) -> None:
+        box = self._thread_box
+        if not d.ancestors and not d.replies and not d.row.reply_to:
+            box.addWidget(plain_label("Not part of a conversation in this collection.", selectable=False))
+        if d.row.reply_to and (not d.ancestors or d.ancestors[-1].id != d.row.reply_to):
+            box.addWidget(plain_label(f"Replies to {d.row.reply_to}, which is not in the collection."))
+        elif d.ancestors and d.ancestors[0].reply_to:
+            box.addWidget(plain_label("Earlier posts of this conversation are not in the collection."))
+        for r in d.ancestors:
+            box.addWidget(PostCard(r, self.clock, self.openPost.emit))
+        box.addWidget(PostCard(d.row, self.clock, None, current=True))
+        if d.replies:
+            box.addWidget(plain_label(f"Replies in the collection ({len(d.replies)}):", selectable=False))
+            for r in d.replies:
+                box.addWidget(PostCard(r, self.clock, self.openPost.emit))
+        box.addStretch(1)
+
+    # -- provenance and raw -----------------------------------------------------------
+    def _fill_sources(self, d: PostDetail) -> None:
+        box = self._source_box
+        if not d.raw:
+            box.addWidget(plain_label("No source record is stored for this post.", selectable=False))
+        parts = []
+        for r in d.raw:
+            how = "collected" if r.collected else "carried inside another post"
+            box.addWidget(plain_label(f"{r.source_name} — {r.location or 'whole file'}"
+                                      f" ({r.format or 'unknown format'}, {how})\n{r.source_path}"))
+            parts.append(f"// {r.source_name} — {r.location or ''} ({r.format or ''})\n{r.json_text}")
+        box.addStretch(1)
+        self.raw.setPlainText("\n\n".join(parts))

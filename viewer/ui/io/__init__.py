@@ -1,0 +1,1 @@
+"""Getting archives in (import panel) and evidence out (export dialog)."""

@@ -1,0 +1,155 @@
+"""Importing from the window: a progress panel with cancel while a worker
+thread imports, then a summary that lists the bad records.
+
+The worker opens its own Collection (its own SQLite connection); the GUI
+thread only reads, and WAL lets it keep reading while the import writes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from viewer.collection import Collection
+from viewer.curation import load_events_beside
+from viewer.importer import ImportReport, import_paths
+from viewer.index import index_sink
+from viewer.jobs import Job, Progress
+from viewer.ui.ops import Op
+
+FAILURES_SHOWN = 2000
+
+
+def run_import(collection_path: Path, paths: list[Path], job: Job) -> ImportReport:
+    """The worker's side: its own connection, the importer, the index."""
+    with Collection.open(collection_path) as coll:
+        report = import_paths(coll, paths, job=job, index=index_sink(coll))
+        if not report.cancelled:
+            load_events_beside(coll, paths)
+        return report
+
+
+class ImportPanel(QWidget):
+    """A strip above the status bar while an import runs."""
+
+    finished = Signal(object)  # ImportReport
+    failed = Signal(str)
+    progressed = Signal(object)  # Progress
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = QProgressBar(self)
+        self.bar.setMinimumWidth(240)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.cancel_button)
+        self.op: Op[ImportReport] | None = None
+        self.hide()
+
+    @property
+    def running(self) -> bool:
+        return self.op is not None
+
+    def start(self, collection_path: Path, paths: list[Path],
+              runner: Callable[[Path, list[Path], Job], ImportReport] = run_import) -> bool:
+        """Begin importing; False when an import is already running."""
+        if self.op is not None:
+            return False
+        names = ", ".join(Path(p).name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        self.label.setText(f"Importing {names} …")
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.show()
+        self.op = Op(self, lambda job: runner(collection_path, list(paths), job)) \
+            .progress(self._progress).success(self._done).failure(self._failed)
+        self.op.run_in_background()
+        return True
+
+    def cancel(self) -> None:
+        if self.op is not None:
+            self.op.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText("Stopping …")
+
+    def _progress(self, p: Progress) -> None:
+        if p.total:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(min(1000, int(1000 * p.done / p.total)))
+        self.label.setText(f"{p.message} — {p.posts:,} posts" if p.message else f"{p.posts:,} posts")
+        self.progressed.emit(p)
+
+    def _done(self, report: ImportReport) -> None:
+        self.op = None
+        self.hide()
+        self.finished.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.op = None
+        self.hide()
+        self.failed.emit(f"The import stopped: {exc}")
+
+
+def summary_text(r: ImportReport) -> str:
+    lines = []
+    if r.cancelled:
+        lines.append("Cancelled. The posts written so far are kept; import again to finish.")
+    lines.append(f"{r.added:,} posts added, {r.merged:,} merged, {r.unchanged:,} unchanged, "
+                 f"{r.referenced:,} referenced originals, {r.failed:,} records failed, "
+                 f"{len(r.notices):,} notices (not posts; nothing lost).")
+    for f in r.files:
+        if f.status == "already imported":
+            lines.append(f"{f.path}: already imported, nothing changed.")
+        elif f.status in ("imported", "resumed", "cancelled"):
+            lines.append(f"{f.path} [{f.format}] {f.status}: {f.added:,} added, {f.merged:,} merged, "
+                         f"{f.unchanged:,} unchanged, {f.failed:,} failed")
+        elif f.status == "failed":
+            lines.append(f"{f.path}: {f.note}")
+    if r.skipped:
+        lines.append(f"Passed over {len(r.skipped)} files that hold no posts.")
+    return "\n".join(lines)
+
+
+def failures_text(r: ImportReport) -> str:
+    out = [f"{f.file}: {f.where}: {f.reason}" if f.where else f"{f.file}: {f.reason}"
+           for f in r.failures[:FAILURES_SHOWN]]
+    if len(r.failures) > FAILURES_SHOWN:
+        out.append(f"… and {len(r.failures) - FAILURES_SHOWN:,} more (all of them: archive-viewer import --json)")
+    return "\n".join(out)
+
+
+class ImportSummary(QDialog):
+    """What the import did, with every bad record's file, line and reason."""
+
+    def __init__(self, report: ImportReport, parent: Any = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import cancelled" if report.cancelled else "Import finished")
+        self.report = report
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setText(summary_text(report))
+        self.failures = QPlainTextEdit(self)
+        self.failures.setReadOnly(True)
+        self.failures.setPlainText(failures_text(report))
+        self.failures.setVisible(bool(report.failures))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        buttons.accepted.connect(self.close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        if report.failures:
+            lay.addWidget(QLabel(f"Records that could not be imported ({report.failed:,}):", self))
+        lay.addWidget(self.failures, 1)
+        lay.addWidget(buttons)
+        self.resize(720, 420 if report.failures else 200)

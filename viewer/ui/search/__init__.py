@@ -1,0 +1,1 @@
+"""The search bar, the facet sidebar and the thread that runs searches."""
