@@ -30,9 +30,9 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.lang.porter import stem as _porter_stem
+import Stemmer
 
-from .arabic import stem_arabic
+from viewer.textproc.arabic import stem_arabic
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -204,13 +204,18 @@ def is_arabic(token: str) -> bool:
 _LATIN_TOKEN_RE = re.compile(r"[0-9a-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff.]+\Z")
 
 
+# Snowball's English stemmer (Porter's own successor): liberate and
+# liberated both give liber, where Porter gives liber and liberat.
+_ENGLISH = Stemmer.Stemmer("english")
+
+
 @lru_cache(maxsize=100_000)
 def stem_latin(token: str) -> str:
-    """English (Porter) stemming for Latin-script tokens; any other token is
+    """English (Snowball) stemming for Latin-script tokens; any other token is
     returned unchanged, so calling it on Arabic is harmless."""
     if not _LATIN_TOKEN_RE.match(token) or token.isdigit():
         return token
-    return _porter_stem(token)
+    return _ENGLISH.stemWord(token)
 
 
 # ---------------------------------------------------------------------------
