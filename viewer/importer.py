@@ -233,9 +233,9 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
             else:
                 report.failures.append(Failure(src.display, p.location, p.reason))
                 failed += 1
-        for p in posts:
-            if p.collected and p.read_as:
-                read_as[p.read_as] = read_as.get(p.read_as, 0) + 1
+        for post in posts:
+            if post.collected and post.read_as:
+                read_as[post.read_as] = read_as.get(post.read_as, 0) + 1
         fr.added += len(res.added)
         fr.merged += len(res.merged)
         fr.unchanged += len(res.unchanged)
