@@ -301,11 +301,20 @@ class MainWindow(QMainWindow):
 
     def _apply_rows(self, r: Results) -> None:
         """The list and the chart, as soon as the search has found the posts."""
+        previous = self.results
         self.results = r
+        # A new question (other words or another order) starts at its first
+        # result; brushing dates or a refresh after curation keeps the reader
+        # on the post they were reading, if it is still there.
+        new_search = previous is not None and (previous.query, previous.sort) != (r.query, r.sort)
         self.search_bar.show_error(None)
         self.statusBar().clearMessage()  # "building the search index …" is over
-        keep = self.current_post_id()
+        keep = None if new_search else self.current_post_id()
         self.model.set_results(r.listed.ids, r.listed.highlight)
+        if new_search:
+            self.timeline.go_to_top()
+            self.detail.show_empty("Pick a post to read it here." if self.model.rowCount()
+                                   else "No posts match this search.")
         self.chart.set_histogram(r.histogram)
         if r.range:
             self.chart.set_selection(*r.range)
@@ -320,7 +329,7 @@ class MainWindow(QMainWindow):
             # The post being read is still among the results: stay on it.
             self.timeline.setCurrentIndex(self.model.index(row))
             self.timeline.scrollTo(self.model.index(row))
-        elif self.detail.detail is None and self.model.rowCount():
+        elif self.detail.detail is None and self.model.rowCount() and not new_search:
             # Nothing read yet (the window just opened): the first post.
             self.timeline.selectionModel().setCurrentIndex(
                 self.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)

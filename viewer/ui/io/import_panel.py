@@ -127,28 +127,62 @@ def failures_text(r: ImportReport) -> str:
 
 
 class ImportSummary(QDialog):
-    """What the import did, with every bad record's file, line and reason."""
+    """What the import did, with every bad record's file, line and reason.
 
-    def __init__(self, report: ImportReport, parent: Any = None):
+    Every part that grows with the import (one line per file, one per bad
+    record) scrolls inside the dialog, and the dialog never grows past the
+    screen: a 60-file archive keeps its Close button and its failures on
+    screen."""
+
+    def __init__(self, report: ImportReport, parent: Any = None, title: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Import cancelled" if report.cancelled else "Import finished")
+        self.setWindowTitle(title or ("Import cancelled" if report.cancelled else "Import finished"))
         self.report = report
+        lines = summary_text(report).split("\n")
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setText(summary_text(report))
+        self.summary.setText("\n".join(lines[:2] if report.cancelled else lines[:1]))
+        self.files = QPlainTextEdit(self)
+        self.files.setReadOnly(True)
+        self.files.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.files.setPlainText("\n".join(lines[2 if report.cancelled else 1:]))
+        self.files.setAccessibleName("Files imported")
         self.failures = QPlainTextEdit(self)
         self.failures.setReadOnly(True)
+        self.failures.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.failures.setPlainText(failures_text(report))
-        self.failures.setVisible(bool(report.failures))
+        self.failures.setAccessibleName("Records that could not be imported")
+        for text in (self.files, self.failures):
+            # Read-only, but the keyboard still moves through it (Ctrl+End, Page Down).
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.failures_label = QLabel(f"Records that could not be imported ({report.failed:,}):", self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         buttons.accepted.connect(self.close)
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
-        if report.failures:
-            lay.addWidget(QLabel(f"Records that could not be imported ({report.failed:,}):", self))
-        lay.addWidget(self.failures, 1)
+        lay.addWidget(QLabel(f"Files ({len(report.files):,}):", self))
+        lay.addWidget(self.files, 1)
+        lay.addWidget(self.failures_label)
+        lay.addWidget(self.failures, 2)
+        self.failures.setVisible(bool(report.failures))
+        self.failures_label.setVisible(bool(report.failures))
         lay.addWidget(buttons)
-        self.resize(720, 420 if report.failures else 200)
+        self._fit(720, 520 if report.failures or len(report.files) > 4 else 260)
+
+    def _fit(self, width: int, height: int) -> None:
+        """The size wanted, within the screen the window is on (with room for
+        the title bar and a panel)."""
+        screen = (self.parentWidget().screen() if self.parentWidget() is not None else None) or self.screen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is not None:
+            width = min(width, avail.width() - 40)
+            height = min(height, avail.height() - 80)
+            self.setMaximumSize(avail.width(), avail.height() - 40)
+        # The scrolled parts may shrink to a few lines each: never the dialog past the screen.
+        self.files.setMinimumHeight(60)
+        self.failures.setMinimumHeight(80)
+        self.resize(width, height)
