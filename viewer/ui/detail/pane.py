@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTex
                                QSizePolicy, QTabWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from viewer.ui import theme
-from viewer.ui.bidi import is_rtl
+from viewer.ui.bidi import FSI, PDI, first_strong, isolate
 from viewer.clock import Clock
 from viewer.ui.ops import Op
 from viewer.store.post_detail import PostDetail
@@ -62,11 +62,22 @@ class PlainText(QTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(lambda _: self._fit())
 
     def set_post_text(self, text: str, highlights: list[tuple[int, int]] | None = None) -> None:
-        self.setPlainText(text)
+        # Handles, hashtags, URLs and numbers isolated for display (one
+        # paragraph at a time, so offsets map paragraph by paragraph).
+        shown, maps, starts = [], [], []
+        offset = 0
+        for para in text.split("\n"):
+            display, to_display = isolate(para)
+            starts.append((offset, len(para), sum(len(s) + 1 for s in shown)))
+            shown.append(display)
+            maps.append(to_display)
+            offset += len(para) + 1
+        self.stored_text = text
+        self.setPlainText("\n".join(shown))
         doc = self.document()
         block = doc.begin()
         while block.isValid():
-            rtl = is_rtl(block.text())
+            rtl = first_strong(block.text()) == "R"
             fmt = QTextBlockFormat(block.blockFormat())
             fmt.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
             fmt.setAlignment((Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
@@ -76,18 +87,37 @@ class PlainText(QTextEdit):
         if highlights:
             hl = QTextCharFormat()
             hl.setBackground(theme.match_background(self.palette()))
+            total = doc.characterCount() - 1
+
+            def where(pos: int) -> int:
+                for (start, length, dstart), to_display in zip(starts, maps):
+                    if pos <= start + length:
+                        return dstart + to_display(max(0, pos - start))
+                return total
+
             for a, b in highlights:
                 c = QTextCursor(doc)
-                c.setPosition(max(0, a))
-                c.setPosition(min(len(text), b), QTextCursor.MoveMode.KeepAnchor)
+                c.setPosition(min(total, where(max(0, a))))
+                c.setPosition(min(total, where(min(len(text), b))), QTextCursor.MoveMode.KeepAnchor)
                 c.mergeCharFormat(hl)
         self._fit()
+
+    def toPlainText(self) -> str:  # type: ignore[override]
+        """The text as stored: the isolate marks are for layout only."""
+        return super().toPlainText().replace(FSI, "").replace(PDI, "")
+
+    def createMimeDataFromSelection(self) -> Any:
+        """A copied selection is the post's text, without the isolate marks."""
+        mime = super().createMimeDataFromSelection()
+        mime.setText(mime.text().replace(FSI, "").replace(PDI, ""))
+        return mime
 
     def paragraph_directions(self) -> list[tuple[str, bool]]:
         out = []
         block = self.document().begin()
         while block.isValid():
-            out.append((block.text(), block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft))
+            out.append((block.text().replace(FSI, "").replace(PDI, ""),
+                        block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft))
             block = block.next()
         return out
 

@@ -10,28 +10,55 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
 
 from viewer.search import query_edit
+from viewer.ui.bidi import isolated
 
 GROUPS = [("hashtags", "Hashtags"), ("authors", "Authors"), ("tags", "Curator tags"),
           ("langs", "Languages"), ("kinds", "Kinds")]
 KIND_LABELS = {"post": "posts", "reply": "replies", "retweet": "retweets", "quote": "quotes"}
-LANG_NAMES = {"ar": "Arabic", "en": "English", "ku": "Kurdish", "tr": "Turkish", "fr": "French",
-              "und": "undetermined", "fa": "Persian", "de": "German", "es": "Spanish"}
+# The codes Twitter assigns (ISO 639-1, plus its own q-codes for posts with
+# no language to detect).
+LANG_NAMES = {
+    "ar": "Arabic", "en": "English", "ku": "Kurdish", "ckb": "Central Kurdish (Sorani)", "tr": "Turkish",
+    "fr": "French", "fa": "Persian", "de": "German", "es": "Spanish", "ur": "Urdu", "he": "Hebrew",
+    "ru": "Russian", "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "no": "Norwegian",
+    "da": "Danish", "fi": "Finnish", "pl": "Polish", "uk": "Ukrainian", "el": "Greek", "hi": "Hindi",
+    "ja": "Japanese", "ko": "Korean", "zh": "Chinese", "in": "Indonesian", "id": "Indonesian", "tl": "Tagalog",
+    "ht": "Haitian Creole", "et": "Estonian", "lt": "Lithuanian", "lv": "Latvian", "cy": "Welsh",
+    "eu": "Basque", "ca": "Catalan", "ro": "Romanian", "hu": "Hungarian", "cs": "Czech", "sl": "Slovenian",
+    "is": "Icelandic", "bg": "Bulgarian", "sr": "Serbian", "th": "Thai", "vi": "Vietnamese", "ps": "Pashto",
+    "sd": "Sindhi", "am": "Amharic", "bn": "Bengali", "ta": "Tamil",
+    "und": "undetermined",
+    "qme": "media only", "zxx": "no text (media or links only)", "qht": "hashtags only",
+    "qam": "mentions only", "qct": "cashtags only", "qst": "too short to tell",
+}
+# What the codes that are not languages mean, for the tooltip.
+LANG_EXPLAINED = {
+    "und": "Twitter could not tell the language of this text.",
+    "qme": "Twitter's code for a post that is only media (an image or a video).",
+    "zxx": "ISO code for 'no linguistic content': a post of only media or links.",
+    "qht": "Twitter's code for a post of only hashtags.",
+    "qam": "Twitter's code for a post of only @mentions.",
+    "qct": "Twitter's code for a post of only $cashtags.",
+    "qst": "Twitter's code for a text too short to detect its language.",
+}
 
 FacetRole = Qt.ItemDataRole.UserRole + 10
 ValueRole = Qt.ItemDataRole.UserRole + 11
 
 
 def label_for(facet: str, value: str) -> str:
+    """The facet value as shown: a hashtag, a handle or a tag name as one
+    isolate, so it reads in its own direction in the left-to-right list."""
     if facet == "hashtags":
-        return "#" + value.lstrip("#")
+        return isolated("#" + value.lstrip("#"))
     if facet == "authors":
-        return "@" + value.lstrip("@")
+        return isolated("@" + value.lstrip("@"))
     if facet == "kinds":
         return KIND_LABELS.get(value, value)
     if facet == "langs":
         name = LANG_NAMES.get(value)
         return f"{name} ({value})" if name else value
-    return value
+    return isolated(value)
 
 
 class FacetPanel(QWidget):

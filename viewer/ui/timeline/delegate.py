@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from viewer.clock import Clock
 from viewer.store.rows import PostRow
 from viewer.ui import theme
-from viewer.ui.bidi import is_rtl
+from viewer.ui.bidi import first_strong, isolate, isolated
 from viewer.ui.timeline.model import HighlightRole, PostRole
 from viewer.ui.timeline.thumbs import ThumbCache
 
@@ -132,8 +132,11 @@ class TimelineDelegate(QStyledItemDelegate):
             if lines_left == 0:
                 more = True
                 break
-            rtl = is_rtl(para)
-            layout = QTextLayout(para, self.font)
+            # Shown with its handles, hashtags, URLs and numbers isolated;
+            # the direction is that of its first strong letter outside them.
+            shown_text, to_display = isolate(para)
+            rtl = first_strong(shown_text) == "R"
+            layout = QTextLayout(shown_text, self.font)
             opt = QTextOption()
             opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
             opt.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
@@ -145,7 +148,8 @@ class TimelineDelegate(QStyledItemDelegate):
                 a, b = max(a, start), min(b, start + len(para))
                 if a < b:
                     fr = QTextLayout.FormatRange()
-                    fr.start, fr.length, fr.format = a - start, b - a, hl
+                    da, db = to_display(a - start), to_display(b - start)
+                    fr.start, fr.length, fr.format = da, db - da, hl
                     formats.append(fr)
             if formats:
                 layout.setFormats(formats)
@@ -173,7 +177,13 @@ class TimelineDelegate(QStyledItemDelegate):
         """(paragraph text, right-to-left?) of the row as it is painted."""
         row = index.data(PostRole)
         block = self.text_block(row, index.data(HighlightRole) or [], width, QPalette())
-        return [(p.layout.text(), p.rtl) for p in block.paragraphs]
+        return [(p.layout.text().replace("\u2068", "").replace("\u2069", ""), p.rtl) for p in block.paragraphs]
+
+    def paragraph_layouts(self, index: QModelIndex, width: int = 600) -> list[QTextLayout]:
+        """The laid-out paragraphs of a row (display text with its isolates),
+        to measure where each run lands on screen."""
+        row = index.data(PostRole)
+        return [p.layout for p in self.text_block(row, index.data(HighlightRole) or [], width, QPalette()).paragraphs]
 
     # -- painting ------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
@@ -259,7 +269,7 @@ class TimelineDelegate(QStyledItemDelegate):
         # Names are plain text; an Arabic name still reads right-to-left
         # inside its own run.
         painter.drawText(QRect(x, y, right - x, self.line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                         | Qt.TextFlag.TextSingleLine, name)
+                         | Qt.TextFlag.TextSingleLine, isolated(name))
         x += fm_b.horizontalAdvance(name) + 6
         parts = [f"@{row.author_handle}" if row.author_handle else "", self.clock.format(row.created_ts)]
         ctx = context_line(row)
@@ -269,7 +279,7 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.setFont(self.font)
         painter.setPen(dim)
         fm = self.fm
-        rest = fm.elidedText(rest, Qt.TextElideMode.ElideRight, max(0, right - x))
+        rest = isolate(fm.elidedText(rest, Qt.TextElideMode.ElideRight, max(0, right - x)))[0]
         painter.drawText(QRect(x, y, right - x, self.line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
                          | Qt.TextFlag.TextSingleLine, rest)
 
@@ -307,8 +317,10 @@ class TimelineDelegate(QStyledItemDelegate):
         fill, ink = theme.hashtag_chip(pal)
         for name, colour in row.tags:
             tf, ti = theme.tag_chip(colour, pal)
-            chips.append(("● " + name, tf, ti))
-        chips.extend(("#" + t, fill, ink) for t in row.hashtags)
+            chips.append(("● " + isolated(name), tf, ti))
+        # A hashtag chip is one isolate: "#الموصل" reads right to left with its
+        # "#" first, as Twitter shows it, whatever the row's direction.
+        chips.extend((isolated("#" + t) if not t.isascii() else "#" + t, fill, ink) for t in row.hashtags)
         if row.has_note:
             chips.append(("✎ note", *theme.tag_chip(None, pal)))
         remote = sum(1 for m in row.display_media if not m.local)
