@@ -168,6 +168,9 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=suffix + ".part")
     os.close(fd)
+    # mkstemp makes the file 0600; an export is a file to hand on, so it gets
+    # the permissions any new file of the user gets (0666 less the umask).
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield Path(tmp)
         os.replace(tmp, out)
@@ -177,6 +180,20 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process's umask: from /proc where there is one (reading it by
+    setting it would change it for other threads for a moment)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def record_export(target: Any, result: ExportResult, ids: Sequence[int], query: str | None,
