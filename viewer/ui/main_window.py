@@ -21,6 +21,7 @@ from viewer.ui.search.facets import FacetPanel
 from viewer.store.first_rows import CollectedInTimeOrder
 from viewer.ui.chart.histogram_view import HistogramPanel, events_from_rows
 from viewer.ui.io.import_panel import ImportPanel, ImportSummary
+from viewer.ui import theme
 from viewer.ui.ops import Op
 from viewer.store.post_detail import load_detail
 from viewer.search.query_edit import toggle
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.summary: ImportSummary | None = None
         self._search_started = 0.0
         self.last_update_seconds = 0.0
+        self._preparing = ""
 
         # Pieces.
         self.search_bar = SearchBar(self)
@@ -155,7 +157,7 @@ class MainWindow(QMainWindow):
         self.session.rowsReady.connect(self._apply_rows)
         self.session.resultsReady.connect(self._apply_facets)
         self.session.failed.connect(self._search_failed)
-        self.session.preparing.connect(lambda msg: self.statusBar().showMessage(msg, 4000))
+        self.session.preparing.connect(self._show_preparing)
         self.chart.rangeSelected.connect(self.session.set_range)
         self.chart.selectionCleared.connect(self.session.clear_range)
         self.chart.zoomRequested.connect(self.session.zoom)
@@ -168,6 +170,10 @@ class MainWindow(QMainWindow):
         self.import_panel.finished.connect(self._import_done)
         self.import_panel.failed.connect(self._import_failed)
 
+    def _show_preparing(self, message: str) -> None:
+        self._preparing = message
+        self.statusBar().showMessage(message, 4000)
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file = mb.addMenu("&File")
@@ -175,12 +181,14 @@ class MainWindow(QMainWindow):
         a.setShortcut(QKeySequence("Ctrl+I"))
         file.addAction("Import a &folder…", self.import_folder_dialog)
         file.addSeparator()
-        file.addAction("Export chart as &PNG…", lambda: self.chart_panel._export("png"))
+        # Exports (posts, chart) go from here on; parts add theirs before this.
+        self.export_anchor = file.addAction("Export chart as &PNG…", lambda: self.chart_panel._export("png"))
         file.addAction("Export chart as &SVG…", lambda: self.chart_panel._export("svg"))
         file.addSeparator()
         q = file.addAction("&Quit", self.close)
         q.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
 
+        edit = mb.addMenu("&Edit")  # filled by curation
         view = mb.addMenu("&View")
         zones = view.addMenu("&Time zone")
         group = QActionGroup(self)
@@ -234,6 +242,8 @@ class MainWindow(QMainWindow):
 
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("Search &operators", self.search_bar.show_cheat_sheet)
+        # The menus by role, for the parts that add to them.
+        self.menus = {"file": file, "edit": edit, "view": view, "go": go, "help": help_menu}
 
     def _restore(self) -> None:
         s = self.settings
@@ -308,7 +318,8 @@ class MainWindow(QMainWindow):
         # on the post they were reading, if it is still there.
         new_search = previous is not None and (previous.query, previous.sort) != (r.query, r.sort)
         self.search_bar.show_error(None)
-        self.statusBar().clearMessage()  # "building the search index …" is over
+        if self._preparing and self.statusBar().currentMessage() == self._preparing:
+            self.statusBar().clearMessage()  # "building the search index …" is over; other news stays
         keep = None if new_search else self.current_post_id()
         self.model.set_results(r.listed.ids, r.listed.highlight)
         if new_search:
@@ -439,10 +450,8 @@ class MainWindow(QMainWindow):
         self.zone_label.setText(f"Times: {self.clock.label()}")
 
     def set_color_scheme(self, scheme: str) -> None:
-        from viewer.ui.app import apply_color_scheme
-
         self.settings.color_scheme = scheme
-        apply_color_scheme(scheme)
+        theme.apply_color_scheme(scheme)
         self.delegate.clear_cache()
         self.timeline.viewport().update()
 
