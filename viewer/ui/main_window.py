@@ -21,10 +21,12 @@ from viewer.ui.search.facets import FacetPanel
 from viewer.store.first_rows import CollectedInTimeOrder
 from viewer.ui.chart.histogram_view import HistogramPanel, events_from_rows
 from viewer.ui.io.import_panel import ImportPanel, ImportSummary
+from viewer.ui.io.sources_panel import SourcesPanel
 from viewer.ui import theme
 from viewer.ui.ops import Op
 from viewer.store.post_detail import load_detail
-from viewer.search.query_edit import toggle
+from viewer.search.query_edit import add_terms, remove_terms, toggle
+from viewer.search.query_edit import tokens as query_edit_tokens
 from viewer.ui.search.search_bar import SearchBar
 from viewer.ui.search.runner import Results, SearchSession
 from viewer.ui.settings import Settings
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.results: Results | None = None
         self.summary: ImportSummary | None = None
+        self.sources_panel: SourcesPanel | None = None
         self._search_started = 0.0
         self.last_update_seconds = 0.0
         self._preparing = ""
@@ -213,6 +216,10 @@ class MainWindow(QMainWindow):
             act.setChecked(key == self.settings.color_scheme)
             sgroup.addAction(act)
             act.triggered.connect(lambda _=False, k=key: self.set_color_scheme(k))
+        view.addSeparator()
+        a = view.addAction("&Sources…", self.show_sources)
+        a.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        a.setStatusTip("Every imported file: format, SHA-256, what it added, what it could not read")
         view.addSeparator()
         self.detail_action = view.addAction("&Detail pane")
         self.detail_action.setCheckable(True)
@@ -425,6 +432,24 @@ class MainWindow(QMainWindow):
             self.detail_action.setChecked(True)
         self.detail.tabs.setCurrentIndex(0)
         self.detail.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- sources ----------------------------------------------------------------------------
+    def show_sources(self) -> SourcesPanel:
+        if self.sources_panel is None:
+            self.sources_panel = SourcesPanel(self.coll.db, self)
+            self.sources_panel.filterRequested.connect(self.filter_to_source)
+        else:
+            self.sources_panel.reload()
+        self.sources_panel.show()
+        self.sources_panel.raise_()
+        return self.sources_panel
+
+    def filter_to_source(self, term: str) -> None:
+        """The timeline narrowed to one file's posts: its `source:` added to
+        the query, in place of any other source."""
+        query = self.search_bar.text()
+        others = [t for t in query_edit_tokens(query) if t.lower().startswith("source:")]
+        self.search_bar.set_text(add_terms(remove_terms(query, others), [term]))
 
     # -- time zone and appearance ----------------------------------------------------------
     def set_time_zone(self, zone: str) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from viewer.collection import Collection
 from viewer.curation import load_events_beside
-from viewer.importer import ImportReport, import_paths
+from viewer.importer import Failure, FileReport, ImportReport, import_paths
 from viewer.index import index_sink
 from viewer.jobs import Job, Progress
 from viewer.ui.ops import Op
@@ -97,6 +97,28 @@ class ImportPanel(QWidget):
         self.op = None
         self.hide()
         self.failed.emit(f"The import stopped: {exc}")
+
+
+def stored_report(db: Any, import_id: int) -> ImportReport:
+    """An earlier import's report, as the collection keeps it: its files with
+    their counts and every record it could not read."""
+    r = ImportReport()
+    row = db.execute("SELECT status FROM imports WHERE id = ?", [import_id]).fetchone()
+    r.cancelled = bool(row and row[0] == "cancelled")
+    for sid, path, fmt, status, added, merged, unchanged, referenced, failed in db.execute(
+            "SELECT id, path, format, status, added, merged, unchanged, referenced, failed FROM sources "
+            "WHERE import_id = ? ORDER BY id", [import_id]).fetchall():
+        shown = "imported" if status == "complete" else (status or "")
+        r.files.append(FileReport(path, fmt, shown, added or 0, merged or 0, unchanged or 0, referenced or 0,
+                                  failed or 0))
+        r.added += added or 0
+        r.merged += merged or 0
+        r.unchanged += unchanged or 0
+        r.referenced += referenced or 0
+        for location, reason in db.execute("SELECT location, reason FROM problems WHERE source_id = ? ORDER BY id",
+                                           [sid]).fetchall():
+            r.failures.append(Failure(path, location, reason))
+    return r
 
 
 def summary_text(r: ImportReport) -> str:
