@@ -53,6 +53,7 @@ class ImportPanel(QWidget):
         lay.addWidget(self.bar)
         lay.addWidget(self.cancel_button)
         self.op: Op[ImportReport] | None = None
+        self.phase = ""  # "reading" the files, then "indexing" them
         self.hide()
 
     @property
@@ -85,7 +86,13 @@ class ImportPanel(QWidget):
         if p.total:
             self.bar.setRange(0, 1000)
             self.bar.setValue(min(1000, int(1000 * p.done / p.total)))
-        self.label.setText(f"{p.message} — {p.posts:,} posts" if p.message else f"{p.posts:,} posts")
+        self.phase = "indexing" if p.message.startswith("Indexing") else "reading"
+        if self.phase == "indexing":
+            # The second phase: the posts are stored; now they are made searchable.
+            of = f" of {p.total:,}" if p.total else ""
+            self.label.setText(f"Indexing for search: {p.done:,}{of} posts")
+        else:
+            self.label.setText(f"{p.message} — {p.posts:,} posts" if p.message else f"{p.posts:,} posts")
         self.progressed.emit(p)
 
     def _done(self, report: ImportReport) -> None:
@@ -123,7 +130,10 @@ def stored_report(db: Any, import_id: int) -> ImportReport:
 
 def summary_text(r: ImportReport) -> str:
     lines = []
-    if r.cancelled:
+    if r.index_pending:
+        lines.append("Cancelled while indexing. Every post read is stored, but not all are searchable yet; "
+                     "import again (or run reindex) to finish.")
+    elif r.cancelled:
         lines.append("Cancelled. The posts written so far are kept; import again to finish.")
     lines.append(f"{r.added:,} posts added, {r.merged:,} merged, {r.unchanged:,} unchanged, "
                  f"{r.referenced:,} referenced originals, {r.failed:,} records failed.")
