@@ -25,7 +25,7 @@ from viewer.ui.io.sources_panel import SourcesPanel
 from viewer.ui import theme
 from viewer.ui.ops import Op
 from viewer.store.post_detail import load_detail
-from viewer.search.query_edit import add_terms, remove_terms, toggle
+from viewer.search.query_edit import add_terms, remove_terms, toggle_any, toggle_exclude, toggle_facet
 from viewer.search.query_edit import tokens as query_edit_tokens
 from viewer.ui.search.search_bar import SearchBar
 from viewer.ui.search.runner import Results, SearchSession
@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         self.chart.zoomRequested.connect(self.session.zoom)
         self.chart_panel.resetRequested.connect(self.reset_chart)
         self.facets.toggled.connect(self.toggle_facet)
+        self.facets.anyToggled.connect(self.toggle_facet_any)
+        self.facets.excludeToggled.connect(self.toggle_facet_exclude)
         self.timeline.selectionModel().currentChanged.connect(self._current_changed)
         self.timeline.activatedPost.connect(lambda _: self.open_detail())
         self.detail.openPost.connect(self.show_post)
@@ -386,7 +388,13 @@ class MainWindow(QMainWindow):
         self.count_label.setToolTip(f"Searched in {r.seconds * 1000:.0f} ms")
 
     def toggle_facet(self, facet: str, value: str) -> None:
-        self.search_bar.set_text(toggle(self.search_bar.text(), facet, value))
+        self.search_bar.set_text(toggle_facet(self.search_bar.text(), facet, value))
+
+    def toggle_facet_any(self, facet: str, value: str) -> None:
+        self.search_bar.set_text(toggle_any(self.search_bar.text(), facet, value))
+
+    def toggle_facet_exclude(self, facet: str, value: str) -> None:
+        self.search_bar.set_text(toggle_exclude(self.search_bar.text(), facet, value))
 
     def reset_chart(self) -> None:
         self.chart.clear_selection(emit=False)
