@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout,
+                               QWidget)
 
 from viewer import store
 from viewer.collection import Collection
@@ -22,6 +23,7 @@ from viewer.store.first_rows import CollectedInTimeOrder
 from viewer.ui.chart.histogram_view import HistogramPanel, events_from_rows
 from viewer.ui.io.import_panel import ImportPanel, ImportSummary
 from viewer.ui.io.sources_panel import SourcesPanel
+from viewer.ui import help as help_dialogs
 from viewer.ui import theme
 from viewer.ui.ops import Op
 from viewer.store.post_detail import load_detail
@@ -171,6 +173,10 @@ class MainWindow(QMainWindow):
         self.timeline.selectionModel().currentChanged.connect(self._current_changed)
         self.timeline.activatedPost.connect(lambda _: self.open_detail())
         self.detail.openPost.connect(self.show_post)
+        self.detail.navigated.connect(self.show_post)
+        self.detail.copied.connect(lambda what: self.statusBar().showMessage(
+            {"text": "Copied the post's text", "link": "Copied the post's link (as text)",
+             "id": "Copied the post's id"}[what], 4000))
         self.thumbs.ready.connect(lambda _: self.timeline.viewport().update())
         self.import_panel.finished.connect(self._import_done)
         self.import_panel.failed.connect(self._import_failed)
@@ -243,6 +249,17 @@ class MainWindow(QMainWindow):
         a.setShortcut(QKeySequence("Ctrl+Return"))
         a = go.addAction("&Reset dates", self.reset_chart)
         a.setShortcut(QKeySequence("Ctrl+0"))
+        go.addSeparator()
+        self.back_action = go.addAction("&Back", lambda: self.detail.go(-1))
+        self.back_action.setShortcut(QKeySequence("Alt+Left"))
+        self.forward_action = go.addAction("&Forward", lambda: self.detail.go(1))
+        self.forward_action.setShortcut(QKeySequence("Alt+Right"))
+        go.addSeparator()
+        self.copy_text_action = go.addAction("Copy post &text", self.detail._copy("text"))
+        self.copy_text_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_link_action = go.addAction("Copy post &link", self.detail._copy("link"))
+        self.copy_link_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.copy_id_action = go.addAction("Copy post &id", self.detail._copy("id"))
         # j/k in the list, as in mail and feed readers.
         for key, step in (("J", 1), ("K", -1)):
             sc = QShortcut(QKeySequence(key), self.timeline)
@@ -251,6 +268,9 @@ class MainWindow(QMainWindow):
 
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("Search &operators", self.search_bar.show_cheat_sheet)
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction("&About archive-viewer", self.show_about)
         # The menus by role, for the parts that add to them.
         self.menus = {"file": file, "edit": edit, "view": view, "go": go, "help": help_menu}
 
@@ -440,6 +460,17 @@ class MainWindow(QMainWindow):
             self.detail_action.setChecked(True)
         self.detail.tabs.setCurrentIndex(0)
         self.detail.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> QDialog:
+        self.help_dialog = help_dialogs.ShortcutsDialog(self)
+        self.help_dialog.show()
+        return self.help_dialog
+
+    def show_about(self) -> QDialog:
+        self.help_dialog = help_dialogs.AboutDialog(self.coll, self)
+        self.help_dialog.show()
+        return self.help_dialog
 
     # -- sources ----------------------------------------------------------------------------
     def show_sources(self) -> SourcesPanel:

@@ -416,6 +416,10 @@ class CurationUI(QObject):
         menu.addAction(self.note_action)
         menu.addAction(self.tag_all_action)
         menu.addSeparator()
+        w = self.window
+        for a in (w.copy_text_action, w.copy_link_action, w.copy_id_action):
+            menu.addAction(a)
+        menu.addSeparator()
         menu.addAction(self.export_action)
         return menu
 
