@@ -46,11 +46,24 @@ def open_main_window(collection_path: Path, settings: Settings, query: str | Non
     return window
 
 
-def run_gui(collection_path: Path, query: str | None = None) -> int:
+def start_collection(settings: Settings, given: Path | None, default: Path) -> Path:
+    """The collection to open: the one named (--collection, the environment),
+    else the last one opened if it is still there, else the default."""
+    if given is not None:
+        return given
+    last = settings.last_collection
+    if last and Collection.exists(Path(last)):
+        return Path(last)
+    return default
+
+
+def run_gui(collection_path: Path | None, query: str | None = None, default: Path | None = None) -> int:
+    """`collection_path` None: reopen the last collection (or `default`)."""
     app = make_app()
     settings = Settings()
     apply_color_scheme(settings.color_scheme)
-    window = open_main_window(collection_path, settings, query)
+    path = start_collection(settings, collection_path, default or Path.cwd() / "collection")
+    window = open_main_window(path, settings, query)
     code = app.exec()
-    del window  # kept alive until the event loop is over
+    del window  # kept alive until the event loop is over (windows of other collections keep themselves)
     return code

@@ -48,16 +48,24 @@ def open_read_only(path: Path) -> Collection:
     return Collection(Path(path), db)
 
 
+# Windows opened by a switch of collection, kept alive until they close.
+_open_windows: set["MainWindow"] = set()
+
+
 class MainWindow(QMainWindow):
     rowsApplied = Signal()  # the list and the chart show the latest results
     resultsApplied = Signal()  # … and the facets too
     importFinished = Signal(object)  # ImportReport
     detailShown = Signal(object)  # post id (64-bit: not a C int)
+    collectionSwitched = Signal(object)  # the MainWindow that took over
 
     def __init__(self, collection_path: Path, settings: Settings | None = None, query: str | None = None):
         super().__init__()
         self.collection_path = Path(collection_path)
         self.settings = settings or Settings()
+        self.settings.use_collection(self.collection_path)
+        self._settings_scope = self.settings.scope
+        self.replaced_by: MainWindow | None = None
         self.coll = open_read_only(self.collection_path)
         self.clock = Clock(self.settings.time_zone)
         self.setWindowTitle(f"archive-viewer — {self.coll.name}")
@@ -188,6 +196,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file = mb.addMenu("&File")
+        # One collection per investigation: each in its own folder, one at a time in the window.
+        a = file.addAction("&New collection…", self.new_collection_dialog)
+        a.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        a = file.addAction("&Open collection…", self.open_collection_dialog)
+        a.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        file.addSeparator()
         a = file.addAction("&Import files…", self.import_files_dialog)
         a.setShortcut(QKeySequence("Ctrl+I"))
         file.addAction("Import a &folder…", self.import_folder_dialog)
@@ -292,9 +309,13 @@ class MainWindow(QMainWindow):
         s.set_splitter("body", self.body.saveState())
         s.set_splitter("vertical", self.vsplit.saveState())
         s.set_splitter("sidebar", self.sidebar.saveState())
+        # This window's collection's keys, even when another window (a switch)
+        # has moved the shared settings on to its own collection.
+        scope, s.scope = s.scope, self._settings_scope
         s.last_query = self.search_bar.text()
         self.search_bar.add_history(self.search_bar.text())
         s.history = self.search_bar.history
+        s.scope = scope
         s.sort = self.session.sort
         s.time_zone = self.clock.zone
         s.sync()
@@ -460,6 +481,75 @@ class MainWindow(QMainWindow):
             self.detail_action.setChecked(True)
         self.detail.tabs.setCurrentIndex(0)
         self.detail.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- collections ---------------------------------------------------------------------------
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        here = str(self.collection_path.expanduser().resolve())
+        for path in self.settings.recent_collections:
+            a = self.recent_menu.addAction(f"{Path(path).name}  —  {path}")
+            a.setData(path)
+            a.setEnabled(path != here and Collection.exists(Path(path)))
+            a.triggered.connect(lambda _=False, p=path: self.switch_collection(Path(p)))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No other collection yet").setEnabled(False)
+
+    def new_collection_dialog(self) -> QInputDialog:
+        """Ask for a name; the collection is a folder beside this one."""
+        dlg = QInputDialog(self)
+        dlg.setWindowTitle("New collection")
+        dlg.setLabelText(f"Name of the new collection (a folder in {self.collection_path.parent}):")
+        dlg.textValueSelected.connect(lambda name: self.new_collection(name))
+        self.name_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def new_collection(self, name: str) -> "MainWindow | None":
+        clean = name.strip()
+        if not clean or clean in (".", "..") or any(c in clean for c in "/\\:\0"):
+            self.statusBar().showMessage("A collection's name is one folder name, like mosul-2016.", 8000)
+            return None
+        path = self.collection_path.parent / clean
+        if path.exists():
+            self.statusBar().showMessage(f"{path} exists already: open it with File › Open collection…", 8000)
+            return None
+        Collection.open(path).close()
+        return self.switch_collection(path)
+
+    def open_collection_dialog(self) -> QFileDialog:
+        dlg = QFileDialog(self, "Open a collection (its folder)", str(self.collection_path.parent))
+        dlg.setFileMode(QFileDialog.FileMode.Directory)
+        dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dlg.fileSelected.connect(lambda folder: self.open_collection(Path(folder)))
+        self.folder_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_collection(self, path: Path) -> "MainWindow | None":
+        if not Collection.exists(path):
+            self.statusBar().showMessage(f"{path}: not a collection (make one with File › New collection…)", 8000)
+            return None
+        return self.switch_collection(path)
+
+    def switch_collection(self, path: Path) -> "MainWindow | None":
+        """Another collection, in a window of its own: this one (its list,
+        caches, searcher, curation state) closes, so nothing of one
+        collection can ever show in the other's."""
+        if Path(path).expanduser().resolve() == self.collection_path.expanduser().resolve():
+            return self
+        if self.import_panel.running:
+            self.statusBar().showMessage("An import is running: wait for it or cancel it first.", 8000)
+            return None
+        self.save_state()
+        new = MainWindow(Path(path), self.settings)
+        new.setGeometry(self.geometry())
+        self.replaced_by = new
+        _open_windows.add(new)
+        new.destroyed.connect(lambda *_: _open_windows.discard(new))
+        new.show()
+        self.close()
+        self.collectionSwitched.emit(new)
+        return new
 
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> QDialog:
