@@ -12,11 +12,11 @@ the chart reloaded where they show what changed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMenu, QProgressDialog, QPushButton, QTabWidget
+from PySide6.QtWidgets import QMenu, QProgressDialog, QPushButton, QSplitter, QStatusBar, QTabWidget
 
 from viewer import curation
 from viewer.collection import Collection
@@ -33,6 +33,41 @@ from viewer.ui.curation.undo import Step, UndoStack
 
 T = TypeVar("T")
 
+
+class Host(Protocol):
+    """What curation needs of the window, named: the parts it talks to and
+    the signals it listens on. (The window is the one implementation; tests
+    and other windows can be others.)"""
+
+    collection_path: Path
+    coll: Collection
+    results: Any  # the current Results, or None
+    timeline: Any  # TimelineView
+    model: Any  # TimelineModel
+    detail: Any  # DetailPane
+    search_bar: Any  # SearchBar
+    session: Any  # SearchSession
+    sidebar: QSplitter
+    menus: dict[str, QMenu]
+    export_anchor: QAction
+    detail_action: QAction
+    copy_text_action: QAction
+    copy_link_action: QAction
+    copy_id_action: QAction
+    rowsApplied: Any  # Signal()
+    resultsApplied: Any  # Signal()
+    detailShown: Any  # Signal(object)
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def current_post_id(self) -> int | None: ...
+
+    def show_post(self, post_id: int, select: bool = True) -> None: ...
+
+    def load_events(self) -> None: ...
+
+    def load_vocabulary(self) -> None: ...
+
 # Above this many posts a write shows a progress dialog: below it the write
 # is over before a dialog could be read.
 BUSY_DIALOG_FROM = 2000
@@ -41,7 +76,7 @@ BUSY_DIALOG_FROM = 2000
 RESTORE_SELECTION_UP_TO = 200_000
 
 
-def selected_ids(window: Any) -> list[int]:
+def selected_ids(window: Host) -> list[int]:
     """The post ids of the list's selection, in list order; the current post
     when nothing is selected. Read from the selection's ranges, so a select-all
     over a million rows costs one slice, not a million indexes."""
@@ -62,7 +97,7 @@ def selected_ids(window: Any) -> list[int]:
     return out
 
 
-def result_ids(window: Any) -> tuple[list[int], str]:
+def result_ids(window: Host) -> tuple[list[int], str]:
     """Every post the list shows now (within a selected date range, if any),
     and the query that found them (for the audit log)."""
     r = window.results
@@ -80,7 +115,7 @@ class Curator(QObject):
     failed = Signal(str)  # a message for the user
     bulk_done = Signal(str)  # a tagging or untagging is written: what it did, in words
 
-    def __init__(self, window: Any):
+    def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
         self.path = Path(window.collection_path)
@@ -276,7 +311,7 @@ class Curator(QObject):
 class CurationUI(QObject):
     """The menus, shortcuts, panels and dialogs of curation on one window."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
         self.curator = Curator(window)
@@ -543,7 +578,7 @@ class CurationUI(QObject):
         self.note_editor.set_post(d.row.id if d is not None else None)
 
 
-def install_curation(window: Any) -> CurationUI:
+def install_curation(window: Host) -> CurationUI:
     """Attach curation to a MainWindow: Edit menu, T / Shift+T / N on the list,
     a context menu, the note editor under the detail pane, saved searches and
     events under the facets, File → Export posts…. Returns the object holding them
