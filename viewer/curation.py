@@ -744,7 +744,8 @@ def _apply(db: sqlite_utils.Database, op: dict[str, Any], actor: str | None) -> 
         pid = int(op["post_id"])
         _need_post(db, pid)
         ts = now_iso()
-        db.conn.execute("INSERT INTO notes(id, post_id, text, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        db.conn.execute("INSERT INTO notes(id, post_id, text, author, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
                         [op["note_id"], pid, op["text"], op.get("author") or actor or default_actor(),
                          op.get("created_at") or ts, ts])
         return {"op": "note-remove", "note_id": op["note_id"], "post_id": str(pid)}, [pid]

@@ -89,7 +89,7 @@ def test_the_zone_name_does_not_overprint_the_first_date(qtbot):
     assert dates
     for rect in dates:
         assert not zone.intersects(rect)
-    for a, b in zip(dates, dates[1:]):
+    for a, b in zip(dates, dates[1:], strict=False):
         assert a.right() < b.left()
 
 

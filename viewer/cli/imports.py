@@ -57,7 +57,8 @@ def index_sink(coll):  # type: ignore[no-untyped-def]
 @click.option("--text-column", help="CSV: the column holding the text.")
 @click.option("--author-column", help="CSV: the column holding the author's handle.")
 @click.option("--no-index", is_flag=True,
-              help="Only store the posts; build the search index later with `reindex` (faster for a batch of large imports).")
+              help="Only store the posts; build the search index later with `reindex` "
+                   "(faster for a batch of large imports).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,

@@ -75,7 +75,7 @@ def _in(ids: Sequence[int]) -> str:
 def _rows(db: sqlite_utils.Database, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
     cur = db.execute(sql, list(args))
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def sources_table(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:

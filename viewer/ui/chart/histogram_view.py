@@ -369,7 +369,8 @@ class HistogramWidget(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.drawPolygon([QPointF(x - 4, plot.top() - 10), QPointF(x + 4, plot.top() - 10), QPointF(x, plot.top() - 3)])
+            p.drawPolygon([QPointF(x - 4, plot.top() - 10), QPointF(x + 4, plot.top() - 10),
+                           QPointF(x, plot.top() - 3)])
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             if box is not None:
                 p.setPen(colour)

@@ -91,7 +91,7 @@ class PlainText(QTextEdit):
             total = doc.characterCount() - 1
 
             def where(pos: int) -> int:
-                for (start, length, dstart), to_display in zip(starts, maps):
+                for (start, length, dstart), to_display in zip(starts, maps, strict=True):
                     if pos <= start + length:
                         return dstart + to_display(max(0, pos - start))
                 return total

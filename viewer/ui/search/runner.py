@@ -232,7 +232,6 @@ class SearchSession(QObject):
         self.current = r
         self._full_key = (r.query, r.sort)
         self.rowsReady.emit(r)
-        listed = r.listed
         t0 = time.perf_counter()
         worker = self.worker
 

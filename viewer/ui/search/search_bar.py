@@ -68,7 +68,8 @@ class SearchBar(QWidget):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("Search posts: words, \"phrases\", #hashtags, from:handle, lang:ar, since:2016-10-17 …")
+        self.edit.setPlaceholderText(
+            "Search posts: words, \"phrases\", #hashtags, from:handle, lang:ar, since:2016-10-17 …")
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search")
         self.history_button = QToolButton(self)
