@@ -56,7 +56,16 @@ Db = Any  # a Collection or a sqlite_utils.Database
 
 
 def _db(target: Db) -> sqlite_utils.Database:
-    return getattr(target, "db", target)
+    if isinstance(target, sqlite_utils.Database):
+        return target
+    return target.db
+
+
+def _rowid(cur: Any) -> int:
+    """The id SQLite gave the row just inserted (never None after an INSERT)."""
+    rowid = cur.lastrowid
+    assert rowid is not None
+    return int(rowid)
 
 
 def default_actor() -> str:
@@ -96,7 +105,7 @@ def _audit(db: sqlite_utils.Database, action: str, detail: dict[str, Any], actor
         "INSERT INTO audit(ts, action, actor, detail) VALUES (?, ?, ?, ?)",
         [now_iso(), action, actor or default_actor(),
          json.dumps(detail, ensure_ascii=False, separators=(",", ":"))])
-    audit_id = int(cur.lastrowid)
+    audit_id = _rowid(cur)
     for ids in getattr(_recording, "stack", ()):
         ids.append(audit_id)
     return audit_id
@@ -213,7 +222,7 @@ def _create(db: sqlite_utils.Database, name: str, colour: str | None, actor: str
     col = check_colour(colour) if colour else _next_colour(db)
     created = now_iso()
     cur = db.conn.execute("INSERT INTO tags(name, colour, created_at) VALUES (?, ?, ?)", [clean, col, created])
-    tag = {"id": int(cur.lastrowid), "name": clean, "colour": col, "created_at": created}
+    tag = {"id": _rowid(cur), "name": clean, "colour": col, "created_at": created}
     _audit(db, "tag-create", {"tag": clean, "tag_id": tag["id"], "colour": col}, actor)
     return tag
 
@@ -406,7 +415,7 @@ def add_note(target: Db, post_id: int | str, text: str, actor: str | None = None
         cur = db.conn.execute(
             "INSERT INTO notes(post_id, text, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             [pid, body, who, ts, ts])
-        nid = int(cur.lastrowid)
+        nid = _rowid(cur)
         _audit(db, "note-add", {"note_id": nid, "post_id": str(pid), "text": body}, who)
     return {"id": nid, "post_id": pid, "text": body, "author": who, "created_at": ts, "updated_at": ts}
 
@@ -494,7 +503,7 @@ def save_search(target: Db, name: str, query: str, actor: str | None = None) -> 
             created = now_iso()
             cur = db.conn.execute("INSERT INTO saved_searches(name, query, created_at) VALUES (?, ?, ?)",
                                   [label, q, created])
-            sid = int(cur.lastrowid)
+            sid = _rowid(cur)
             _audit(db, "search-save", {"id": sid, "name": label, "query": q}, actor)
     return {"id": sid, "name": label, "query": q, "created_at": created}
 
@@ -548,7 +557,7 @@ def _add_event(db: sqlite_utils.Database, when: str, title: str, text: str | Non
     created = now_iso()
     cur = db.conn.execute("INSERT INTO events(date, title, text, created_at) VALUES (?, ?, ?, ?)",
                           [when, title, text, created])
-    return {"id": int(cur.lastrowid), "date": when, "title": title, "text": text, "created_at": created}
+    return {"id": _rowid(cur), "date": when, "title": title, "text": text, "created_at": created}
 
 
 def add_event(target: Db, when: str | date | datetime, title: str, text: str | None = None,

@@ -15,7 +15,7 @@ from viewer import formats
 from viewer.collection import Collection
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
-from viewer.model import Post, Problem, User
+from viewer.model import Post, Problem, User, location_numbers
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 
@@ -32,12 +32,23 @@ class IndexSink(Protocol):
 
 @dataclass
 class Failure:
+    """A record (or file) that could not be imported, or a notice."""
+
     file: str
-    line: str | None
+    where: str | None  # the place as people read it: "line 3, data[7]", "the file"
     reason: str
 
-    def as_json(self) -> dict[str, str | None]:
-        return {"file": self.file, "line": self.line, "reason": self.reason}
+    @property
+    def line(self) -> int | None:
+        return location_numbers(self.where or "")[0]
+
+    @property
+    def entry(self) -> int | None:
+        return location_numbers(self.where or "")[1]
+
+    def as_json(self) -> dict[str, str | int | None]:
+        # 1-based integers or null, never text, so that a script can trust them.
+        return {"file": self.file, "line": self.line, "entry": self.entry, "reason": self.reason}
 
 
 @dataclass
@@ -50,6 +61,7 @@ class FileReport:
     unchanged: int = 0
     referenced: int = 0
     failed: int = 0
+    notices: int = 0
     note: str = ""
 
 
@@ -60,6 +72,9 @@ class ImportReport:
     unchanged: int = 0
     referenced: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Records the archive's tool wrote that were never posts (stream notices,
+    # system messages, errors about unavailable posts): nothing was lost.
+    notices: list[Failure] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not archive files
     cancelled: bool = False
@@ -88,6 +103,8 @@ class ImportReport:
             "referenced": self.referenced,
             "failed": self.failed,
             "failures": [f.as_json() for f in self.failures],
+            "notice_count": len(self.notices),
+            "notices": [f.as_json() for f in self.notices],
             "files": [vars(f) for f in self.files],
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
             "cancelled": self.cancelled,
@@ -217,19 +234,29 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     users: list[User] = []
     problems: list[Problem] = []
     seen_post = False
+    read_as: dict[str, int] = {}
 
     def flush() -> None:
         nonlocal posts, users, problems
         if not (posts or users or problems):
             return
         res = store.write_batch(source_id, posts, users, problems)
+        failed = 0
         for p in problems:
-            report.failures.append(Failure(src.display, p.location, p.reason))
+            if p.notice:
+                report.notices.append(Failure(src.display, p.location, p.reason))
+                fr.notices += 1
+            else:
+                report.failures.append(Failure(src.display, p.location, p.reason))
+                failed += 1
+        for post in posts:
+            if post.collected and post.read_as:
+                read_as[post.read_as] = read_as.get(post.read_as, 0) + 1
         fr.added += len(res.added)
         fr.merged += len(res.merged)
         fr.unchanged += len(res.unchanged)
         fr.referenced += len(res.referenced)
-        fr.failed += len(problems)
+        fr.failed += failed
         report.added += len(res.added)
         report.merged += len(res.merged)
         report.unchanged += len(res.unchanged)
@@ -263,10 +290,20 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         # was read, report the rest.
         problems.append(Problem("the file", f"reading stopped: {_os_reason(e)}"))
         flush()
+    if read_as:
+        # The general readers (JSON, CSV) say which specific format they read.
+        fr.format = max(read_as.items(), key=lambda kv: kv[1])[0]
     if not seen_post and not fr.failed and not fr.referenced:
-        store.record_file_problem(source_id, "the file", "no tweets in this file")
-        report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
-        fr.failed += 1
+        quiet = bool(fr.notices) or fmt.name in ("x-archive", "grailbird")
+        store.record_file_problem(source_id, "the file", "no tweets in this file", notice=quiet)
+        if quiet:
+            # Only notices, or an account archive's empty file (no deleted
+            # posts, no notes): nothing was lost.
+            report.notices.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.notices += 1
+        else:
+            report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.failed += 1
     store.finish_source(source_id, "complete")
 
 

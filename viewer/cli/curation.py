@@ -82,7 +82,7 @@ def tag_add(name: str, ids: tuple[str, ...], query: str | None, ids_flag: bool, 
     try:
         res = curation.tag_posts(coll, name, chosen, colour=colour, query=q)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     if as_json:
         print_json(res)
         return
@@ -105,7 +105,7 @@ def tag_remove(name: str, ids: tuple[str, ...], query: str | None, ids_flag: boo
     try:
         res = curation.untag_posts(coll, name, chosen, query=q)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     if as_json:
         print_json(res)
         return
@@ -140,7 +140,7 @@ def tag_create(name: str, colour: str | None, as_json: bool) -> None:
     try:
         tag = curation.create_tag(coll, name, colour)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     print_json(tag) if as_json else click.echo(f"Created tag {tag['name']} ({tag['colour']}).")
 
 
@@ -155,7 +155,7 @@ def tag_rename(old: str, new: str, as_json: bool) -> None:
     try:
         tag = curation.rename_tag(coll, old, new)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     print_json(tag) if as_json else click.echo(f"Renamed {old} to {tag['name']} ({tag['count']:,} posts).")
 
 
@@ -170,7 +170,7 @@ def tag_colour(name: str, colour: str, as_json: bool) -> None:
     try:
         tag = curation.recolour_tag(coll, name, colour)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     print_json(tag) if as_json else click.echo(f"{tag['name']} is now {tag['colour']}.")
 
 
@@ -189,7 +189,7 @@ def tag_delete(name: str, as_json: bool) -> None:
     try:
         tag = curation.delete_tag(coll, name)
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     print_json(tag) if as_json else click.echo(f"Deleted tag {tag['name']} (it was on {tag['count']:,} posts).")
 
 
@@ -233,7 +233,7 @@ def note_cmd(post_id: str, text: str | None, edit_id: int | None, delete_id: int
             note = curation.add_note(coll, post_id, text)
             out, msg = _note_json(note), f"Added note {note['id']} to post {post_id}."
     except CurationError as e:
-        raise _fail(e) from None
+        raise _fail(e) from e
     print_json(out) if as_json else click.echo(msg)
 
 

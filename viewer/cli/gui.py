@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from viewer import syscheck
 from viewer.collection import ENV_VAR, Collection, default_path
 from viewer.cli import Abort, cli, collection_option, collection_path, err
 
@@ -18,6 +19,9 @@ from viewer.cli import Abort, cli, collection_option, collection_path, err
 def gui_cmd(query: str | None) -> None:
     """Open the window on the collection named, else on the last one opened
     (on first launch the bundled sample is imported)."""
+    problem = syscheck.check()
+    if problem:
+        raise Abort(problem)
     from viewer.ui.app import run_gui
 
     chosen = collection_path()
@@ -49,7 +53,7 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
     try:
         wh = _size(size)
     except click.BadParameter as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(str(e)) from e
     from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")

@@ -28,15 +28,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportError,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
     sources_table,
+    target_db,
 )
 from viewer.bidi import runs
 from viewer.jobs import Job
@@ -170,7 +170,7 @@ def _post_html(b: Bundle, images: _Images) -> str:
                  f'<span class="author" dir="auto">{_e(p.get("author_name") or handle or "unknown author")}</span>'
                  + (f'<bdi class="handle" dir="ltr">@{_e(handle)}</bdi>' if handle else "")
                  + f'<span class="time">{_e(_time(p.get("created_at")))}</span>'
-                 f'<span class="kind">{_e(_KIND_LABEL.get(p.get("kind"), p.get("kind")))}'
+                 f'<span class="kind">{_e(_KIND_LABEL.get(str(p.get("kind")), p.get("kind")))}'
                  f'{"" if p.get("collected") else ", only known as an original"}'
                  f'{", deleted" if p.get("deleted") else ""}</span>'
                  f'<span class="id">id {_e(p["id"])}</span></div>')
@@ -195,10 +195,10 @@ def _post_html(b: Bundle, images: _Images) -> str:
                 parts.append(f'<figure><img src="{_e(src)}" alt="{_e(alt)}">'
                              f'<figcaption dir="auto">{_e(" · ".join(caption))}</figcaption></figure>')
             elif m.get("url") or m.get("file"):
-                ref = m.get("url") or ""
+                address = m.get("url") or ""
                 extra = f" — {why}" if m.get("file") else ""
                 parts.append(f'<p class="remote" dir="auto">{_e(m.get("type") or "media")}, not fetched: '
-                             f'<span dir="ltr">{_e(ref)}</span>{_e(extra)}'
+                             f'<span dir="ltr">{_e(address)}</span>{_e(extra)}'
                              f'{(" — " + _e(alt)) if alt else ""}</p>')
         parts.append("</div>")
     if b.tags:
@@ -264,7 +264,7 @@ def export_html(target: Any, ids: Sequence[int], out: Path | str, *, images: str
     `out` is a folder (new or empty) holding report.html and media/.
     `images` ("embed", "folder", "none") overrides that choice of images.
     """
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     single = out.suffix.lower() in (".html", ".htm")

@@ -4,11 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
-
 from whoosh.index import Index
 
 from viewer.collection import Collection
@@ -65,7 +60,7 @@ def compare(coll: Collection, ix: Index) -> VerifyReport:
         for seg, _ in r.leaf_readers():
             cols = segment_columns(seg, ("pid", "rev", "orig_rev"))
             deleted = deleted_docs(seg)
-            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"])):
+            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"], strict=True)):
                 if d in deleted:
                     continue
                 report.indexed += 1
@@ -87,6 +82,7 @@ def verify(coll: Collection) -> VerifyReport:
     if ix is None:
         ids = [r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY id")]
         name = get_meta(coll.db, META_NAME)
+        problem: str | None
         if name and get_meta(coll.db, META_FORMAT) != index_format():
             problem = "the index was built by another version of archive-viewer"
         elif name:

@@ -253,7 +253,6 @@ class Curation:
         return [tid for tid, n in self.tag_names.items() if " ".join((n or "").split()).casefold() == want]
 
 
-
 def empty_generation() -> Generation:
     """The generation of a collection with no index yet: nothing matches."""
     g = Generation.__new__(Generation)

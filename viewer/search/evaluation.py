@@ -5,12 +5,13 @@ from collections import deque
 from fnmatch import fnmatchcase
 from itertools import accumulate, repeat
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from viewer.batching import in_chunks
+from viewer.index import whoosh_internals
 from viewer.search.columns import Generation
 from viewer.search.query import And, Fuzzy, Or, Pattern, Phrase, QueryError, Term
 
@@ -31,7 +32,7 @@ def expand(reader: Any, node: Pattern | Fuzzy) -> list[str]:
     else:
         q = wq.Wildcard(node.field, node.pattern)
     out = []
-    for btext in q._btexts(reader):
+    for btext in whoosh_internals.expanded_terms(q, reader):
         out.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
         if len(out) > MAX_EXPANSION:
             raise QueryError(f"'{_shown(node)}' matches too many different words; make it longer.")
@@ -40,25 +41,6 @@ def expand(reader: Any, node: Pattern | Fuzzy) -> list[str]:
 
 def _shown(node: Pattern | Fuzzy) -> str:
     return node.pattern if isinstance(node, Pattern) else f"{node.term}~{node.maxdist}"
-
-
-def _blocks(m: Any) -> Any:
-    """The delta-coded id tuples of a W3 posting list, or None if `m` is
-    not Whoosh's W3 leaf matcher (then the caller reads ids one by one)."""
-    needed = ("_read_data", "_lastblock", "_goto", "_nextoffset", "_atend")
-    if type(m).__name__ != "W3LeafMatcher" or not all(hasattr(m, a) for a in needed):
-        return None
-
-    def gen() -> Iterable[tuple]:
-        while not m._atend:
-            if m._data is None:
-                m._read_data()
-            yield m._data[0]
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-    return gen()
-
 
 
 def positive_text(node: Any) -> list[Any]:
@@ -85,8 +67,9 @@ def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
             m = seg.postings(fieldname, btext)
         except TermNotFound:
             continue
-        m = getattr(m, "child", m)  # the deletion filter: deleted docs have rank -1 anyway
-        blocks = _blocks(m)
+        # Deleted documents have rank -1, so the blocks are read past the
+        # deletion filter.
+        blocks = whoosh_internals.posting_blocks(m)
         if blocks is None:
             deque(map(setitem, map(rank.__getitem__, (offset + d for d in m.all_ids())), repeat(1)), 0)
             continue

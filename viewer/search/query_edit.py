@@ -16,7 +16,6 @@ from viewer.textproc import fold
 _TOKEN = re.compile(r'-?(?:[\w#@:.]*"[^"]*"?)|\S+')
 
 
-
 def tokens(query: str) -> list[str]:
     return _TOKEN.findall(query)
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
-from itertools import chain, compress
+from itertools import chain, compress, pairwise
 from typing import TYPE_CHECKING, Any, Sequence
 
 from viewer.index import KIND_CODES
@@ -65,7 +65,7 @@ class TimeOrderedIds(Sequence):
         return self._all
 
     def _head(self, k: int) -> list[int]:
-        out = []
+        out: list[int] = []
         sel, pids = self._sel, self._pids
         if self._newest:
             i = sel.rfind(1)
@@ -221,7 +221,7 @@ class ResultSet:
         bounds = edges(t0, t1, unit, tzi)
         buckets = []
         r = max(lo, bisect_left(g.ts, bounds[0]))
-        for edge, nxt in zip(bounds, bounds[1:]):
+        for edge, nxt in pairwise(bounds):
             r2 = min(bisect_left(g.ts, nxt, r), hi)
             buckets.append((edge, sel.count(1, r, r2) if r2 > r else 0))
             r = max(r, r2)
@@ -263,6 +263,8 @@ class ResultSet:
     def _highlight_terms(self) -> set[str]:
         terms = set(self._q.terms)
         reader = self._gen.reader
+        if reader is None:  # no index segment yet: no words to expand into
+            return terms
         for p in self._q.patterns:
             if isinstance(p, Pattern) and p.field == "text":
                 terms.update(expand(reader, p))

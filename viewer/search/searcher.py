@@ -2,9 +2,9 @@
 a parsed query and hands back a ResultSet."""
 import threading
 from itertools import compress
-from typing import Any
 
 from whoosh import query as wq
+from whoosh.index import Index
 
 from viewer import index as ix_mod
 from viewer.collection import Collection
@@ -37,6 +37,7 @@ from viewer.search.query import (
     Source,
     Kind,
     Lang,
+    Node,
     Not,
     Or,
     Pattern,
@@ -63,16 +64,16 @@ class Searcher:
 
     def __init__(self, coll: Collection):
         self.coll = coll
-        self._sources: dict[Any, int] = {}
+        self._sources: dict[tuple[object, str], int] = {}
         self.db = coll.db
         self._lock = threading.RLock()
         self._segments: dict[str, SegmentData] = {}
         self._names = {"lang": Names(str.lower), "author": Names(normalize_handle),
                        "tag": Names(normalize_tag)}
         self._curation = Curation()
-        self._ix: Any = None
+        self._ix: Index | None = None
         self._gen: Generation | None = None
-        self._key: Any = None
+        self._key: tuple[str | None, int] | None = None
         self._terms: dict[tuple[str, str], int] = {}
         self.refresh()
 
@@ -134,6 +135,11 @@ class Searcher:
             if key != self._key or self._gen is None:
                 old = self._gen
                 reader = self._ix.reader() if self._ix is not None else None
+                if reader is not None and reader.doc_count_all() == 0:
+                    # An index with no segment yet (an import that added
+                    # nothing): Whoosh's empty reader has no segment to read.
+                    reader.close()
+                    reader = None
                 self._gen = Generation(reader, self._segments, self._names) if reader \
                     else empty_generation()
                 if old is not None and old.reader is not None:
@@ -154,6 +160,8 @@ class Searcher:
         q = parse(query)
         with self._lock:
             gen = self._gen
+            if gen is None:
+                raise RuntimeError("this searcher is closed")
             self._curation.refresh(self.coll.db, gen)
             base = self._eval(q.root, gen)
             mask = base
@@ -163,7 +171,7 @@ class Searcher:
             order = self._relevance(q, gen, mask) if sort == "relevance" else None
             return ResultSet(self, gen, q, sort, base, mask, order)
 
-    def _eval(self, node: Any, g: Generation) -> int:
+    def _eval(self, node: Node, g: Generation) -> int:
         if isinstance(node, All):
             return g.all
         if isinstance(node, Empty):
@@ -224,8 +232,8 @@ class Searcher:
             key = (self._curation.key, node.pattern)
             cached = self._sources.get(key)
             if cached is None:
-                ranks = (r for pid in source_post_ids(self.coll.db, node.pattern) if (r := g.rank_of(pid)) >= 0)
-                cached = mask_from_ranks(g.n, ranks)
+                cached = mask_from_ranks(g.n, (r for pid in source_post_ids(self.coll.db, node.pattern)
+                                               if (r := g.rank_of(pid)) >= 0))
                 if len(self._sources) > 32:
                     self._sources.clear()
                 self._sources[key] = cached
@@ -242,7 +250,7 @@ class Searcher:
             self._terms[key] = m
         return m
 
-    def _docs_query(self, g: Generation, q: Any) -> int:
+    def _docs_query(self, g: Generation, q: wq.Query) -> int:
         if g.reader is None:
             return 0
         from whoosh.searching import Searcher as WhooshSearcher

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QIcon, QImageReader
+from PySide6.QtGui import QGuiApplication, QIcon, QImageReader
 from PySide6.QtWidgets import QApplication
 
 from viewer.collection import Collection
-from viewer.paths import resources, sample_archive
+from viewer.paths import icon, sample_archive
 from viewer.ui import theme
 from viewer.ui.theme import apply_color_scheme
 from viewer.ui.main_window import MainWindow
@@ -23,10 +23,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if app is None:
         QApplication.setOrganizationName(ORG)
         QApplication.setApplicationName(APP)
+        # Ties the window to the menu entry `desktop-entry --install` writes.
+        QGuiApplication.setDesktopFileName("archive-viewer")
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    icon = resources() / "icons" / "archive-viewer.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    if icon().exists():
+        app.setWindowIcon(QIcon(str(icon())))
     # Images from archives are decoded under a memory cap (MB).
     QImageReader.setAllocationLimit(256)
     theme.install_font(app)  # type: ignore[arg-type]

@@ -136,7 +136,8 @@ def summary_text(r: ImportReport) -> str:
     elif r.cancelled:
         lines.append("Cancelled. The posts written so far are kept; import again to finish.")
     lines.append(f"{r.added:,} posts added, {r.merged:,} merged, {r.unchanged:,} unchanged, "
-                 f"{r.referenced:,} referenced originals, {r.failed:,} records failed.")
+                 f"{r.referenced:,} referenced originals, {r.failed:,} records failed, "
+                 f"{len(r.notices):,} notices (not posts; nothing lost).")
     for f in r.files:
         if f.status == "already imported":
             lines.append(f"{f.path}: already imported, nothing changed.")
@@ -151,7 +152,7 @@ def summary_text(r: ImportReport) -> str:
 
 
 def failures_text(r: ImportReport) -> str:
-    out = [f"{f.file}: {f.line}: {f.reason}" if f.line else f"{f.file}: {f.reason}"
+    out = [f"{f.file}: {f.where}: {f.reason}" if f.where else f"{f.file}: {f.reason}"
            for f in r.failures[:FAILURES_SHOWN]]
     if len(r.failures) > FAILURES_SHOWN:
         out.append(f"… and {len(r.failures) - FAILURES_SHOWN:,} more (all of them: archive-viewer import --json)")
