@@ -144,6 +144,20 @@ def collected_ids(target: Target) -> list[int]:
         "SELECT id FROM posts WHERE collected = 1 ORDER BY created_ts, id").fetchall()]
 
 
+def _umask() -> int:
+    """The process's umask: from /proc where there is one (reading it by
+    setting it would change it for other threads for a moment)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
     """A temporary file beside `out`, moved onto `out` when the block ends
@@ -152,6 +166,9 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=suffix + ".part")
     os.close(fd)
+    # mkstemp makes the file 0600; an export is a file to hand on, so it gets
+    # the permissions any new file of the user gets (0666 less the umask).
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield Path(tmp)
         os.replace(tmp, out)

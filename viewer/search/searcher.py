@@ -17,7 +17,7 @@ from viewer.search.columns import (
     SegmentData,
     empty_generation,
 )
-from viewer.search.evaluation import expand, mask_of_term, positive_text
+from viewer.search.evaluation import expand, mask_of_term, positive_text, source_post_ids
 from viewer.search.masks import (
     column_mask,
     equal_table,
@@ -34,6 +34,7 @@ from viewer.search.query import (
     Fuzzy,
     HasNote,
     HasTag,
+    Source,
     Kind,
     Lang,
     Node,
@@ -63,6 +64,7 @@ class Searcher:
 
     def __init__(self, coll: Collection):
         self.coll = coll
+        self._sources: dict[tuple[object, str], int] = {}
         self.db = coll.db
         self._lock = threading.RLock()
         self._segments: dict[str, SegmentData] = {}
@@ -224,6 +226,18 @@ class Searcher:
             return m
         if isinstance(node, HasNote):
             return mask_from_ranks(g.n, self._curation.note_ranks)
+        if isinstance(node, Source):
+            # Read at query time like curation: a file imported a moment ago
+            # is a source now. Cached until the database changes.
+            key = (self._curation.key, node.pattern)
+            cached = self._sources.get(key)
+            if cached is None:
+                cached = mask_from_ranks(g.n, (r for pid in source_post_ids(self.coll.db, node.pattern)
+                                               if (r := g.rank_of(pid)) >= 0))
+                if len(self._sources) > 32:
+                    self._sources.clear()
+                self._sources[key] = cached
+            return cached
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
 
     def _term(self, g: Generation, fieldname: str, text: str) -> int:
