@@ -174,7 +174,7 @@ def load_labels(path: Path = LABELS) -> list[Word]:
     out = []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"):
-            def forms(col: str) -> frozenset[str]:
+            def forms(col: str, row: dict[str, str] = row) -> frozenset[str]:
                 return frozenset(letters(w) for w in (row.get(col) or "").split())
             out.append(Word(
                 query=row["query"], kind=row["kind"], base=forms("base"),
@@ -275,7 +275,7 @@ def write_jsonl(selected: list[tuple[str, str]], path: Path) -> None:
     """Writes the posts as flattened API v2 lines, one post per line, which
     `archive-viewer import` reads."""
     with path.open("w", encoding="utf-8") as f:
-        for i, (pid, text) in enumerate(selected):
+        for i, (_pid, text) in enumerate(selected):
             f.write(json.dumps({
                 "id": str(10**15 + i), "text": text, "lang": "ar",
                 "created_at": "2015-08-01T00:00:00.000Z",

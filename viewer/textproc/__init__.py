@@ -36,6 +36,7 @@ from viewer.textproc.arabic import stem_arabic
 
 __all__ = [
     "ANALYSIS_VERSION",
+    "MARKS_CLASS",
     "normalize_arabic",
     "fold",
     "normalize_tag",
@@ -112,6 +113,9 @@ _ARABIC_LETTERS_AND_MARKS = _class_body(
 _MARKS = _class_body(
     [cp for cp in range(0x10000) if unicodedata.category(chr(cp))[0] == "M"]
 )
+# The body of a regex character class of every combining mark, for other
+# modules' patterns (hashtags with harakat).
+MARKS_CLASS = _MARKS
 _ARABIC_BLOCK_RANGES = "".join(_range(lo, hi) for lo, hi in _ARABIC_BLOCKS)
 
 _DELETE = {
