@@ -4,7 +4,7 @@ so every marked span is a form the search matched (ببغداد for بغداد,
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Sequence
 
 from viewer.textproc import MARKS_CLASS, normalize_handle, normalize_tag, text_analyzer
 
@@ -40,10 +40,10 @@ def _phrase_spans(tokens: list[tuple[str, int, int, int]], phrase: Phrase) -> li
     return spans
 
 
-def highlight_spans(text: str, terms: set[str], hashtags: set[str] = frozenset(),
-                    mentions: set[str] = frozenset(),
+def highlight_spans(text: str, terms: AbstractSet[str], hashtags: AbstractSet[str] = frozenset(),
+                    mentions: AbstractSet[str] = frozenset(),
                     phrases: Sequence[Phrase] = ()) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     if terms or phrases:
         tokens = [(t.text, t.pos, t.startchar, t.endchar)
                   for t in _ANALYZER(text, chars=True, positions=True, mode="index")]

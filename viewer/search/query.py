@@ -414,8 +414,7 @@ class _Parser:
         if not self.toks:
             return self.query
         root = self.seq()
-        if self.peek() is not None:
-            t = self.peek()
+        if (t := self.peek()) is not None:
             if t.kind == ")":
                 raise QueryError("A closing parenthesis has no opening one.")
             raise QueryError(f"'{t.text}' cannot stand there.")  # pragma: no cover - seq consumes all
@@ -482,9 +481,10 @@ class _Parser:
             raise QueryError("The query ends where something was expected.")
         if t.kind == "(":
             self.take()
-            if self.peek() is None:
+            inner = self.peek()
+            if inner is None:
                 raise QueryError("A parenthesis is not closed.")
-            if self.peek().kind == ")":
+            if inner.kind == ")":
                 raise QueryError("A pair of parentheses holds nothing.")
             node = self.seq()
             if self.peek() is None:
@@ -544,9 +544,9 @@ class _Parser:
             return Term("text", terms[0])
         # One word the analysis cuts in several (al-Nuri, تحرير_الموصل, 17.10):
         # the pieces side by side, as Twitter matches them.
-        node = Phrase(tuple(terms))
-        self._mark_phrase(node)
-        return node
+        split = Phrase(tuple(terms))
+        self._mark_phrase(split)
+        return split
 
     def pattern(self, raw: str) -> Node:
         if not raw.strip("*?"):
