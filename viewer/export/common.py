@@ -16,8 +16,12 @@ from typing import Any, Iterator, Sequence
 import sqlite_utils
 
 from viewer import curation
+from viewer.collection import Collection
 from viewer.jobs import Job
 from viewer.store import reading
+
+# What an export reads: a collection, or its database.
+Target = Collection | sqlite_utils.Database
 
 BATCH = 1000
 FORMATS = ("csv", "xlsx", "jsonl", "html")
@@ -63,9 +67,9 @@ class Bundle:
         return self.post["id"]
 
 
-def target_db(target: Any) -> sqlite_utils.Database:
+def target_db(target: Target) -> sqlite_utils.Database:
     """The database of a Collection, or the database itself."""
-    return getattr(target, "db", target)
+    return target.db if isinstance(target, Collection) else target
 
 
 def sources_table(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
@@ -131,7 +135,7 @@ def iter_bundles(db: sqlite_utils.Database, ids: Sequence[int], job: Job | None 
         job.progress(total, total, "Done", posts=total)
 
 
-def collected_ids(target: Any) -> list[int]:
+def collected_ids(target: Target) -> list[int]:
     """Every post the collection collected itself, oldest first: what an
     export of "everything" means (originals only known through a retweet or
     quote come along inside their retweets and quotes)."""
@@ -176,7 +180,7 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
         raise
 
 
-def record_export(target: Any, result: ExportResult, ids: Sequence[int], query: str | None,
+def record_export(target: Target, result: ExportResult, ids: Sequence[int], query: str | None,
                   actor: str | None = None) -> None:
     """The audit-log entry of a finished export: what went where, and which posts."""
     detail: dict[str, Any] = {"format": result.format, "path": result.path, "posts": result.posts,

@@ -3,12 +3,13 @@ memory, ordered by time; and the curation tables a search reads live."""
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
 from viewer import index as ix_mod
 from viewer.index import KIND_CODES, NO_TIME, TAG_SEP
+from viewer.index.columns import deleted_docs
 from viewer.search.masks import column_mask, equal_table, ones
 
 # A language with at least 1/LANG_MASK_SHARE of the posts gets a mask of its
@@ -121,6 +122,35 @@ def load_segment(seg: Any, names: dict[str, Names]) -> SegmentData:
                         author, tag_lists)
 
 
+@dataclass
+class _Columns:
+    """Every segment's columns end to end, by document number."""
+
+    pid: array = field(default_factory=lambda: array("q"))
+    ts: array = field(default_factory=lambda: array("q"))
+    kind: bytearray = field(default_factory=bytearray)
+    flags: bytearray = field(default_factory=bytearray)
+    lang: bytearray = field(default_factory=bytearray)
+    author: array = field(default_factory=lambda: array("I"))
+    tags: list[Any] = field(default_factory=list)
+    live: bytearray = field(default_factory=bytearray)
+
+
+def _concatenated(segs: list[tuple[int, SegmentData, frozenset[int]]], total: int) -> _Columns:
+    out = _Columns(live=bytearray(b"\x01") * total)
+    for offset, data, deleted in segs:
+        out.pid.extend(data.pid)
+        out.ts.extend(data.ts)
+        out.kind += data.kind
+        out.flags += data.flags
+        out.lang += data.lang
+        out.author.extend(data.author)
+        out.tags.extend(data.tags)
+        for d in deleted:
+            out.live[offset + d] = 0
+    return out
+
+
 class Generation:
     """Every live document of one index generation, by rank (time order).
 
@@ -131,68 +161,57 @@ class Generation:
 
     def __init__(self, reader: Any, cache: dict[str, SegmentData], names: dict[str, Names]):
         self.reader = reader
-        segs: list[tuple[int, SegmentData, frozenset]] = []
+        segs: list[tuple[int, SegmentData, frozenset[int]]] = []
         for seg, offset in reader.leaf_readers():
             n = seg.doc_count_all()
             segid = seg.segment().segment_id()
             data = cache.get(segid)
             if data is None or data.doccount != n:
                 data = cache[segid] = load_segment(seg, names)
-            deleted = seg.deleted_docs_set if seg.has_deletions() else frozenset()
-            segs.append((offset, data, deleted))
+            segs.append((offset, data, deleted_docs(seg)))
         self.total_docs = total = reader.doc_count_all()
-        pid = array("q")
-        ts = array("q")
-        kind = bytearray()
-        flags = bytearray()
-        lang = bytearray()
-        author = array("I")
-        tags: list = []
-        live = bytearray(b"\x01") * total
-        for offset, data, deleted in segs:
-            pid.extend(data.pid)
-            ts.extend(data.ts)
-            kind += data.kind
-            flags += data.flags
-            lang += data.lang
-            author.extend(data.author)
-            tags.extend(data.tags)
-            for d in deleted:
-                live[offset + d] = 0
-        docs = time_ordered(list(compress(range(total), live)), ts, pid)
+        every = _concatenated(segs, total)
+        docs = time_ordered(list(compress(range(total), every.live)), every.ts, every.pid)
         n = self.n = len(docs)
         self.docrank = array("i", [-1]) * total
         deque(map(self.docrank.__setitem__, docs, range(n)), maxlen=0)
-        self.pids = list(map(pid.__getitem__, docs))
-        self.ts = array("q", map(ts.__getitem__, docs))
-        self.kind = bytes(map(kind.__getitem__, docs))
-        self.flags = bytes(map(flags.__getitem__, docs))
-        self.lang = bytes(map(lang.__getitem__, docs))
+        self.pids = list(map(every.pid.__getitem__, docs))
+        self.ts = array("q", map(every.ts.__getitem__, docs))
+        self.kind = bytes(map(every.kind.__getitem__, docs))
+        self.flags = bytes(map(every.flags.__getitem__, docs))
+        self.lang = bytes(map(every.lang.__getitem__, docs))
         shared = list(range(len(names["author"].names)))
-        self.author = list(map(shared.__getitem__, map(author.__getitem__, docs)))
-        self.tags = list(map(tags.__getitem__, docs))
+        self.author = list(map(shared.__getitem__, map(every.author.__getitem__, docs)))
+        self.tags = list(map(every.tags.__getitem__, docs))
         self.all = ones(n)
-        # Segments whose documents hold consecutive ranks, in order (what a
-        # rebuild writes, and an import of newer posts): their document
-        # numbers map to ranks by adding a number.
-        self.shift: dict[int, int] = {}
+        self.shift = self._shifts(segs)
+        # First rank with a real date (undated posts sort first).
+        self.first_dated = bisect_right(self.ts, NO_TIME)
+        self._by_pid: tuple[array, array] | None = None
+        self._facet_masks()
+
+    def _shifts(self, segs: list[tuple[int, SegmentData, frozenset[int]]]) -> dict[int, int]:
+        """Segments whose documents hold consecutive ranks, in order (what a
+        rebuild writes, and an import of newer posts): their document
+        numbers map to ranks by adding a number."""
+        shift: dict[int, int] = {}
         for offset, data, deleted in segs:
             cnt = data.doccount
             if cnt and not deleted:
                 first = self.docrank[offset]
                 if self.docrank[offset:offset + cnt] == array("i", range(first, first + cnt)):
-                    self.shift[offset] = first - offset
-        # First rank with a real date (undated posts sort first).
-        self.first_dated = bisect_right(self.ts, NO_TIME)
-        self._by_pid: tuple[array, array] | None = None
-        # Masks of each kind, and of each language with a fair share of the
-        # posts: their facet counts are then one AND and one bit count each.
+                    shift[offset] = first - offset
+        return shift
+
+    def _facet_masks(self) -> None:
+        """Masks of each kind, and of each language with a fair share of the
+        posts: their facet counts are then one AND and one bit count each."""
         self.kind_masks = {c: column_mask(self.kind, equal_table(c)) for c in KIND_CODES.values()}
         self.lang_masks: dict[int, int] = {}
         self.rare_langs = 0  # the posts in every other language
         for c in set(self.lang):
             m = column_mask(self.lang, equal_table(c))
-            if self.lang.count(c) * LANG_MASK_SHARE >= n:
+            if self.lang.count(c) * LANG_MASK_SHARE >= self.n:
                 self.lang_masks[c] = m
             else:
                 self.rare_langs |= m

@@ -43,6 +43,7 @@ from viewer.search.query import (
     Pattern,
     Phrase,
     Query,
+    QueryError,
     Term,
     TimeRange,
     parse,
@@ -157,6 +158,15 @@ class Searcher:
                until_ts: int | None = None) -> ResultSet:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        try:
+            return self._search(query, sort, since_ts, until_ts)
+        except RecursionError:
+            # The parser refuses deep nesting (query.MAX_DEPTH); this is the
+            # backstop for a tree deep some other way, which must still end
+            # in a message and not a traceback.
+            raise QueryError("The query is nested too deeply to search; simplify it.") from None
+
+    def _search(self, query: str, sort: str, since_ts: int | None, until_ts: int | None) -> ResultSet:
         q = parse(query)
         with self._lock:
             gen = self._gen
