@@ -517,7 +517,8 @@ class DetailPane(QWidget):
         box.addWidget(sec)
 
         lang = post.get("lang")
-        facts = [("Kind", row.kind), ("Language", label_for("langs", lang) if lang else None), ("Posted with", post.get("source_app")),
+        facts = [("Kind", row.kind), ("Language", label_for("langs", lang) if lang else None),
+                 ("Posted with", post.get("source_app")),
                  ("Place", post.get("place")), ("Conversation", post.get("conversation_id")),
                  ("Retweets", post.get("retweet_count")), ("Replies", post.get("reply_count")),
                  ("Likes", post.get("like_count")), ("Quotes", post.get("quote_count")),
