@@ -39,7 +39,9 @@ class _Bar:
             self._last = pct
             filled = pct * 30 // 100
             bar = "#" * filled + "-" * (30 - filled)
-            sys.stderr.write(f"\r[{bar}] {pct:3d}%  {p.posts:,} posts  ")
+            # Two phases: reading the files, then indexing the posts for search.
+            phase = "indexing" if p.message.startswith("Indexing") else "reading "
+            sys.stderr.write(f"\r{phase} [{bar}] {pct:3d}%  {p.posts:,} posts  ")
         else:
             sys.stderr.write(f"\r{p.posts:,} posts  ")
         sys.stderr.flush()

@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from viewer.export.common import FORMATS, ExportError, ExportResult, collected_ids
+from viewer.export.common import FORMATS, ExportError, ExportResult, Target, collected_ids
 from viewer.export.csv import export_csv
 from viewer.export.html import export_html
 from viewer.export.jsonl import export_jsonl
 from viewer.jobs import Job
 
-__all__ = ["FORMATS", "ExportError", "ExportResult", "collected_ids", "export"]
+__all__ = ["FORMATS", "ExportError", "ExportResult", "Target", "collected_ids", "export"]
 
 
-def export(target: Any, fmt: str, ids: Sequence[int], out: Path | str, *, job: Job | None = None,
+def export(target: Target, fmt: str, ids: Sequence[int], out: Path | str, *, job: Job | None = None,
            query: str | None = None, actor: str | None = None, **options: Any) -> ExportResult:
     """One entry point for the window's export dialog and the command line;
     `options` are the chosen format's own (guard_formulas, provenance,

@@ -16,8 +16,12 @@ from typing import Any, Iterator, Sequence
 import sqlite_utils
 
 from viewer import curation
+from viewer.collection import Collection
 from viewer.jobs import Job
 from viewer.store import reading
+
+# What an export reads: a collection, or its database.
+Target = Collection | sqlite_utils.Database
 
 BATCH = 1000
 FORMATS = ("csv", "xlsx", "jsonl", "html")
@@ -63,9 +67,9 @@ class Bundle:
         return self.post["id"]
 
 
-def target_db(target: Any) -> sqlite_utils.Database:
+def target_db(target: Target) -> sqlite_utils.Database:
     """The database of a Collection, or the database itself."""
-    return getattr(target, "db", target)
+    return target.db if isinstance(target, Collection) else target
 
 
 def sources_table(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
@@ -131,13 +135,27 @@ def iter_bundles(db: sqlite_utils.Database, ids: Sequence[int], job: Job | None 
         job.progress(total, total, "Done", posts=total)
 
 
-def collected_ids(target: Any) -> list[int]:
+def collected_ids(target: Target) -> list[int]:
     """Every post the collection collected itself, oldest first: what an
     export of "everything" means (originals only known through a retweet or
     quote come along inside their retweets and quotes)."""
     db = target_db(target)
     return [r[0] for r in db.execute(
         "SELECT id FROM posts WHERE collected = 1 ORDER BY created_ts, id").fetchall()]
+
+
+def _umask() -> int:
+    """The process's umask: from /proc where there is one (reading it by
+    setting it would change it for other threads for a moment)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -148,6 +166,9 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=suffix + ".part")
     os.close(fd)
+    # mkstemp makes the file 0600; an export is a file to hand on, so it gets
+    # the permissions any new file of the user gets (0666 less the umask).
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield Path(tmp)
         os.replace(tmp, out)
@@ -159,7 +180,7 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
         raise
 
 
-def record_export(target: Any, result: ExportResult, ids: Sequence[int], query: str | None,
+def record_export(target: Target, result: ExportResult, ids: Sequence[int], query: str | None,
                   actor: str | None = None) -> None:
     """The audit-log entry of a finished export: what went where, and which posts."""
     detail: dict[str, Any] = {"format": result.format, "path": result.path, "posts": result.posts,

@@ -43,6 +43,7 @@ from viewer.export.common import (
     record_export,
     sources_table,
     target_db,
+    Target,
 )
 from viewer.formats.common import media_id
 from viewer.jobs import Job
@@ -378,7 +379,7 @@ def _lines_of(db: sqlite_utils.Database, records: list[tuple[int, dict[str, Any]
     return out
 
 
-def export_jsonl(target: Any, ids: Sequence[int], out: Path | str, *, provenance: bool = True,
+def export_jsonl(target: Target, ids: Sequence[int], out: Path | str, *, provenance: bool = True,
                  job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the records of the posts `ids` (in that order) to `out`."""
     db = target_db(target)

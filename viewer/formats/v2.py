@@ -311,8 +311,7 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
     src = t.get("source")
     # The bag is shared with the page's cache: a retweet adds its original's
     # entities to a copy.
-    bag = Entities()
-    bag.merge(ents)
+    bag = ents.copy() if retweet_of is not None else ents
     return build_post(
         pid, display, bag,
         text_full=whole_rt,

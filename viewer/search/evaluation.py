@@ -1,12 +1,16 @@
 """Turning query nodes into masks: posting lists read in bulk, wildcard
 and fuzzy expansion."""
+import re
 from collections import deque
+from fnmatch import fnmatchcase
 from itertools import accumulate, repeat
+from pathlib import PurePath
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from viewer.batching import in_chunks
 from viewer.index import whoosh_internals
 from viewer.search.columns import Generation
 from viewer.search.query import And, Fuzzy, Or, Pattern, Phrase, QueryError, Term
@@ -79,3 +83,35 @@ def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
                 deque(map(setitem, map(rank.__getitem__, accumulate(ids[1:], initial=first)), repeat(1)), 0)
     del buf[g.n:]
     return int.from_bytes(buf, "little")
+
+
+# ---------------------------------------------------------------------------
+# source: the imported files, from SQLite
+# ---------------------------------------------------------------------------
+
+_SHA_PREFIX = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+def matching_sources(db: Any, pattern: str) -> list[int]:
+    """Ids of the imported files `source:pattern` names: the file's name
+    (case-insensitive, * and ? as wildcards; the member's name inside a zip
+    too) or, for six or more hex digits, a prefix of its SHA-256."""
+    want = pattern.strip().casefold()
+    sha = bool(_SHA_PREFIX.match(want))
+    out = []
+    for sid, name, path, digest in db.execute("SELECT id, name, path, sha256 FROM sources").fetchall():
+        names = {(name or "").casefold(), PurePath((path or "").split("!")[-1]).name.casefold(),
+                 (path or "").casefold()}
+        if any(fnmatchcase(n, want) for n in names if n) or (sha and (digest or "").startswith(want)):
+            out.append(int(sid))
+    return out
+
+
+def source_post_ids(db: Any, pattern: str) -> list[int]:
+    """The posts read from the files `source:pattern` names."""
+    ids = matching_sources(db, pattern)
+    out: list[int] = []
+    for chunk in in_chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        out.extend(r[0] for r in db.execute(f"SELECT DISTINCT post_id FROM raw WHERE source_id IN ({marks})", chunk))
+    return out

@@ -273,7 +273,8 @@ class ResultSet:
         """Character spans of `text` that match the query's words, by the
         same analysis as the index (والموصل is marked for الموصل), and its
         #hashtags and @mentions; never what sits under a negation."""
-        return highlight_spans(text, self._highlight_terms, self._q.hashtags, self._q.mentions)
+        return highlight_spans(text, self._highlight_terms, self._q.hashtags, self._q.mentions,
+                               self._q.phrases)
 
     def as_json(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         return {

@@ -17,7 +17,7 @@ from viewer.search.columns import (
     empty_generation,
     open_generation,
 )
-from viewer.search.evaluation import expand, mask_of_term, positive_text
+from viewer.search.evaluation import expand, mask_of_term, positive_text, source_post_ids
 from viewer.search.masks import (
     column_mask,
     mask_from_ranks,
@@ -33,6 +33,7 @@ from viewer.search.query import (
     Fuzzy,
     HasNote,
     HasTag,
+    Source,
     Kind,
     Lang,
     Node,
@@ -41,6 +42,7 @@ from viewer.search.query import (
     Pattern,
     Phrase,
     Query,
+    QueryError,
     Term,
     TimeRange,
     parse,
@@ -62,6 +64,7 @@ class Searcher:
 
     def __init__(self, coll: Collection):
         self.coll = coll
+        self._sources: dict[tuple[object, str], int] = {}
         self.db = coll.db
         self._lock = threading.RLock()
         self._names: dict[str, Names] = {}
@@ -150,6 +153,15 @@ class Searcher:
                until_ts: int | None = None) -> ResultSet:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        try:
+            return self._search(query, sort, since_ts, until_ts)
+        except RecursionError:
+            # The parser refuses deep nesting (query.MAX_DEPTH); this is the
+            # backstop for a tree deep some other way, which must still end
+            # in a message and not a traceback.
+            raise QueryError("The query is nested too deeply to search; simplify it.") from None
+
+    def _search(self, query: str, sort: str, since_ts: int | None, until_ts: int | None) -> ResultSet:
         q = parse(query)
         with self._lock:
             gen = self._gen
@@ -219,6 +231,18 @@ class Searcher:
             return m
         if isinstance(node, HasNote):
             return mask_from_ranks(g.n, self._curation.note_ranks)
+        if isinstance(node, Source):
+            # Read at query time like curation: a file imported a moment ago
+            # is a source now. Cached until the database changes.
+            key = (self._curation.key, node.pattern)
+            cached = self._sources.get(key)
+            if cached is None:
+                ranks = g.ranks_of(source_post_ids(self.coll.db, node.pattern))
+                cached = mask_from_ranks(g.n, ranks[ranks >= 0].tolist())
+                if len(self._sources) > 32:
+                    self._sources.clear()
+                self._sources[key] = cached
+            return cached
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
 
     def _term(self, g: Generation, fieldname: str, text: str) -> int:

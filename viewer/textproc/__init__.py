@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 from urllib.parse import unquote
 
 from whoosh.analysis import (
@@ -36,6 +36,7 @@ from viewer.textproc.arabic import stem_arabic
 
 __all__ = [
     "ANALYSIS_VERSION",
+    "MARKS_CLASS",
     "normalize_arabic",
     "fold",
     "normalize_tag",
@@ -69,15 +70,15 @@ def _class_body(codepoints: list[int]) -> str:
     """A regex character-class body (``a-z…`` without brackets) for sorted code
     points, compacted into ranges so the class stays small and fast."""
     parts: list[str] = []
-    start = prev = None
+    start = prev = -2
     for cp in codepoints:
-        if prev is not None and cp == prev + 1:
+        if cp == prev + 1:
             prev = cp
             continue
-        if start is not None:
+        if start >= 0:
             parts.append(_range(start, prev))
         start = prev = cp
-    if start is not None:
+    if start >= 0:
         parts.append(_range(start, prev))
     return "".join(parts)
 
@@ -112,6 +113,9 @@ _ARABIC_LETTERS_AND_MARKS = _class_body(
 _MARKS = _class_body(
     [cp for cp in range(0x10000) if unicodedata.category(chr(cp))[0] == "M"]
 )
+# The body of a regex character class of every combining mark, for other
+# modules' patterns (hashtags with harakat).
+MARKS_CLASS = _MARKS
 _ARABIC_BLOCK_RANGES = "".join(_range(lo, hi) for lo, hi in _ARABIC_BLOCKS)
 
 _DELETE = {
@@ -258,6 +262,7 @@ def _url_words(url: str, offset: int) -> Iterator[tuple[str, int, int]]:
     path segments are decoded first, so an Arabic slug gives Arabic words
     (each spanning its whole segment) rather than a row of hex pairs."""
     m = _URL_PARTS_RE.match(url)
+    assert m is not None  # every group of the pattern may be empty: it always matches
     host_start, host_end = m.span("host")
     if url[host_start:host_start + 4].lower() == "www.":
         host_start += 4
@@ -323,6 +328,7 @@ class TweetTokenizer(Tokenizer):
 
         pos = start_pos
         for m in _TOKEN_RE.finditer(value):
+            words: Iterable[tuple[str, int, int]]
             if m.lastgroup == "url":
                 words = _url_words(m.group(), m.start())
             else:

@@ -23,7 +23,7 @@ from viewer.collection import Collection
 from viewer.jobs import Job, Progress
 from viewer.search.histogram import choose_unit
 from viewer.ui.ops import LatestOnly
-from viewer.search import QueryError, Searcher
+from viewer.search import QueryError, Searcher, query_edit
 
 
 @dataclass
@@ -37,6 +37,10 @@ class Results:
     view: tuple[int, int] | None
     seconds: float
     facets: dict[str, list[tuple[str, int]]] | None = None  # of `listed`, once counted
+
+
+# The facet groups whose values combine with OR (Ctrl+click).
+FACETS_COMPOSED = ("hashtags", "authors", "tags", "langs", "kinds")
 
 
 class _Worker:
@@ -82,6 +86,27 @@ class _Worker:
             # it): start again on a fresh one, once.
             self.reset()
             return self._run(query, sort, rng, view, None, tz, job)
+
+    def facets(self, r: Results) -> dict[str, list[tuple[str, int]]]:
+        """The facets of the results, each group counted as if its own values
+        were not applied (multi-select faceting, as Timesketch and shops do):
+        with from:a applied the authors still list b, so b can be added (OR)."""
+        facets = dict(r.listed.facets)
+        if self.searcher is None:
+            return facets
+        for group in FACETS_COMPOSED:
+            rest, applied = query_edit.without_facet_terms(r.query, group)
+            if not applied:
+                continue
+            try:
+                if r.range:
+                    others = self.searcher.search(rest, sort=r.sort, since_ts=r.range[0], until_ts=r.range[1])
+                else:
+                    others = self.searcher.search(rest, sort=r.sort)
+            except QueryError:
+                continue
+            facets[group] = others.facets.get(group, facets.get(group, []))
+        return facets
 
     def reset(self) -> None:
         if self.searcher is not None:
@@ -207,11 +232,11 @@ class SearchSession(QObject):
         self.current = r
         self._full_key = (r.query, r.sort)
         self.rowsReady.emit(r)
-        listed = r.listed
         t0 = time.perf_counter()
+        worker = self.worker
 
         def count(job: Job) -> Any:
-            return listed.facets
+            return worker.facets(r)
 
         def counted(facets: Any) -> None:
             self.busy = False
