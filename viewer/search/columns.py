@@ -46,7 +46,8 @@ class Names:
 def _view(arr: np.ndarray, fmt: str) -> memoryview:
     """A memoryview over a numpy array that indexes to Python ints (what the
     bisect and map based code paths want), without a copy."""
-    return memoryview(np.ascontiguousarray(arr)).cast("B").cast(fmt)
+    view: Any = np.ascontiguousarray(arr).data  # typed loosely: cast() wants a literal format
+    return view.cast("B").cast(fmt)
 
 
 class Generation:
@@ -240,9 +241,10 @@ class Curation:
 def empty_generation() -> Generation:
     """The generation of a collection with no index yet: nothing matches."""
     z8, zi = np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
-    cols = {"pid": zi, "ts": zi, "kind": z8, "flags": z8, "lang": z8, "author": zi.astype(np.uint32),
-            "taglist": zi.astype(np.uint32), "docrank": zi.astype(np.int32), "bypid_pid": zi,
-            "bypid_rank": zi.astype(np.int32)}
+    cols: dict[str, np.ndarray] = {
+        "pid": zi, "ts": zi, "kind": z8, "flags": z8, "lang": z8, "author": zi.astype(np.uint32),
+        "taglist": zi.astype(np.uint32), "docrank": zi.astype(np.int32), "bypid_pid": zi,
+        "bypid_rank": zi.astype(np.int32)}
     names = {k: Names(lambda c: "") for k in ("lang", "author", "tag")}
     return Generation(None, cols, 0, 0, 0, {}, names,
                       lambda: (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32)), "memory")

@@ -237,8 +237,8 @@ class Searcher:
             key = (self._curation.key, node.pattern)
             cached = self._sources.get(key)
             if cached is None:
-                ranks = g.ranks_of(source_post_ids(self.coll.db, node.pattern))
-                cached = mask_from_ranks(g.n, ranks[ranks >= 0].tolist())
+                found = g.ranks_of(source_post_ids(self.coll.db, node.pattern))
+                cached = mask_from_ranks(g.n, found[found >= 0].tolist())
                 if len(self._sources) > 32:
                     self._sources.clear()
                 self._sources[key] = cached
