@@ -64,19 +64,23 @@ class TimeOrderedIds(Sequence):
         return self._all
 
     def _head(self, k: int) -> list[int]:
-        out: list[int] = []
-        sel, pids = self._sel, self._pids
-        if self._newest:
-            i = sel.rfind(1)
-            while i >= 0 and len(out) < k:
-                out.append(pids[i])
-                i = sel.rfind(1, 0, i)
-        else:
-            i = sel.find(1)
-            while i >= 0 and len(out) < k:
-                out.append(pids[i])
-                i = sel.find(1, i + 1)
-        return out
+        """The first k ids, scanning the selection a chunk at a time from
+        the wanted end (a rare word's newest hits may sit far back)."""
+        sel = np.frombuffer(self._sel, dtype=np.uint8)
+        pid = self._gen.cols["pid"]
+        found: list[np.ndarray] = []
+        got, n, step = 0, sel.size, 65536
+        pos = n if self._newest else 0
+        while got < k and (pos > 0 if self._newest else pos < n):
+            lo, hi = (max(0, pos - step), pos) if self._newest else (pos, min(n, pos + step))
+            ranks = np.flatnonzero(sel[lo:hi]) + lo
+            if self._newest:
+                ranks = ranks[::-1]
+            found.append(ranks[:k - got])
+            got += min(ranks.size, k - got)
+            pos = lo if self._newest else hi
+            step *= 4
+        return pid[np.concatenate(found)].tolist() if found else []
 
     def __getitem__(self, i: Any) -> Any:
         if self._all is None:
@@ -163,14 +167,15 @@ class ResultSet:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
         # Counted over the generation's columns (numpy, a pass each).
-        out["hashtags"] = top(g.hashtag_counts(sel), names["tag"])
-        authors = g.counts("author", sel)
+        ranks = g.picked(sel)
+        out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
+        authors = g.counts("author", ranks)
         authors.pop(0, None)
         out["authors"] = top(authors, names["author"])
-        langs = g.counts("lang", sel)
+        langs = g.counts("lang", ranks)
         langs.pop(0, None)
         out["langs"] = top(langs, names["lang"])
-        kind_counts = g.counts("kind", sel)
+        kind_counts = g.counts("kind", ranks)
         kinds = ((name, kind_counts.get(code, 0)) for name, code in KIND_CODES.items())
         out["kinds"] = sorted(((k, c) for k, c in kinds if c), key=lambda x: (-x[1], x[0]))
         cur = self._searcher._curation
