@@ -18,6 +18,7 @@ per size:
 
     python bench/scale_bench.py [--sizes 100000,1000000] [--runs 5] [--warm-runs 20]
     python bench/scale_bench.py --sizes 1000000,10000000   # the 10M run
+    python bench/scale_bench.py --sizes 100000 --ui        # with the window's figures
 
 Inputs and collections are cached under bench/cache/ (git-ignored); an
 already built one in /work/main/bench/cache or another worktree's is reused
@@ -343,6 +344,17 @@ def warm(path: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def ui(path: Path, runs: int) -> dict[str, Any]:
+    """The window's figures (bench/ui_bench.py) on this collection."""
+    p = subprocess.run([str(PY), str(HERE / "ui_bench.py"), "--collection", str(path), "--runs", str(runs)],
+                       capture_output=True, text=True, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if p.returncode != 0:
+        return {"error": p.stderr[-2000:]}
+    out = json.loads((OUT / "ui.json").read_text())
+    out["load"] = load()
+    return out
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -359,6 +371,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         return rep
     rep["cold"] = cold(path, args.runs)
     rep["warm"] = warm(path, args.warm_runs)
+    if args.ui:
+        rep["ui"] = ui(path, args.runs)
     _print(n, rep)
     return rep
 
@@ -391,6 +405,8 @@ def _print(n: int, r: dict[str, Any]) -> None:
         print(f"  {q['label']:34s} {q['query'][:40]!r:44s} {q['hits']:>9,} hits ({q['share']:.0%})  "
               f"median {q['median_ms']:6.1f} ms  p95 {q['p95_ms']:6.1f} ms")
     print(f"  [{w['load']}]")
+    if "ui" in r:
+        print("window (bench/ui_bench.py): " + json.dumps(r["ui"], ensure_ascii=False)[:1500])
 
 
 def main() -> None:
@@ -399,6 +415,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="cold runs of each command")
     ap.add_argument("--warm-runs", type=int, default=20, help="runs of each warm query")
     ap.add_argument("--no-twarc", action="store_true", help="skip twarc-csv (the import ratio)")
+    ap.add_argument("--ui", action="store_true", help="also the window's figures (bench/ui_bench.py)")
     ap.add_argument("--build-only", action="store_true", help="build and cache the collections, measure nothing")
     args = ap.parse_args()
     report = {"load_start": load()}
