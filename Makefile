@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench fuzz sample clean-venv
+.PHONY: fuzz run test bench sample clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The check names the one apt-get line for missing X11 libraries instead of
+# Qt's abort (skipped off Linux and when QT_QPA_PLATFORM is not xcb).
 run: $(STAMP)
+	@$(BIN)/python -m viewer.syscheck
 	$(BIN)/archive-viewer
 
+# Lint and types first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check viewer tests bench archives/make_sample.py
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
 
 # The benchmarks of the issues; figures go to stdout and bench/out/*.json.
@@ -33,6 +39,7 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python bench/fuzz_import.py --cases $${FUZZ_CASES:-3000}
 
+# Regenerates the bundled sample into viewer/resources/sample/mosul/ (package data).
 sample:
 	$(BIN)/python archives/make_sample.py
 

@@ -40,7 +40,7 @@ def test_an_id_past_64_bits_costs_only_its_own_post(collection, tmp_path):
     report = import_paths(collection, [write_jsonl(tmp_path / "a.jsonl", recs)])
     assert ids(collection) == {snowflake(i) for i in (0, 1, 3, 4)}
     [fail] = report.failures
-    assert fail.line == "line 3" and "not a whole number from 1 to 2^63-1" in fail.reason
+    assert fail.where == "line 3" and "not a whole number from 1 to 2^63-1" in fail.reason
 
 
 def test_a_count_past_64_bits_is_left_empty_and_the_post_kept(collection, tmp_path):
@@ -71,7 +71,7 @@ def test_json_nested_100000_deep_is_one_failed_line(collection, tmp_path):
     report = import_paths(collection, [path])
     assert ids(collection) == {snowflake(0), snowflake(1)}
     [fail] = report.failures
-    assert fail.line == "line 2" and "nested too deeply" in fail.reason
+    assert fail.where == "line 2" and "nested too deeply" in fail.reason
 
 
 def test_an_impossible_time_zone_offset_keeps_the_post(collection, tmp_path):
@@ -240,7 +240,7 @@ def test_one_bad_byte_in_an_arabic_csv_costs_nothing_and_is_reported(collection,
     report = import_paths(collection, [tmp_path / "t.csv"])
     texts = {r[0] for r in collection.db.execute("SELECT text FROM posts")}
     assert texts == {f"الموصل {i}" for i in range(4)}
-    assert any(n.line == "line 4" and "cp1252" in n.reason for n in report.notices)
+    assert any(n.where == "line 4" and "cp1252" in n.reason for n in report.notices)
 
 
 # -- 3. bounded memory and time ----------------------------------------------------------
@@ -274,7 +274,7 @@ def test_a_line_over_the_record_limit_is_refused_not_cut(collection, tmp_path):
     report = import_paths(collection, [path])
     assert ids(collection) == {snowflake(0), snowflake(1)}
     [fail] = report.failures
-    assert fail.line == "line 2" and "over the 16 MiB limit" in fail.reason
+    assert fail.where == "line 2" and "over the 16 MiB limit" in fail.reason
 
 
 def test_the_report_lists_the_first_failures_and_counts_all_of_them(tmp_path):

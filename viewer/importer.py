@@ -17,7 +17,7 @@ from viewer.collection import Collection
 from viewer.errors import CollectionError, DiskFull, explain
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
-from viewer.model import Post, Problem, User
+from viewer.model import Post, Problem, User, location_numbers
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 
@@ -38,17 +38,28 @@ class IndexSink(Protocol):
 
     def posts_changed(self, ids: list[int]) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self, job: Job | None = None) -> None: ...
 
 
 @dataclass
 class Failure:
+    """A record (or file) that could not be imported, or a notice."""
+
     file: str
-    line: str | None
+    where: str | None  # the place as people read it: "line 3, data[7]", "the file"
     reason: str
 
-    def as_json(self) -> dict[str, str | None]:
-        return {"file": self.file, "line": self.line, "reason": self.reason}
+    @property
+    def line(self) -> int | None:
+        return location_numbers(self.where or "")[0]
+
+    @property
+    def entry(self) -> int | None:
+        return location_numbers(self.where or "")[1]
+
+    def as_json(self) -> dict[str, str | int | None]:
+        # 1-based integers or null, never text, so that a script can trust them.
+        return {"file": self.file, "line": self.line, "entry": self.entry, "reason": self.reason}
 
 
 @dataclass
@@ -61,6 +72,7 @@ class FileReport:
     unchanged: int = 0
     referenced: int = 0
     failed: int = 0
+    notices: int = 0
     note: str = ""
 
 
@@ -88,13 +100,18 @@ class ImportReport:
     merged: int = 0
     unchanged: int = 0
     referenced: int = 0
+    # The first MAX_REPORTED of each; `failed` and `notice_total` count all.
     failures: list[Failure] = field(default_factory=_Capped)
-    # Said about a file without a record lost: an encoding converted, a line
-    # ending read another way, a value that had to be left empty.
+    # Records the archive's tool wrote that were never posts (stream notices,
+    # system messages, errors about unavailable posts), and what was changed
+    # to read a file or store a value: nothing was lost.
     notices: list[Failure] = field(default_factory=_Capped)
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not archive files
     cancelled: bool = False
+    # Stopped while indexing: every post is stored, not all are searchable
+    # yet (the index is marked dirty; importing again or `reindex` finishes).
+    index_pending: bool = False
     import_id: int | None = None
     # Set when the search index could not take the new posts: the command
     # line says so loudly and exits non-zero ("run reindex").
@@ -103,6 +120,10 @@ class ImportReport:
     @property
     def failed(self) -> int:
         return getattr(self.failures, "total", len(self.failures))
+
+    @property
+    def notice_total(self) -> int:
+        return getattr(self.notices, "total", len(self.notices))
 
     @property
     def imported_files(self) -> int:
@@ -125,11 +146,12 @@ class ImportReport:
             "failures_listed": len(self.failures),
             "failures_total": self.failed,
             "failures_command": f"archive-viewer failures --import {self.import_id}" if self.import_id else None,
+            "notice_count": self.notice_total,
             "notices": [f.as_json() for f in self.notices],
-            "notices_total": getattr(self.notices, "total", len(self.notices)),
             "files": [vars(f) for f in self.files],
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
             "cancelled": self.cancelled,
+            "index_pending": self.index_pending,
             "index_problem": self.index_problem,
             "import_id": self.import_id,
         }
@@ -186,9 +208,9 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
             store.record_import_problem(import_id, str(p), _os_reason(e))
             continue
         for member, why in opened.refused:
-            report.failures.append(Failure(f"{opened.path}!{member}" if opened.path.is_file() else
-                                           str(opened.path / member), None, why))
-            store.record_import_problem(import_id, f"{opened.path}!{member}", why)
+            where = f"{opened.path}!{member}" if opened.path.is_file() else str(opened.path / member)
+            report.failures.append(Failure(where, None, why))
+            store.record_import_problem(import_id, where, why)
         for member, why in opened.notices:
             report.notices.append(Failure(f"{opened.path}!{member}", None, why))
         todo.extend(opened.files)
@@ -204,7 +226,6 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
             job.progress(done_before, total, f"Reading {src.display}", report.added + report.merged)
             _import_file(src, store, import_id, options, job, index, report, done_before, total)
             done_before += size
-        job.progress(done_before, total, "Done", report.added + report.merged)
     except Cancelled:
         report.cancelled = True
         status = "cancelled"
@@ -215,8 +236,19 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
         status = "failed"
     finally:
         if index is not None and failure is None:
-            # What was written is made searchable even when the user cancelled.
-            _commit_index(index, report)
+            # The indexing phase, with its own progress ("Indexing", posts
+            # done of posts to index). A cancel here stops it between
+            # batches: the rows stay, the index stays marked dirty, and the
+            # next import (or reindex) finishes it. What was written before a
+            # cancel while reading is still made searchable, with progress
+            # but no second cancel to wait for.
+            index_job = job if not report.cancelled else job.follower()
+            try:
+                _commit_index(index, index_job, report)
+            except Cancelled:
+                report.cancelled = True
+                report.index_pending = True
+                status = "cancelled"
         try:
             store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
         except sqlite3.Error as e:
@@ -225,14 +257,16 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
         if isinstance(failure, DiskFull):
             failure.report = report  # type: ignore[attr-defined]
         raise failure
+    if not report.cancelled:
+        job.progress(done_before, total, "Done", report.added + report.merged)
     return report
 
 
-def _commit_index(index: IndexSink, report: ImportReport) -> None:
+def _commit_index(index: IndexSink, job: Job, report: ImportReport) -> None:
     """Commit the index; a failure there loses no post (the rows are in
     SQLite and the index stays marked dirty), so it is reported, not raised."""
     try:
-        index.commit()
+        index.commit(job)
     except (Cancelled, KeyboardInterrupt):
         raise
     except Exception as e:
@@ -307,30 +341,34 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     problems: list[Problem] = []
     seen_post = False
     junk_run = 0
+    read_as: dict[str, int] = {}
 
     def flush() -> None:
         nonlocal posts, users, problems
-        if src.notices:
-            for loc, what in src.notices:
-                # Lines refused or undecodable rows are failures; conversions
-                # that lost nothing are notices.
-                if "not read" in what:
-                    problems.append(Problem(loc, what))
-                else:
-                    report.notices.append(Failure(src.display, loc, what))
-            src.notices.clear()
+        for loc, what in src.notices:
+            # A line refused for its size is a failure; a conversion that
+            # lost nothing (an encoding, line ends, a row's stray byte) a notice.
+            problems.append(Problem(loc, what, notice="not read" not in what))
+        src.notices.clear()
         if not (posts or users or problems):
             return
         res = store.write_batch(source_id, posts, users, problems)
-        for p in [*problems, *res.refused]:
-            report.failures.append(Failure(src.display, p.location, p.reason))
-        for p in res.mended:
-            report.notices.append(Failure(src.display, p.location, p.reason))
+        failed = 0
+        for p in [*problems, *res.refused, *res.mended]:
+            if p.notice:
+                report.notices.append(Failure(src.display, p.location, p.reason))
+                fr.notices += 1
+            else:
+                report.failures.append(Failure(src.display, p.location, p.reason))
+                failed += 1
+        for post in posts:
+            if post.collected and post.read_as:
+                read_as[post.read_as] = read_as.get(post.read_as, 0) + 1
         fr.added += len(res.added)
         fr.merged += len(res.merged)
         fr.unchanged += len(res.unchanged)
         fr.referenced += len(res.referenced)
-        fr.failed += len(problems) + len(res.refused)
+        fr.failed += failed
         report.added += len(res.added)
         report.merged += len(res.merged)
         report.unchanged += len(res.unchanged)
@@ -372,32 +410,42 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     except OSError as e:
         if explain(e) is not None:
             raise
-        problems.append(Problem(_where(posts, fr), f"reading stopped: {_os_reason(e)}"))
+        problems.append(Problem(_where(posts), f"reading stopped: {_os_reason(e)}"))
         flush()
     except (UnsafeArchive, EOFError, UnicodeError) as e:
         # The file broke midway (a bomb refused): keep what was read, report the rest.
-        problems.append(Problem(_where(posts, fr), f"reading stopped: {_os_reason(e)}"))
+        problems.append(Problem(_where(posts), f"reading stopped: {_os_reason(e)}"))
         flush()
     except RecursionError:
-        problems.append(Problem(_where(posts, fr), "reading stopped: nested too deeply"))
+        problems.append(Problem(_where(posts), "reading stopped: nested too deeply"))
         flush()
     except MemoryError:
         posts.clear()
         problems.append(Problem("the file", "reading stopped: the computer ran out of memory on this file"))
         flush()
     except Exception as e:  # the last line of defence: one file's parser failed
-        problems.append(Problem(_where(posts, fr), f"reading stopped by an unexpected error "
-                                                   f"({type(e).__name__}: {str(e)[:200]}); the posts before "
-                                                   "it were imported"))
+        problems.append(Problem(_where(posts), f"reading stopped by an unexpected error "
+                                               f"({type(e).__name__}: {str(e)[:200]}); the posts before "
+                                               "it were imported"))
         flush()
     if src.damage:
         store.record_file_problem(source_id, "the file", src.damage)
         report.failures.append(Failure(src.display, "the file", src.damage))
         fr.failed += 1
+    if read_as:
+        # The general readers (JSON, CSV) say which specific format they read.
+        fr.format = max(read_as.items(), key=lambda kv: kv[1])[0]
     if not seen_post and not fr.failed and not fr.referenced:
-        store.record_file_problem(source_id, "the file", "no tweets in this file")
-        report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
-        fr.failed += 1
+        quiet = bool(fr.notices) or fmt.name in ("x-archive", "grailbird")
+        store.record_file_problem(source_id, "the file", "no tweets in this file", notice=quiet)
+        if quiet:
+            # Only notices, or an account archive's empty file (no deleted
+            # posts, no notes): nothing was lost.
+            report.notices.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.notices += 1
+        else:
+            report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.failed += 1
     store.finish_source(source_id, "complete")
 
 
@@ -405,7 +453,7 @@ def _consumed(src: SourceFile) -> int:
     return src.consumed
 
 
-def _where(posts: list[Post], fr: FileReport) -> str:
+def _where(posts: list[Post]) -> str:
     last = posts[-1].location if posts else ""
     return f"after {last}" if last else "the file"
 

@@ -18,9 +18,9 @@ import click
 from viewer.collection import Collection, default_path
 from viewer.errors import CollectionError, explain
 
-# Modules that add commands; each is imported only if present, so the core
-# commands work while other layers are still being built.
-_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "repair"]
+# Modules that add their commands to `cli` when imported (after `cli`
+# exists, so they can import it).
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "repair"]
 
 
 class Abort(click.ClickException):
@@ -34,7 +34,8 @@ def collection_option(f: Callable[..., Any]) -> Callable[..., Any]:
     people type it; falls back to the group's, then the environment/default."""
 
     @click.option("--collection", "collection_dir", type=click.Path(file_okay=False, path_type=Path),
-                  default=None, help="The collection folder (default: $ARCHIVE_VIEWER_COLLECTION or the user data folder).")
+                  default=None,
+                  help="The collection folder (default: $ARCHIVE_VIEWER_COLLECTION or the user data folder).")
     @click.pass_context
     @functools.wraps(f)
     def wrapper(ctx: click.Context, collection_dir: Path | None, *args: Any, **kwargs: Any) -> Any:
@@ -65,7 +66,7 @@ def open_collection(create: bool = True) -> Collection:
         raise Abort(str(e)) from None
     except OSError as e:
         known = explain(e, where=str(path))
-        raise Abort(str(known) if known else f"{path}: cannot open the collection: {e}") from None
+        raise Abort(str(known) if known else f"{path}: cannot open the collection: {e}") from e
 
 
 def print_json(data: Any) -> None:
@@ -99,17 +100,16 @@ def _group_opts_len(args: list[str]) -> int:
               help="The collection folder.")
 @click.pass_context
 def cli(ctx: click.Context, collection: Path | None) -> None:
-    """archive-viewer: import, search and curate saved tweet archives, offline."""
+    """archive-viewer: import, search and curate saved tweet archives, offline.
+
+    With no command it opens the window; its first launch imports the bundled
+    sample, as `archive-viewer import --sample` does from the command line."""
     ctx.ensure_object(dict)["collection"] = collection
 
 
 def _load_commands() -> None:
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def main() -> None:
