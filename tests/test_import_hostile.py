@@ -190,7 +190,7 @@ def test_a_junk_first_line_is_looked_past(collection, tmp_path):
     path.write_text("Saved by harvester 2.1 — 4 records\n" + "\n".join(lines_of([v1_status(i) for i in range(4)])))
     report = import_paths(collection, [path])
     assert ids(collection) == {snowflake(i) for i in range(4)}
-    assert report.files[0].format == "json"
+    assert report.files[0].format == "v1.1"
     # The line numbers of the records stay those of the file.
     loc = collection.db.execute("SELECT location FROM raw WHERE post_id = ?", [snowflake(0)]).fetchone()[0]
     assert loc == "line 2"
