@@ -44,7 +44,11 @@ def dump(obj: Any) -> bytes:
     try:
         return orjson.dumps(obj)
     except TypeError:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: written as the escape it was read from
+            return json.dumps(obj, separators=(",", ":")).encode()
 
 
 def to_int(value: Any) -> int | None:
