@@ -107,6 +107,7 @@ class _CrToLf(io.RawIOBase):
         return True
 
     def _next(self, size: int) -> bytes:
+        data = b""
         while True:
             chunk = self._raw.read(size)
             data = self._held + chunk
