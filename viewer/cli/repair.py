@@ -49,10 +49,13 @@ def repair_cmd(no_index: bool, as_json: bool) -> None:
 
 def failure_rows(db: Any, import_id: int | None) -> Iterator[dict[str, Any]]:
     """Every problem recorded by one import (None: by every import), oldest first."""
-    sql = ("SELECT s.import_id, s.path, p.location, p.reason FROM problems p JOIN sources s ON s.id = p.source_id ")
+    # Notices (records that were never posts, conversions that lost
+    # nothing) are not failures.
+    sql = ("SELECT s.import_id, s.path, p.location, p.reason FROM problems p JOIN sources s ON s.id = p.source_id "
+           "WHERE coalesce(p.notice, 0) = 0 ")
     args: list[Any] = []
     if import_id is not None:
-        sql += "WHERE s.import_id = ? "
+        sql += "AND s.import_id = ? "
         args.append(import_id)
     sql += "ORDER BY p.id"
     for imp, path, location, reason in db.execute(sql, args):
