@@ -63,7 +63,10 @@ def signature(reader: IndexReader) -> Signature:
     """The segments of a reader as (id, documents, deleted), in order."""
     out: Signature = []
     for seg, _ in reader.leaf_readers():
-        out.append([seg.segment().segment_id(), seg.doc_count_all(), len(deleted_docs(seg))])
+        segment = seg.segment()
+        if segment is None:  # Whoosh's empty reader: a generation with no segment yet
+            continue
+        out.append([segment.segment_id(), seg.doc_count_all(), len(deleted_docs(seg))])
     return out
 
 
