@@ -20,7 +20,10 @@ run: $(STAMP)
 	@$(BIN)/python -m viewer.syscheck
 	$(BIN)/archive-viewer
 
+# Lint and types first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check viewer tests bench archives/make_sample.py
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
 
 # The benchmarks of the issues; figures go to stdout and bench/out/*.json.

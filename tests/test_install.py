@@ -50,8 +50,9 @@ def test_import_without_paths_or_sample_is_a_usage_error(tmp_path):
     assert "--sample" in res.output
 
 
-def test_import_help_documents_sample():
+def test_help_documents_import_sample():
     assert "--sample" in run("import", "--help").stdout
+    assert "import --sample" in " ".join(run("--help").stdout.split())
 
 
 def test_desktop_entry_install_writes_entry_and_icon_under_xdg_data_home(tmp_path, monkeypatch):

@@ -134,3 +134,14 @@ def test_at_production_settings_on_the_sample_both_writers_write_the_same_index(
     finally:
         r1.close()
         r2.close()
+
+
+def test_the_running_whoosh_is_one_the_internals_were_tested_with():
+    # pyproject pins whoosh-reloaded to these; a new release means reading
+    # viewer/index/whoosh_internals.py again before widening the pin.
+    import whoosh
+
+    from viewer.index import whoosh_internals
+
+    assert whoosh.versionstring() in whoosh_internals.TESTED_WITH
+    assert whoosh_internals.w3_available()

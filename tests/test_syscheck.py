@@ -42,6 +42,9 @@ def test_a_library_without_a_known_package_is_named_for_the_user_to_find():
     ("linux", {"QT_QPA_PLATFORM": "xcb"}, True),
     ("linux", {"QT_QPA_PLATFORM": "offscreen"}, False),
     ("linux", {"QT_QPA_PLATFORM": "wayland"}, False),
+    ("linux", {"XDG_SESSION_TYPE": "wayland"}, False),
+    ("linux", {"XDG_SESSION_TYPE": "x11"}, True),
+    ("linux", {"XDG_SESSION_TYPE": "wayland", "QT_QPA_PLATFORM": "xcb"}, True),
     ("darwin", {}, False),
     ("win32", {}, False),
 ])

@@ -27,7 +27,7 @@ class IndexSink(Protocol):
 
     def posts_changed(self, ids: list[int]) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self, job: Job | None = None) -> None: ...
 
 
 @dataclass
@@ -78,6 +78,9 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not archive files
     cancelled: bool = False
+    # Stopped while indexing: every post is stored, not all are searchable
+    # yet (the index is marked dirty; importing again or `reindex` finishes).
+    index_pending: bool = False
 
     @property
     def failed(self) -> int:
@@ -105,6 +108,7 @@ class ImportReport:
             "files": [vars(f) for f in self.files],
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
             "cancelled": self.cancelled,
+            "index_pending": self.index_pending,
         }
 
 
@@ -149,15 +153,27 @@ def import_paths(
             job.progress(done_before, total, f"Reading {src.display}", report.added + report.merged)
             _import_file(src, store, import_id, options, job, index, report, done_before, total)
             done_before += size
-        job.progress(done_before, total, "Done", report.added + report.merged)
     except Cancelled:
         report.cancelled = True
         status = "cancelled"
     finally:
         if index is not None:
-            # What was written is made searchable even when the user cancelled.
-            index.commit()
+            # The indexing phase, with its own progress ("Indexing", posts
+            # done of posts to index). A cancel here stops it between
+            # batches: the rows stay, the index stays marked dirty, and the
+            # next import (or reindex) finishes it. What was written before a
+            # cancel while reading is still made searchable, with progress
+            # but no second cancel to wait for.
+            index_job = job if not report.cancelled else job.follower()
+            try:
+                index.commit(index_job)
+            except Cancelled:
+                report.cancelled = True
+                report.index_pending = True
+                status = "cancelled"
         store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
+    if not report.cancelled:
+        job.progress(done_before, total, "Done", report.added + report.merged)
     return report
 
 
@@ -233,9 +249,9 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
             else:
                 report.failures.append(Failure(src.display, p.location, p.reason))
                 failed += 1
-        for p in posts:
-            if p.collected and p.read_as:
-                read_as[p.read_as] = read_as.get(p.read_as, 0) + 1
+        for post in posts:
+            if post.collected and post.read_as:
+                read_as[post.read_as] = read_as.get(post.read_as, 0) + 1
         fr.added += len(res.added)
         fr.merged += len(res.merged)
         fr.unchanged += len(res.unchanged)

@@ -102,9 +102,15 @@ def install_line(sonames: list[str]) -> str:
 
 def needs_check(platform: str = sys.platform, env: Mapping[str, str] | None = None) -> bool:
     """Only Linux loads xcb, and not when Qt is told to use another platform
-    (offscreen for tests and snapshots, wayland)."""
-    chosen = (os.environ if env is None else env).get("QT_QPA_PLATFORM", "")
-    return platform.startswith("linux") and (not chosen or chosen.startswith("xcb"))
+    (offscreen for tests and snapshots, wayland) or, told nothing, picks its
+    wayland plugin because the session is a Wayland one."""
+    env = os.environ if env is None else env
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    if not platform.startswith("linux"):
+        return False
+    if chosen:
+        return chosen.startswith("xcb")
+    return env.get("XDG_SESSION_TYPE", "") != "wayland"
 
 
 def report(sonames: list[str]) -> str:

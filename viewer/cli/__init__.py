@@ -17,8 +17,8 @@ import click
 
 from viewer.collection import Collection, default_path
 
-# Modules that add commands; each is imported only if present, so the core
-# commands work while other layers are still being built.
+# Modules that add their commands to `cli` when imported (after `cli`
+# exists, so they can import it).
 _COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop"]
 
 
@@ -95,17 +95,16 @@ def _group_opts_len(args: list[str]) -> int:
               help="The collection folder.")
 @click.pass_context
 def cli(ctx: click.Context, collection: Path | None) -> None:
-    """archive-viewer: import, search and curate saved tweet archives, offline."""
+    """archive-viewer: import, search and curate saved tweet archives, offline.
+
+    With no command it opens the window; its first launch imports the bundled
+    sample, as `archive-viewer import --sample` does from the command line."""
     ctx.ensure_object(dict)["collection"] = collection
 
 
 def _load_commands() -> None:
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def main() -> None:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from viewer.collection import Collection
 from viewer.curation import load_events_beside
 from viewer.formats import ParseOptions
 from viewer.importer import ImportReport, import_paths
@@ -13,6 +15,9 @@ from viewer.jobs import Job, Progress
 from viewer.paths import sample_archive
 from viewer.stats import collection_stats
 from viewer.cli import cli, collection_option, err, json_option, open_collection, print_json
+
+if TYPE_CHECKING:  # the index (and Whoosh) is imported only when an import runs
+    from viewer.index import IndexSink
 
 MAX_FAILURES_SHOWN = 50
 
@@ -34,7 +39,9 @@ class _Bar:
             self._last = pct
             filled = pct * 30 // 100
             bar = "#" * filled + "-" * (30 - filled)
-            sys.stderr.write(f"\r[{bar}] {pct:3d}%  {p.posts:,} posts  ")
+            # Two phases: reading the files, then indexing the posts for search.
+            phase = "indexing" if p.message.startswith("Indexing") else "reading "
+            sys.stderr.write(f"\r{phase} [{bar}] {pct:3d}%  {p.posts:,} posts  ")
         else:
             sys.stderr.write(f"\r{p.posts:,} posts  ")
         sys.stderr.flush()
@@ -44,7 +51,7 @@ class _Bar:
             sys.stderr.write("\n")
 
 
-def index_sink(coll):  # type: ignore[no-untyped-def]
+def index_sink(coll: Collection) -> IndexSink:
     from viewer.index import index_sink as make
 
     return make(coll)
@@ -59,7 +66,8 @@ def index_sink(coll):  # type: ignore[no-untyped-def]
 @click.option("--text-column", help="CSV: the column holding the text.")
 @click.option("--author-column", help="CSV: the column holding the author's handle.")
 @click.option("--no-index", is_flag=True,
-              help="Only store the posts; build the search index later with `reindex` (faster for a batch of large imports).")
+              help="Only store the posts; build the search index later with `reindex` "
+                   "(faster for a batch of large imports).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,

@@ -27,13 +27,13 @@ from typing import Any, Sequence
 
 import orjson
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
+    target_db,
 )
 from viewer.jobs import Job
 
@@ -184,7 +184,7 @@ _GUARDED_ROW = [_text_cell if k == "text" else _plain_cell for k in _KINDS]
 def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, guard_formulas: bool = True,
                job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the posts `ids` (in that order) to a CSV file at `out`."""
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     written = 0

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from viewer.export import ExportResult, _db, atomic_file, iter_bundles, record_export
+from viewer.export.common import ExportResult, atomic_file, iter_bundles, record_export, target_db
 from viewer.export.csv import COLUMNS, TWARC_COLUMNS, OUR_COLUMNS, row_of
 from viewer.jobs import Job
 
@@ -53,7 +53,7 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
 def export_xlsx(target: Any, ids: Sequence[int], out: Path | str, *, job: Job | None = None,
                 query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the posts `ids` (in that order) to an .xlsx workbook at `out`."""
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     wb = Workbook(write_only=True)

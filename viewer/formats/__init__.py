@@ -118,7 +118,8 @@ def object_format_for(obj: dict[str, Any]) -> ObjectFormat | None:
 
 def by_name(name: str) -> FileFormat | ObjectFormat | None:
     load()
-    for fmt in [*FILE_FORMATS, *OBJECT_FORMATS]:
+    every: list[FileFormat | ObjectFormat] = [*FILE_FORMATS, *OBJECT_FORMATS]
+    for fmt in every:
         if fmt.name == name:
             return fmt
     return None

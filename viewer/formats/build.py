@@ -42,7 +42,7 @@ class EntityBag:
     """Hashtags, mentions, cashtags, urls and media of one post, each kept
     once, in the order first seen."""
 
-    __slots__ = ("hashtags", "mentions", "cashtags", "urls", "media", "media_links", "_seen")
+    __slots__ = ("hashtags", "mentions", "cashtags", "urls", "media", "media_links", "_seen", "_texted")
 
     def __init__(self) -> None:
         self.hashtags: list[str] = []
@@ -54,6 +54,15 @@ class EntityBag:
         # its display form, never as an address.
         self.media_links: list[tuple[str, str]] = []
         self._seen: set[tuple[str, str]] = set()
+        self._texted: str | None = None  # the text add_text last read
+
+    def copy(self) -> "EntityBag":
+        """A bag of the same entities that can grow on its own."""
+        other = self.__class__()
+        other.hashtags, other.mentions, other.cashtags = list(self.hashtags), list(self.mentions), list(self.cashtags)
+        other.urls, other.media, other.media_links = list(self.urls), list(self.media), list(self.media_links)
+        other._seen, other._texted = set(self._seen), self._texted
+        return other
 
     def _new(self, kind: str, key: str) -> bool:
         k = (kind, key)
@@ -120,7 +129,12 @@ class EntityBag:
     def add_text(self, text: str) -> None:
         """The entities twitter-text finds in the (display) text; those the
         record listed are already here and keep their form."""
-        found = extract(text)
+        if text == self._texted:
+            return
+        self._texted = text
+        # A record that lists URLs lists them all (Twitter writes every link
+        # into `entities`): only a record with none needs the text's.
+        found = extract(text, urls=not self.urls)
         for tag in found.hashtags:
             self.hashtag(tag)
         for handle in found.mentions:
@@ -190,14 +204,14 @@ def build_post(pid: int, text: str, ents: EntityBag, *, text_full: bool = True,
             text_full = False
         if handle:
             ents.mention(handle, original.author_id if original is not None else None, first=True)
+        if original is None or not handle:
+            ents.add_text(text)
+        # else: "RT @handle: " and the original's text, whose entities the
+        # original's own bag already found.
         quote_of = None  # a retweet quotes nothing itself; its original may
-    elif quote_of is not None:
-        kind = "quote"
-    elif reply_to is not None:
-        kind = "reply"
     else:
-        kind = "post"
-    ents.add_text(text)
+        kind = "quote" if quote_of is not None else "reply" if reply_to is not None else "post"
+        ents.add_text(text)
     return Post(
         id=pid,
         text=text,

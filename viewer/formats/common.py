@@ -193,7 +193,8 @@ def about_unavailable_posts(obj: dict[str, Any]) -> bool:
     """An API error (or a response of errors) saying posts could not be
     returned (deleted, protected, suspended): a notice, since the archive
     never held them, not a record that failed."""
-    errs = obj.get("errors") if isinstance(obj.get("errors"), list) else [obj]
+    errors = obj.get("errors")
+    errs: list[Any] = errors if isinstance(errors, list) else [obj]
     for e in errs:
         if isinstance(e, dict):
             what = " ".join(str(e.get(k) or "") for k in ("type", "title", "detail", "message")).lower()

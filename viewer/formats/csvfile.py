@@ -607,8 +607,8 @@ def to_id(value: Any) -> int | None:
 
 
 def _twarc_media(get: Callable[[str], str]) -> list[Media]:
-    details = {m.get("media_key"): m for m in _json_list(get("attachments.media"))
-               if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
+    details: dict[str, dict[str, Any]] = {m["media_key"]: m for m in _json_list(get("attachments.media"))
+                                          if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
     keys = [k for k in _json_list(get("attachments.media_keys")) if isinstance(k, str)]
     keys += [k for k in details if k not in keys]
     media = []

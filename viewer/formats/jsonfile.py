@@ -8,7 +8,7 @@ line, and the lines around it still import.
 from __future__ import annotations
 
 import io
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 from ..model import Item, Post, Problem
 from ..sources import SourceFile
@@ -125,7 +125,7 @@ class JsonFile:
             else:
                 yield from self._document(chained, src, options)
 
-    def _lines(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+    def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
         for n, line in enumerate(stream, 1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
@@ -144,7 +144,7 @@ class JsonFile:
         if not seen_any:
             yield Problem("the file", "empty file: no tweets")
 
-    def _document(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+    def _document(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             yield Problem("the file", "a single JSON document over 1 GiB; split it into JSON lines")

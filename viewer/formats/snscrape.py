@@ -198,11 +198,9 @@ def parse_tweet(t: dict[str, Any], location: str, raw: bytes, *, collected: bool
     pid = tweet_id(t)
     if pid is None:
         raise RecordError("a snscrape tweet without a usable id")
-    text = t.get("rawContent")
-    if not isinstance(text, str):
-        text = t.get("content")
-    if not isinstance(text, str):
-        text = t.get("renderedContent") if isinstance(t.get("renderedContent"), str) else ""
+    # The newest field first; `renderedContent` shows links cut, the last resort.
+    text = next((v for v in (t.get("rawContent"), t.get("content"), t.get("renderedContent")) if isinstance(v, str)),
+                "")
     ents = EntityBag()
     for u in links_of(t):
         ents.url(u)

@@ -218,7 +218,7 @@ class Entities(EntityBag):
 
 def raw_media(obj: dict[str, Any]) -> list[dict[str, Any]]:
     """The record's media objects (the richer `extended_entities` first)."""
-    out = []
+    out: list[dict[str, Any]] = []
     for block in (as_dict(obj.get("extended_entities")), as_dict(obj.get("entities")),
                   as_dict(as_dict(obj.get("extended_tweet")).get("extended_entities")),
                   as_dict(as_dict(obj.get("extended_tweet")).get("entities"))):

@@ -158,7 +158,7 @@ class Entities(EntityBag):
         for e in as_list(block.get("urls")):
             if not isinstance(e, dict):
                 continue
-            tco = e.get("url") if isinstance(e.get("url"), str) else ""
+            tco = as_str(e.get("url")) or ""
             expanded = as_str(e.get("expanded_url"))
             display = as_str(e.get("display_url"))
             if "media_key" in e or (display and display.startswith("pic.twitter.com/")
@@ -227,13 +227,15 @@ def _text_of(t: dict[str, Any], pid: int, idx: Index) -> tuple[str, Entities, bo
         return cached
     ents = Entities()
     note = as_dict(t.get("note_tweet"))
-    text = note.get("text") if isinstance(note.get("text"), str) else None
-    if text is not None:
+    note_text = note.get("text")
+    if isinstance(note_text, str):
+        text = note_text
         ents.add(note.get("entities"), idx)
         ents.add(t.get("entities"), idx)
         whole = True
     else:
-        text = t.get("text") if isinstance(t.get("text"), str) else ""
+        own = t.get("text")
+        text = own if isinstance(own, str) else ""
         ents.add(t.get("entities"), idx)
         whole = not _cut_long_post(text, pid, ents)
     att = as_dict(t.get("attachments"))
@@ -242,14 +244,14 @@ def _text_of(t: dict[str, Any], pid: int, idx: Index) -> tuple[str, Entities, bo
     keys = as_list(att.get("media_keys"))
     for key in keys:
         if isinstance(key, str):
-            m = media_of(key, inline.get(key) or idx.media.get(key))
-            if m is not None:
-                ents.medium(m)
+            listed = media_of(key, inline.get(key) or idx.media.get(key))
+            if listed is not None:
+                ents.medium(listed)
     for key, m in inline.items():
         if key not in keys:
-            media = media_of(key, m)
-            if media is not None:
-                ents.medium(media)
+            only_inline = media_of(key, m)
+            if only_inline is not None:
+                ents.medium(only_inline)
     display = ents.display(text)
     ents.add_text(display)
     result = (display, ents, whole)
@@ -309,8 +311,7 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
     src = t.get("source")
     # The bag is shared with the page's cache: a retweet adds its original's
     # entities to a copy.
-    bag = Entities()
-    bag.merge(ents)
+    bag = ents.copy() if retweet_of is not None else ents
     return build_post(
         pid, display, bag,
         text_full=whole_rt,

@@ -8,8 +8,6 @@ from whoosh.reading import IndexReader
 
 from viewer.index import whoosh_internals
 
-# bulk reads of the index's columns
-# ---------------------------------------------------------------------------
 
 
 def numeric_column(seg: IndexReader, name: str, typecode: str, n: int) -> array:

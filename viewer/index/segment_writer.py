@@ -216,55 +216,72 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
         pdw = self.perdocwriter
         pdw.start_doc(docnum)
         n = 0
-        one_pos = _ONE_POS
         for fname, _ in self._text:
-            value = texts.get(fname)
-            poses = self._caches[fname].positions(value) if value else {}
-            length = 0
-            inv = self._inv[fname]
-            for term, poslist in poses.items():
-                p = inv.get(term)
-                if p is None:
-                    p = inv[term] = (array("I"), [], None)
-                p[0].append(docnum)
-                if len(poslist) == 1:
-                    length += 1
-                    v = one_pos.get(poslist[0])
-                    if v is None:
-                        v = one_pos[poslist[0]] = _positions_bytes(poslist)
-                    p[1].append(v)
-                else:
-                    freq = len(poslist)
-                    length += freq
-                    p[1].append(_positions_bytes(poslist))
-                    freqs = p[2]
-                    if freqs is None:
-                        freqs = array("I")
-                        inv[term] = (p[0], p[1], freqs)
-                    freqs.append(len(p[0]) - 1)
-                    freqs.append(freq)
-            n += len(poses)
-            if self._modes[fname] == "exist":
-                length = len(poses)  # Existence counts each word once
-            if length <= _MAXLEN:
-                self._lengths[fname].append(_QUANTISED[length])
-                self._lenbytes[fname].append(_LENGTH_BYTE[length])
-            else:
-                self._lenbytes[fname].append(length_to_byte(length))
-                self._lengths[fname].append(byte_to_length(length_to_byte(length)))
-            self._lensum[fname] += length
+            n += self._add_text(fname, texts.get(fname), docnum)
         for fname in self._keyword_fields:
             words = keywords.get(fname)
-            if not words:
-                continue
-            kinv = self._kinv[fname]
-            for term in (set(words) if len(words) > 1 else words):
-                if term:
-                    docs = kinv.get(term)
-                    if docs is None:
-                        docs = kinv[term] = array("I")
-                    docs.append(docnum)
-                    n += 1
+            if words:
+                n += self._add_keywords(fname, words, docnum)
+        self._add_columns(columns, docnum)
+        pdw.finish_doc()
+        self._postings += n * (1 + sum(1 for _, p in self._text if p))
+        self.mark_added()
+        self.docnum += 1
+        return docnum
+
+    def _add_text(self, fname: str, value: str | None, docnum: int) -> int:
+        """Invert one document's text into the field's postings and record
+        its length; returns the number of distinct terms."""
+        poses = self._caches[fname].positions(value) if value else {}
+        one_pos = _ONE_POS
+        length = 0
+        inv = self._inv[fname]
+        for term, poslist in poses.items():
+            p = inv.get(term)
+            if p is None:
+                p = inv[term] = (array("I"), [], None)
+            p[0].append(docnum)
+            if len(poslist) == 1:
+                length += 1
+                v = one_pos.get(poslist[0])
+                if v is None:
+                    v = one_pos[poslist[0]] = _positions_bytes(poslist)
+                p[1].append(v)
+            else:
+                freq = len(poslist)
+                length += freq
+                p[1].append(_positions_bytes(poslist))
+                freqs = p[2]
+                if freqs is None:
+                    freqs = array("I")
+                    inv[term] = (p[0], p[1], freqs)
+                freqs.append(len(p[0]) - 1)
+                freqs.append(freq)
+        if self._modes[fname] == "exist":
+            length = len(poses)  # Existence counts each word once
+        if length <= _MAXLEN:
+            self._lengths[fname].append(_QUANTISED[length])
+            self._lenbytes[fname].append(_LENGTH_BYTE[length])
+        else:
+            self._lenbytes[fname].append(length_to_byte(length))
+            self._lengths[fname].append(byte_to_length(length_to_byte(length)))
+        self._lensum[fname] += length
+        return len(poses)
+
+    def _add_keywords(self, fname: str, words: Sequence[str], docnum: int) -> int:
+        """One document's keyword terms (each once); returns how many."""
+        kinv = self._kinv[fname]
+        n = 0
+        for term in (set(words) if len(words) > 1 else words):
+            if term:
+                docs = kinv.get(term)
+                if docs is None:
+                    docs = kinv[term] = array("I")
+                docs.append(docnum)
+                n += 1
+        return n
+
+    def _add_columns(self, columns: Sequence[Any], docnum: int) -> None:
         for i, _, _, colvalues in self._numeric:
             colvalues.append(columns[i])
         for i, cname, ctype in self._bytecols:
@@ -274,11 +291,6 @@ class FastSegmentWriter(wi.BulkSegmentWriter):
                 if w is None:
                     w = self._colwriters[cname] = self._column_writer(cname, ctype)
                 w.add(docnum, value)
-        pdw.finish_doc()
-        self._postings += n * (1 + sum(1 for _, p in self._text if p))
-        self.mark_added()
-        self.docnum += 1
-        return docnum
 
     def _column_writer(self, name: str, ctype: Column) -> Any:
         return wi.column_writer(self, name, ctype)
@@ -378,61 +390,25 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
     (formats.Existence)."""
     parts = [wi.postings_header()]
     n = len(docs)
-    weights = None
-    if freqs is not None and mode != "exist":
-        weights = array("f", [1.0]) * n
-        for i in range(0, len(freqs), 2):
-            weights[freqs[i]] = float(freqs[i + 1])
+    weights = _weights(freqs, n) if freqs is not None and mode != "exist" else None
     total_weight = 0.0
     maxweight_all = 0.0
-    mini_w: float | tuple[float, ...] | None
-    minlen_all = None
+    minlen_all: int | None = None
     maxlen_all = 0
     for b in range(0, n, block):
         ids = docs[b:b + block]
-        count = len(ids)
-        if weights is None:
-            mini_w = None
-            maxweight = 1.0
-            total_weight += count
-        else:
-            ws = weights[b:b + block]
-            maxweight = max(ws)
-            total_weight += sum(ws)
-            if maxweight == 1.0 and min(ws) == 1.0:
-                mini_w = None
-            elif all(w == ws[0] for w in ws):
-                mini_w = ws[0]
-            else:
-                mini_w = tuple(ws)
+        ws = weights[b:b + block] if weights is not None else None
+        mini_w, maxweight = _block_weights(ws)
+        total_weight += sum(ws) if ws is not None else len(ids)
         if mode == "pos":
             assert values is not None, "a positions field without positions"
             mini_v: Any = tuple(values[b:b + block])
         elif mode == "freq":
-            if mini_w is None:
-                mini_v = _ONE_FREQ * count
-            else:
-                mini_v = b"".join(pack_uint(int(w)) for w in ws)
+            mini_v = _ONE_FREQ * len(ids) if mini_w is None else b"".join(pack_uint(int(w)) for w in ws or ())
         else:
             mini_v = None
-        if lengths is not None:
-            lens = [lengths[d] for d in ids]
-            maxlen = max(lens)
-            minlen = min(lens) if 0 not in lens else min((x for x in lens if x), default=None)
-        else:
-            minlen, maxlen = None, 0
-        mini_ids = (ids[0], *(y - x for x, y in pairwise(ids)))
-        databytes = dumps((mini_ids, mini_w, mini_v), 2)
-        comp = _COMPRESSION if len(databytes) > _COMPRESS_MIN else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        infobytes = dumps((count, ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen)), 2)
-        blocklength = len(infobytes) + len(databytes)
-        if b + block >= n:
-            blocklength = -blocklength  # the last block
-        parts.append(pack_int(blocklength))
-        parts.append(infobytes)
-        parts.append(databytes)
+        minlen, maxlen = _block_lengths(ids, lengths)
+        parts.append(_encode_block(ids, mini_w, mini_v, maxweight, minlen, maxlen, last=b + block >= n))
         # W3TermInfo.add_block's bookkeeping
         if minlen_all is None:
             minlen_all = minlen
@@ -445,3 +421,49 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
     ti = wi.term_info(weight=total_weight, df=n, minlength=minlen_all, maxlength=maxlen_all,
                       maxweight=maxweight_all, minid=docs[0], maxid=docs[-1], offset=start, length=len(data))
     return ti, len(data)
+
+
+def _weights(freqs: array, n: int) -> array:
+    """Every posting's weight: 1.0 but where the sparse (index, freq) pairs say otherwise."""
+    weights = array("f", [1.0]) * n
+    for i in range(0, len(freqs), 2):
+        weights[freqs[i]] = float(freqs[i + 1])
+    return weights
+
+
+def _block_weights(ws: array | None) -> tuple[float | tuple[float, ...] | None, float]:
+    """A block's weights as W3 stores them (None when all are 1.0, one
+    number when all are equal) and the largest."""
+    if ws is None:
+        return None, 1.0
+    maxweight = max(ws)
+    if maxweight == 1.0 and min(ws) == 1.0:
+        return None, maxweight
+    if all(w == ws[0] for w in ws):
+        return ws[0], maxweight
+    return tuple(ws), maxweight
+
+
+def _block_lengths(ids: array, lengths: array | None) -> tuple[int | None, int]:
+    """The shortest (ignoring empty ones) and longest document of a block."""
+    if lengths is None:
+        return None, 0
+    lens = [lengths[d] for d in ids]
+    maxlen = max(lens)
+    minlen = min(lens) if 0 not in lens else min((x for x in lens if x), default=None)
+    return minlen, maxlen
+
+
+def _encode_block(ids: array, mini_w: Any, mini_v: Any, maxweight: float, minlen: int | None, maxlen: int,
+                  last: bool) -> bytes:
+    """One block as W3 writes it: its length (negative for the last), the
+    pickled block info, then the pickled ids (delta-coded), weights and
+    values, compressed unless small."""
+    mini_ids = (ids[0], *(y - x for x, y in pairwise(ids)))
+    databytes = dumps((mini_ids, mini_w, mini_v), 2)
+    comp = _COMPRESSION if len(databytes) > _COMPRESS_MIN else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = dumps((len(ids), ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    return pack_int(-blocklength if last else blocklength) + infobytes + databytes

@@ -73,10 +73,6 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
 
 
-def has_documents(writer: SegmentWriter) -> bool:
-    return bool(writer._added)
-
-
 def finish_part(writer: SegmentWriter) -> Any:
     """Close a writer used only to write a segment, not to commit: its
     finished segment, or None (files removed) when it holds no documents."""
@@ -93,6 +89,12 @@ def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
     writer._close_segment()
     writer._commit_toc(segments)
     writer._finish()
+
+
+def reader_of_segments(ix: Any, segments: list[Any], generation: int) -> IndexReader:
+    """A reader over exactly these segments (deletions included) before
+    any table of contents lists them: what a commit is about to publish."""
+    return type(ix)._reader(ix.storage, ix.schema, list(segments), generation)
 
 
 def column_writer(writer: SegmentWriter, name: str, ctype: Column) -> Any:

@@ -33,7 +33,7 @@ from viewer.textproc import (
 __all__ = [
     "QueryError", "Query", "parse", "OPERATORS",
     "Node", "All", "Empty", "Term", "Phrase", "Pattern", "Fuzzy", "Flags", "Kind", "Lang",
-    "TimeRange", "CuratorTag", "HasNote", "HasTag", "And", "Or", "Not",
+    "TimeRange", "CuratorTag", "HasNote", "HasTag", "Source", "And", "Or", "Not",
 ]
 
 
@@ -113,6 +113,14 @@ class CuratorTag:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Posts read from an imported file: its name (case-insensitive, * and ?
+    allowed) or a prefix of its SHA-256."""
+
+    pattern: str
+
+
+@dataclass(frozen=True)
 class HasNote:
     pass
 
@@ -138,7 +146,7 @@ class Not:
 
 
 Node = Union[All, Empty, Term, Phrase, Pattern, Fuzzy, Flags, Kind, Lang, TimeRange, CuratorTag,
-             HasNote, HasTag, And, Or, Not]
+             HasNote, HasTag, Source, And, Or, Not]
 
 
 @dataclass
@@ -206,6 +214,7 @@ OPERATORS: list[tuple[str, str]] = [
     ("-filter:retweets", "no retweets"),
     ("tag:name", 'posts with the curator\'s tag (tag:"two words")'),
     ("has:note", "posts with a curator's note (has:tag: with any tag)"),
+    ("source:tweets.js", "posts read from an imported file, by name (source:harvest-*.jsonl) or sha256 prefix"),
 ]
 
 _NEEDS = {
@@ -219,6 +228,7 @@ _NEEDS = {
     "has": "has: needs what the posts have, like has:note or has:media.",
     "tag": 'tag: needs a tag name, like tag:evidence (or tag:"two words").',
     "kind": "kind: needs a kind of post: post, reply, retweet or quote.",
+    "source": "source: needs an imported file's name or sha256, like source:tweets.js or source:harvest-*.jsonl.",
 }
 _OPERATOR_NAMES = tuple(_NEEDS)
 
@@ -263,6 +273,8 @@ def _operator(op: str, value: str) -> Node:
         return TimeRange(None, _date(op, value))
     if op == "tag":
         return CuratorTag(value)
+    if op == "source":
+        return Source(value)
     if op == "kind":
         kind = _KINDS.get(value.lower())
         if kind is None:
@@ -336,7 +348,7 @@ def _tokens(q: str) -> Iterator[_Tok]:
                 yield _Tok("OP", op, i, value=value, quoted=quoted)
             elif m and m.group(2) and not m.group(2).startswith("//"):
                 raise QueryError(f"'{m.group(1)}:' is not an operator this search knows; use from:, to:, "
-                                 "lang:, since:, until:, filter:, kind:, has:, is: or tag: "
+                                 "lang:, since:, until:, filter:, kind:, has:, is:, tag: or source: "
                                  "(or leave out the colon).")
             elif word in _KEYWORDS:
                 yield _Tok("KW", word, i)
