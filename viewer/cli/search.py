@@ -142,6 +142,8 @@ def verify_cmd(as_json: bool) -> None:
             if ids:
                 sample = ", ".join(str(i) for i in ids[:5]) + (" …" if len(ids) > 5 else "")
                 click.echo(f"{len(ids):,} {label}: {sample}")
+        if report.columns:
+            click.echo(f"Columns: {report.columns}.")
         if report.dirty:
             click.echo("An import or rebuild was interrupted before it finished.")
         click.echo("OK: the index agrees with the database." if report.ok

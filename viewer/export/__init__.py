@@ -14,7 +14,6 @@ from viewer.export.common import FORMATS, ExportError, ExportResult, Target, col
 from viewer.export.csv import export_csv
 from viewer.export.html import export_html
 from viewer.export.jsonl import export_jsonl
-from viewer.export.xlsx import export_xlsx
 from viewer.jobs import Job
 
 __all__ = ["FORMATS", "ExportError", "ExportResult", "Target", "collected_ids", "export"]
@@ -28,6 +27,9 @@ def export(target: Target, fmt: str, ids: Sequence[int], out: Path | str, *, job
     if fmt == "csv":
         return export_csv(target, ids, out, job=job, query=query, actor=actor, **options)
     if fmt == "xlsx":
+        # openpyxl takes a few hundred ms to import: only for this format.
+        from viewer.export.xlsx import export_xlsx
+
         return export_xlsx(target, ids, out, job=job, query=query, actor=actor, **options)
     if fmt == "jsonl":
         return export_jsonl(target, ids, out, job=job, query=query, actor=actor, **options)

@@ -28,7 +28,7 @@ from whoosh.writing import SegmentWriter
 
 from viewer.batching import in_chunks
 from viewer.collection import Collection
-from viewer.index import lock, segment_writer, whoosh_internals
+from viewer.index import colfile, lock, segment_writer, whoosh_internals
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
 from viewer.index.lock import writing
@@ -280,11 +280,15 @@ def _commit(coll: Collection, ix: Index, ids: set[int], job: Job | None, fresh: 
         if job is not None:
             job.check()
         kept = [s for s in parent.segments if s.doc_count() > 0]
+        # The generation's column file first: a kill before the table of
+        # contents below leaves the previous generation (and its file) whole.
+        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments)
         whoosh_internals.commit_segments(parent, kept + segments)
     except BaseException:
         if not parent.is_closed:
             parent.cancel()
         raise
+    colfile.remove_stale(coll.index_dir, ix.indexname, parent.generation)
     return sum(s.doc_count_all() for s in segments)
 
 
@@ -364,10 +368,12 @@ class IndexSink:
             return
         try:
             pending = with_retweets(coll.db, self._pending)
+            mend_columns = False
             if self._was_dirty:
                 report = compare(coll, ix)
                 pending.update(report.missing, report.stale, report.extra)
-            if pending:
+                mend_columns = report.columns is not None  # the commit rewrites the file
+            if pending or mend_columns:
                 _commit(coll, ix, pending, job, fresh=False)
         finally:
             ix.close()

@@ -91,6 +91,12 @@ def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
     writer._finish()
 
 
+def reader_of_segments(ix: Any, segments: list[Any], generation: int) -> IndexReader:
+    """A reader over exactly these segments (deletions included) before
+    any table of contents lists them: what a commit is about to publish."""
+    return type(ix)._reader(ix.storage, ix.schema, list(segments), generation)
+
+
 def column_writer(writer: SegmentWriter, name: str, ctype: Column) -> Any:
     """The per-document writer's column writer for `name`, created once."""
     pdw = writer.perdocwriter

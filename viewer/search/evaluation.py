@@ -1,11 +1,11 @@
 """Turning query nodes into masks: posting lists read in bulk, wildcard
 and fuzzy expansion."""
 import re
-from collections import deque
 from fnmatch import fnmatchcase
-from itertools import accumulate, repeat
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Iterable, Sequence
+
+import numpy as np
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
@@ -58,31 +58,49 @@ def positive_text(node: Any) -> list[Any]:
 
 
 def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
-    buf = bytearray(g.n + 1)
-    setitem = buf.__setitem__
+    # One byte per rank and a spare last one, which rank -1 (a deleted
+    # document: the blocks are read past the deletion filter) lands on.
+    buf = np.zeros(g.n + 1, dtype=np.uint8)
     btext = text.encode("utf-8")
-    rank = g.docrank
+    docrank = g.cols["docrank"]
     for seg, offset in g.reader.leaf_readers():
         try:
             m = seg.postings(fieldname, btext)
         except TermNotFound:
             continue
-        # Deleted documents have rank -1, so the blocks are read past the
-        # deletion filter.
         blocks = whoosh_internals.posting_blocks(m)
         if blocks is None:
-            deque(map(setitem, map(rank.__getitem__, (offset + d for d in m.all_ids())), repeat(1)), 0)
+            docs = np.fromiter(m.all_ids(), dtype=np.int64)
+        else:
+            docs = _block_docs(blocks)
+        if not docs.size:
             continue
         shift = g.shift.get(offset)
-        for ids in blocks:
-            # Block ids are deltas, the first one absolute within the segment.
-            if shift is not None:
-                deque(map(setitem, accumulate(ids[1:], initial=ids[0] + offset + shift), repeat(1)), 0)
-            else:
-                first = ids[0] + offset
-                deque(map(setitem, map(rank.__getitem__, accumulate(ids[1:], initial=first)), repeat(1)), 0)
-    del buf[g.n:]
-    return int.from_bytes(buf, "little")
+        if shift is not None:
+            buf[docs + (offset + shift)] = 1
+        else:
+            buf[docrank[docs + offset]] = 1
+    return int.from_bytes(buf[:g.n].tobytes(), "little")
+
+
+def _block_docs(blocks: Iterable[Sequence[int]]) -> np.ndarray:
+    """Document numbers of delta-coded posting blocks (the first id of each
+    absolute within the segment), decoded with one cumulative sum."""
+    flat: list[int] = []
+    starts: list[int] = []
+    for ids in blocks:
+        starts.append(len(flat))
+        flat.extend(ids)
+    if not flat:
+        return np.zeros(0, dtype=np.int64)
+    deltas = np.array(flat, dtype=np.int64)
+    total = np.cumsum(deltas)
+    at = np.array(starts, dtype=np.int64)
+    # Each block restarts from its absolute first id: take away what the
+    # blocks before it summed to.
+    before = total[at] - deltas[at]
+    lengths = np.diff(np.append(at, deltas.size))
+    return total - np.repeat(before, lengths)
 
 
 # ---------------------------------------------------------------------------

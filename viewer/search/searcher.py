@@ -14,13 +14,12 @@ from viewer.search.columns import (
     Curation,
     Generation,
     Names,
-    SegmentData,
     empty_generation,
+    open_generation,
 )
 from viewer.search.evaluation import expand, mask_of_term, positive_text, source_post_ids
 from viewer.search.masks import (
     column_mask,
-    equal_table,
     mask_from_ranks,
     range_mask,
     translate_table,
@@ -49,7 +48,6 @@ from viewer.search.query import (
     parse,
 )
 from viewer.search.results import SORTS, ResultSet
-from viewer.textproc import normalize_handle, normalize_tag
 
 # Relevance: the best-scoring posts (Whoosh's BM25F) come first, then the
 # rest of the result set newest first; scoring every one of 300,000 hits in
@@ -58,8 +56,9 @@ RELEVANCE_TOP = 1000
 TERM_CACHE = 64  # term masks kept (the window searches as the user types)
 
 class Searcher:
-    """Searches one collection. Opening reads the index's columns (once per
-    index generation); `search()` is then cheap enough to run per keystroke.
+    """Searches one collection. Opening maps the index generation's column
+    file (viewer.index.colfile): nothing is read until a query needs it;
+    `search()` is then cheap enough to run per keystroke.
     Not shared between threads: open one per thread (SQLite connections and
     Whoosh readers are not)."""
 
@@ -68,9 +67,7 @@ class Searcher:
         self._sources: dict[tuple[object, str], int] = {}
         self.db = coll.db
         self._lock = threading.RLock()
-        self._segments: dict[str, SegmentData] = {}
-        self._names = {"lang": Names(str.lower), "author": Names(normalize_handle),
-                       "tag": Names(normalize_tag)}
+        self._names: dict[str, Names] = {}
         self._curation = Curation()
         self._ix: Index | None = None
         self._gen: Generation | None = None
@@ -131,7 +128,6 @@ class Searcher:
                 if self._ix is not None:
                     self._ix.close()
                 self._ix = ix_mod.open_index(self.coll)
-                self._segments.clear()
             key = (name, self._ix.latest_generation()) if self._ix is not None else None
             if key != self._key or self._gen is None:
                 old = self._gen
@@ -141,14 +137,13 @@ class Searcher:
                     # nothing): Whoosh's empty reader has no segment to read.
                     reader.close()
                     reader = None
-                self._gen = Generation(reader, self._segments, self._names) if reader \
+                # The generation's column file, mapped (opening reads
+                # nothing); built in memory only without one.
+                self._gen = open_generation(reader, self.coll.index_dir, name or "") if reader \
                     else empty_generation()
+                self._names = self._gen.names
                 if old is not None and old.reader is not None:
                     old.reader.close()
-                live = {seg.segment().segment_id() for seg, _ in reader.leaf_readers()} if reader else set()
-                for segid in list(self._segments):
-                    if segid not in live:
-                        del self._segments[segid]
                 self._key = key
                 self._terms.clear()
             self._curation.key = None
@@ -220,7 +215,7 @@ class Searcher:
             code = self._names["lang"].codes.get(node.code)
             if code is None:
                 return 0
-            return g.lang_masks.get(code) or column_mask(g.lang, equal_table(code))
+            return g.lang_mask(code)
         if isinstance(node, TimeRange):
             lo, hi = g.time_range(node.start, node.end)
             return range_mask(g.n, lo, hi)
@@ -242,8 +237,8 @@ class Searcher:
             key = (self._curation.key, node.pattern)
             cached = self._sources.get(key)
             if cached is None:
-                cached = mask_from_ranks(g.n, (r for pid in source_post_ids(self.coll.db, node.pattern)
-                                               if (r := g.rank_of(pid)) >= 0))
+                found = g.ranks_of(source_post_ids(self.coll.db, node.pattern))
+                cached = mask_from_ranks(g.n, found[found >= 0].tolist())
                 if len(self._sources) > 32:
                     self._sources.clear()
                 self._sources[key] = cached

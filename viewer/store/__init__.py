@@ -14,7 +14,6 @@ import os
 import re
 import sqlite3
 import tempfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +23,7 @@ import sqlite_utils
 
 from viewer.batching import in_chunks
 from viewer.model import Media, Post, Problem, User
+from viewer.store import rawcodec
 from viewer.textproc import normalize_handle, normalize_tag
 
 SCHEMA_VERSION = 1
@@ -314,13 +314,13 @@ class MediaStore:
 
 
 def _compress(raw: bytes) -> bytes:
-    # Level 1: records are small, so higher levels gain little size and cost
-    # a large share of import time.
-    return zlib.compress(raw, 1)
+    # zlib level 1 with a preset dictionary of what tweet records repeat
+    # (viewer.store.rawcodec): a quarter to two fifths smaller, verbatim.
+    return rawcodec.compress(raw)
 
 
 def decompress(blob: bytes) -> bytes:
-    return zlib.decompress(blob)
+    return rawcodec.decompress(blob)
 
 
 class Store:
