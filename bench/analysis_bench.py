@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 from typing import Callable
 
@@ -67,8 +70,18 @@ def _tashaphyne() -> Callable[[str], str] | None:
     return stem
 
 
-def _ours_then(other: Callable[[str], str]) -> Callable[[str], str]:
-    return lambda w: other(OURS(w))
+def _before(commit: str) -> Callable[[str], str] | None:
+    """The Arabic stemmer as it was at `commit` (before issue 13 the whole
+    analysis lived in viewer/textproc.py), loaded from git."""
+    try:
+        source = subprocess.run(["git", "show", f"{commit}:viewer/textproc.py"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    module = types.ModuleType("textproc_before")
+    exec(compile(source, f"{commit}:viewer/textproc.py", "exec"), module.__dict__)
+    stem: Callable[[str], str] = module.stem_arabic
+    return stem
 
 
 def _cli(args: list[str]) -> str:
@@ -85,6 +98,8 @@ def _cli(args: list[str]) -> str:
 
 def measure(name: str, stem: Callable[[str], str], selected: list[tuple[str, str]],
             labels: list[E.Word], work: Path) -> dict[str, float]:
+    if stem is not OURS:
+        stem = functools.lru_cache(maxsize=500_000)(stem)  # Tashaphyne costs ~0.2 ms a word
     textproc.stem_arabic = stem
     stem_cache = getattr(stem, "cache_clear", None)
     if stem_cache:
@@ -205,6 +220,8 @@ def main() -> int:
     ap.add_argument("--part", default="reporting", choices=("reporting", "tuning"))
     ap.add_argument("--limit", type=int, default=None, help="at most this many posts")
     ap.add_argument("--only", default=None, help="only the analyzers whose name contains this")
+    ap.add_argument("--before", default="efde0ee",
+                    help="the commit whose analyzer is the 'before' row (default: the one before issue 13)")
     ap.add_argument("--details", action="store_true", help="print the missed forms and the strays")
     args = ap.parse_args()
     global DETAILS
@@ -217,7 +234,11 @@ def main() -> int:
         labels = E.load_labels()
         selected = E.select_posts(labels, args.part, args.limit)
         print(f"{args.part} part: {len(selected)} posts, {len(labels)} words")
-        analyzers: dict[str, Callable[[str], str]] = {"ours": OURS}
+        analyzers: dict[str, Callable[[str], str]] = {}
+        before = _before(args.before)
+        if before:
+            analyzers[f"before ({args.before})"] = before
+        analyzers["ours"] = OURS
         sb, ta = _snowball(), _tashaphyne()
         if sb:
             analyzers["snowball arabic (PyStemmer)"] = sb

@@ -93,8 +93,8 @@ def posts(part: str, raw: Path | None = None) -> Iterator[tuple[str, str]]:
 
 # Ground truth works on letters only, independent of the analyzer under test.
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_AR_RUN = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"})
+_AR_RUN = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")  # after _FOLD
 
 
 def letters(text: str) -> str:

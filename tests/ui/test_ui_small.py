@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton
 from ui_helpers import WAIT_MS
 
 from viewer.store.post_detail import load_detail
@@ -87,3 +87,9 @@ def test_help_lists_the_keyboard_shortcuts_and_about_says_the_version(qtbot, win
     about = window.show_about()
     assert f"archive-viewer {version()}" in about.label.text()
     assert version()[0].isdigit()
+
+
+def test_the_detail_pane_names_the_posts_language(window):
+    window.show_post(QUOTE)
+    texts = [lab.text() for lab in window.detail.findChildren(QLabel)]
+    assert any("Language: Arabic (ar)" in t for t in texts)

@@ -68,3 +68,15 @@ def test_show_its_posts_narrows_the_timeline_to_that_file(qtbot, open_window, tm
     with qtbot.waitSignal(window.resultsApplied, timeout=WAIT_MS):
         qtbot.mouseClick(panel.filter_button, Qt.MouseButton.LeftButton)
     assert window.model.rowCount() == 6
+
+
+def test_the_sources_panel_follows_an_import_made_while_it_is_open(qtbot, open_window, tmp_path):
+    path, a, b = two_files(tmp_path)
+    window = open_window(path)
+    panel = window.show_sources()
+    assert panel.table.rowCount() == 2
+    c = write_jsonl(tmp_path / "harvest-c.jsonl", [v1_status(i, f"Tel Kaif update {i}") for i in range(20, 22)])
+    with qtbot.waitSignal(window.collectionChanged, timeout=WAIT_MS) as changed:
+        window.import_paths([c])
+    assert changed.args == ["posts"]
+    assert panel.table.rowCount() == 3 and panel.table.item(0, 0).text() == str(c)

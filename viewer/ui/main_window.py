@@ -58,6 +58,10 @@ class MainWindow(QMainWindow):
     importFinished = Signal(object)  # ImportReport
     detailShown = Signal(object)  # post id (64-bit: not a C int)
     collectionSwitched = Signal(object)  # the MainWindow that took over
+    # The one change signal (Anki's operation_did_execute): after any write
+    # to the collection is shown, what changed: "posts" (an import), "tags",
+    # "notes", "searches", "events". Parts that show such data listen here.
+    collectionChanged = Signal(str)
 
     def __init__(self, collection_path: Path, settings: Settings | None = None, query: str | None = None):
         super().__init__()
@@ -567,6 +571,7 @@ class MainWindow(QMainWindow):
         if self.sources_panel is None:
             self.sources_panel = SourcesPanel(self.coll.db, self)
             self.sources_panel.filterRequested.connect(self.filter_to_source)
+            self.collectionChanged.connect(lambda what: self.sources_panel.reload() if what == "posts" else None)
         else:
             self.sources_panel.reload()
         self.sources_panel.show()
@@ -660,6 +665,7 @@ class MainWindow(QMainWindow):
             self.summary.show()
         self._quiet_import = False
         self.importFinished.emit(report)
+        self.collectionChanged.emit("posts")
 
     def _import_failed(self, message: str) -> None:
         self.session.set_importing(False)

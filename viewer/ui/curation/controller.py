@@ -57,6 +57,7 @@ class Host(Protocol):
     rowsApplied: Any  # Signal()
     resultsApplied: Any  # Signal()
     detailShown: Any  # Signal(object)
+    collectionChanged: Any  # Signal(str): the one change signal
 
     def statusBar(self) -> QStatusBar: ...
 
@@ -338,6 +339,7 @@ class CurationUI(QObject):
         tl.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tl.customContextMenuRequested.connect(self.show_context_menu)
         self.curator.changed.connect(self._changed)
+        self.curator.changed.connect(window.collectionChanged)
         self.undo_button = QPushButton("Undo", window)
         self.undo_button.setToolTip("Take back what was just done")
         self.undo_button.setFlat(True)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, 
 from viewer.ui import theme
 from viewer.ui.bidi import FSI, PDI, first_strong, isolate
 from viewer.ui.copying import copy_id, copy_link, copy_text
+from viewer.ui.search.facets import label_for
 from viewer.clock import Clock
 from viewer.ui.ops import Op
 from viewer.store.post_detail import PostDetail
@@ -515,7 +516,9 @@ class DetailPane(QWidget):
             sec.body.addWidget(plain_label("No tags or notes yet.", selectable=False))
         box.addWidget(sec)
 
-        facts = [("Kind", row.kind), ("Language", post.get("lang")), ("Posted with", post.get("source_app")),
+        lang = post.get("lang")
+        facts = [("Kind", row.kind), ("Language", label_for("langs", lang) if lang else None),
+                 ("Posted with", post.get("source_app")),
                  ("Place", post.get("place")), ("Conversation", post.get("conversation_id")),
                  ("Retweets", post.get("retweet_count")), ("Replies", post.get("reply_count")),
                  ("Likes", post.get("like_count")), ("Quotes", post.get("quote_count")),

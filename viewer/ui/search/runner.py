@@ -54,6 +54,8 @@ class _Worker:
         # Set by the window while its own import writes the index: the
         # searcher then only reads (two writers would wreck the index).
         self.importing = False
+        # Facet counts of a query with one group's own filter left out.
+        self._facet_cache: dict[tuple[str, tuple[int, int] | None], dict[str, list[tuple[str, int]]]] = {}
 
     def _ready(self, job: Job) -> Any:
         if self.searcher is None:
@@ -68,6 +70,7 @@ class _Worker:
         return self.searcher
 
     def refresh(self) -> None:
+        self._facet_cache.clear()
         if self.searcher is None:
             return
         try:
@@ -98,17 +101,27 @@ class _Worker:
             rest, applied = query_edit.without_facet_terms(r.query, group)
             if not applied:
                 continue
-            try:
-                if r.range:
-                    others = self.searcher.search(rest, sort=r.sort, since_ts=r.range[0], until_ts=r.range[1])
-                else:
-                    others = self.searcher.search(rest, sort=r.sort)
-            except QueryError:
-                continue
-            facets[group] = others.facets.get(group, facets.get(group, []))
+            # Typing "#Fre…" asks for the hashtags of the same rest query at
+            # every keystroke: counted once, until the collection changes.
+            key = (rest, r.range)
+            others = self._facet_cache.get(key)
+            if others is None:
+                try:
+                    if r.range:
+                        found = self.searcher.search(rest, sort="time", since_ts=r.range[0], until_ts=r.range[1])
+                    else:
+                        found = self.searcher.search(rest, sort="time")
+                except QueryError:
+                    continue
+                others = found.facets
+                if len(self._facet_cache) >= 16:
+                    self._facet_cache.clear()
+                self._facet_cache[key] = others
+            facets[group] = others.get(group, facets.get(group, []))
         return facets
 
     def reset(self) -> None:
+        self._facet_cache.clear()
         if self.searcher is not None:
             try:
                 self.searcher.close()
