@@ -166,7 +166,7 @@ class ResultSet:
         if not self.total:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
-        # Counted over the generation's columns (numpy, a pass each).
+        # Counted over the generation's columns (numpy, one pass each).
         ranks = g.picked(sel)
         out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
         authors = g.counts("author", ranks)
