@@ -16,6 +16,7 @@ from viewer.collection import Collection
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User
+from viewer.patterns import PatternSink
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 
@@ -107,6 +108,8 @@ def import_paths(
     job = job or Job()
     report = ImportReport()
     store = Store(coll.db, coll.media_dir)
+    # Near-copy and same-image clusters grow batch by batch (viewer.patterns).
+    patterns = PatternSink(coll)
     import_id = store.begin_import([str(p) for p in paths])
 
     # Expand everything first, so progress has a total.
@@ -130,7 +133,7 @@ def import_paths(
             job.check()
             size = src.size() or 0
             job.progress(done_before, total, f"Reading {src.display}", report.added + report.merged)
-            _import_file(src, store, import_id, options, job, index, report, done_before, total)
+            _import_file(src, store, import_id, options, job, index, report, done_before, total, patterns)
             done_before += size
         job.progress(done_before, total, "Done", report.added + report.merged)
     except Cancelled:
@@ -155,7 +158,8 @@ def _os_reason(e: BaseException) -> str:
 
 
 def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOptions, job: Job,
-                 index: IndexSink | None, report: ImportReport, done_before: int, total: int | None) -> None:
+                 index: IndexSink | None, report: ImportReport, done_before: int, total: int | None,
+                 patterns: PatternSink | None = None) -> None:
     try:
         fmt = formats.detect(src)
     except (OSError, UnsafeArchive, EOFError, ValueError) as e:
@@ -220,6 +224,8 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         report.referenced += len(res.referenced)
         if index is not None and res.changed:
             index.posts_changed(res.changed)
+        if patterns is not None and res.changed:
+            patterns.posts_changed(res.changed)
         posts, users, problems = [], [], []
         job.progress(done_before + _consumed(src), total, f"Importing {src.display}",
                      report.added + report.merged)

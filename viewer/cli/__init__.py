@@ -19,7 +19,7 @@ from viewer.collection import Collection, default_path
 
 # Modules that add commands; each is imported only if present, so the core
 # commands work while other layers are still being built.
-_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export"]
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "patterns"]
 
 
 class Abort(click.ClickException):

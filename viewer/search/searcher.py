@@ -17,6 +17,7 @@ from viewer.search.columns import (
     SegmentData,
     empty_generation,
 )
+from viewer.search.clusters import ClusterMasks
 from viewer.search.evaluation import expand, mask_of_term, positive_text
 from viewer.search.masks import (
     column_mask,
@@ -41,6 +42,8 @@ from viewer.search.query import (
     Pattern,
     Phrase,
     Query,
+    Similar,
+    Copies,
     Term,
     TimeRange,
     parse,
@@ -68,6 +71,7 @@ class Searcher:
         self._names = {"lang": Names(str.lower), "author": Names(normalize_handle),
                        "tag": Names(normalize_tag)}
         self._curation = Curation()
+        self._clusters = ClusterMasks()
         self._ix: Any = None
         self._gen: Generation | None = None
         self._key: Any = None
@@ -216,6 +220,8 @@ class Searcher:
             return m
         if isinstance(node, HasNote):
             return mask_from_ranks(g.n, self._curation.note_ranks)
+        if isinstance(node, (Similar, Copies)):
+            return self._clusters.mask(self.db, g, node)
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
 
     def _term(self, g: Generation, fieldname: str, text: str) -> int:
