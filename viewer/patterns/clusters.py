@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Collection as Coll, Iterable
 
-from viewer.patterns import ensure_tables
 
 KINDS = ("text", "image")
 
@@ -56,6 +55,14 @@ def _conn(db: Any) -> Any:
     return db.conn if hasattr(db, "conn") else db
 
 
+def _ready(conn: Any) -> bool:
+    """False in a collection made before clusters existed (until an import
+    or `reindex` makes them): it simply has none yet."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name IN ('text_clusters', 'image_hashes')")}
+    return len(names) == 2
+
+
 def _group(kind: str, rows: Iterable[tuple], within: Coll[int] | None) -> dict[int, list[tuple]]:
     by: dict[int, list[tuple]] = {}
     for label, pid, author_id, handle, ts in rows:
@@ -75,9 +82,10 @@ def list_clusters(db: Any, kind: str | None = None, min_size: int = 2,
                   within: Coll[int] | None = None) -> list[Cluster]:
     """Clusters of at least `min_size` posts, largest first (then the most
     accounts, then the earliest); with `within`, only those posts count."""
-    ensure_tables(db)
     conn = _conn(db)
     out: list[Cluster] = []
+    if not _ready(conn):
+        return out
     for k in (kind,) if kind else KINDS:
         for label, members in _group(k, conn.execute(_MEMBERS[k]), within).items():
             if len(members) >= max(min_size, 2):
@@ -89,9 +97,10 @@ def list_clusters(db: Any, kind: str | None = None, min_size: int = 2,
 def clusters_of(db: Any, post_id: int) -> list[Cluster]:
     """The clusters (text, then images) that hold this post, with at least
     one other post."""
-    ensure_tables(db)
     conn = _conn(db)
-    out = []
+    out: list[Cluster] = []
+    if not _ready(conn):
+        return out
     labels: list[tuple[str, int]] = [("text", r[0]) for r in conn.execute(
         "SELECT cluster FROM text_clusters WHERE post_id = ?", [post_id])]
     labels += [("image", r[0]) for r in conn.execute(
