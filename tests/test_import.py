@@ -254,8 +254,8 @@ def test_the_bundled_sample_merges_its_two_formats(collection):
 
     report = import_paths(collection, [SAMPLE])
     assert report.merged == 300
-    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6108
-    assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 61
+    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6166
+    assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 67  # 61 + 6 re-posts
     # Only the two API errors the harvest itself carries are reported.
     assert [f.reason.split(":")[0] for f in report.failures] == ["an API error beside the data"] * 2
 

@@ -35,7 +35,8 @@ def clusters_cmd(query: str | None, kind: str | None, min_size: int, limit: int 
         click.echo("No clusters" + (" in these posts." if query is not None else "."))
         return
     for c in found:
-        click.echo(f"{c.id}: {c.size:,} posts by {c.accounts:,} accounts, {iso(c.first_ts)} to {iso(c.last_ts)}")
+        accounts = f"{c.accounts:,} account" + ("s" if c.accounts != 1 else "")
+        click.echo(f"{c.id}: {c.size:,} posts by {accounts}, {iso(c.first_ts)} to {iso(c.last_ts)}")
         row = coll.db.execute("SELECT author_handle, text FROM posts WHERE id = ?", [c.posts[0]]).fetchone()
         if row:
             first_line = " ".join((row[1] or "").split())
@@ -59,7 +60,7 @@ def network_cmd(out: Path, query: str | None, as_json: bool) -> None:
     try:
         fmt = network.write_graph(g, out)
     except OSError as e:
-        raise Abort(f"{out}: cannot write: {e.strerror or e}")
+        raise Abort(f"{out}: cannot write: {e.strerror or e}") from None
     kinds: dict[str, int] = {}
     for _, _, k in g.edges(keys=True):
         kinds[k] = kinds.get(k, 0) + 1
@@ -96,5 +97,5 @@ def amplifiers_cmd(query: str | None, limit: int, as_json: bool) -> None:
     for h, n in rts:
         click.echo(f"  {n:5,}  @{h}")
     click.echo("Who mentions whom:")
-    for a, b, n in ments:
-        click.echo(f"  {n:5,}  @{a} → @{b}")
+    for who, whom, n in ments:
+        click.echo(f"  {n:5,}  @{who} → @{whom}")

@@ -131,7 +131,7 @@ def add_files(db: Any, media_dir: Path, sha256s: Iterable[str]) -> int:
             final = min(labels, key=lambda lab: (-sizes[lab], lab))
             for lab in labels - {final, fid}:
                 conn.execute("UPDATE image_hashes SET cluster = ? WHERE cluster = ?", [final, lab])
-                for i, other in enumerate(ids):
+                for other in ids:
                     if cluster[other] == lab:
                         cluster[other] = final
         conn.execute("UPDATE image_hashes SET cluster = ? WHERE id = ?", [final, fid])

@@ -24,7 +24,10 @@ class ClusterMasks:
             self._key = key
         m = self._cache.get(node)
         if m is None:
-            pids = similar_posts(db, node.post_id) if isinstance(node, Similar) else posts_with_copies(db, node.at_least)
+            if isinstance(node, Similar):
+                pids = similar_posts(db, node.post_id)
+            else:
+                pids = posts_with_copies(db, node.at_least)
             m = mask_from_ranks(g.n, (r for p in pids if (r := g.rank_of(p)) >= 0))
             self._cache[node] = m
         return m

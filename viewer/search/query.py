@@ -280,7 +280,7 @@ def _operator(op: str, value: str) -> Node:
         return CuratorTag(value)
     if op == "similar":
         if not value.isdigit() or len(value) > 20 or int(value) >= 2 ** 63:
-            raise QueryError(f"similar:{value} is not a post id; write the id's digits, like similar:787954310789947395.")
+            raise QueryError(f"similar:{value} is not a post id; write its digits, like similar:787954310789947395.")
         return Similar(int(value))
     if op == "copies":
         if not value.isdigit() or len(value) > 9 or int(value) < 2:
