@@ -14,10 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The check names the one apt-get line for missing X11 libraries instead of
+# Qt's abort (skipped off Linux and when QT_QPA_PLATFORM is not xcb).
 run: $(STAMP)
+	@$(BIN)/python -m viewer.syscheck
 	$(BIN)/archive-viewer
 
+# Lint and types first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check viewer tests bench archives/make_sample.py
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
 
 # The benchmarks of the issues; figures go to stdout and bench/out/*.json.
@@ -28,6 +34,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_bench.py
 	$(BIN)/python bench/curation_bench.py
 
+# Regenerates the bundled sample into viewer/resources/sample/mosul/ (package data).
 sample:
 	$(BIN)/python archives/make_sample.py
 

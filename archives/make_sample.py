@@ -5,13 +5,16 @@ Everything this script writes is invented: every account, every name, every
 word of every post, every picture.  Nothing was scraped or copied.  It only
 imitates the *shape* of two real formats (see DESIGN.md section 3 and 9):
 
-  archives/mosul/account-archive/   an X/Twitter account archive (unpacked),
-                                    as downloaded from X in 2023, of one
-                                    fictional front-line reporter
-  archives/mosul/search-harvest.jsonl.gz
-                                    a twarc2 (Twitter API v2) full-archive
-                                    search harvest, one response page a line
-  archives/mosul/events.json        the five turning points of the offensive
+  mosul/account-archive/   an X/Twitter account archive (unpacked), as
+                           downloaded from X in 2023, of one fictional
+                           front-line reporter
+  mosul/search-harvest.jsonl.gz
+                           a twarc2 (Twitter API v2) full-archive search
+                           harvest, one response page a line
+  mosul/events.json        the five turning points of the offensive
+
+written by default into viewer/resources/sample/mosul/, the package data the
+program ships and imports on first launch.
 
 Standard library only.  Deterministic: a fixed seed, no clock, no set
 iteration, gzip with mtime=0.  Running it twice gives byte-identical output
@@ -27,6 +30,7 @@ import base64
 import datetime as dt
 import gzip
 import html
+import itertools
 import json
 import math
 import random
@@ -40,6 +44,8 @@ from pathlib import Path
 
 SEED = 20161017
 HERE = Path(__file__).resolve().parent
+# The package data the program reads through importlib.resources.
+DEFAULT_OUT = HERE.parent / "viewer" / "resources" / "sample" / "mosul"
 
 # --------------------------------------------------------------------------
 # sizes of the sample
@@ -932,7 +938,7 @@ class IdMaker:
                    (to_ms("2015-01-01 00:00"), 2_950_000_000), (to_ms("2015-12-01 00:00"), 4_400_000_000)]
         if created_ms >= anchors[-1][0]:
             return self.snowflake(created_ms)
-        for (t0, i0), (t1, i1) in zip(anchors, anchors[1:]):
+        for (t0, i0), (t1, i1) in itertools.pairwise(anchors):
             if t0 <= created_ms < t1:
                 v = i0 + (i1 - i0) * (created_ms - t0) / (t1 - t0)
                 uid = int(v) + self.rng.randrange(-20000, 20000)
@@ -1956,7 +1962,7 @@ class Writer:
             b = pngs(mm)
             (self.data / "deleted_tweets_media" / name).write_bytes(b)
             size += len(b)
-        for name, content in files.items():
+        for content in files.values():
             size += len(content.encode("utf-8"))
         manifest = {
             "userInfo": {"accountId": str(rep.id), "userName": rep.username, "displayName": rep.name},
@@ -2155,7 +2161,7 @@ class Canvas:
         y0, y1 = int(y0), int(y1)
         for y in range(max(0, y0), min(self.h, y1)):
             f = (y - y0) / max(1, y1 - y0 - 1)
-            self.hline(0, self.w, y, tuple(int(a + (b - a) * f) for a, b in zip(c0, c1)))
+            self.hline(0, self.w, y, tuple(int(a + (b - a) * f) for a, b in zip(c0, c1, strict=True)))
 
     def circle(self, cx, cy, r, c):
         for y in range(int(cy - r), int(cy + r) + 1):
@@ -2169,11 +2175,11 @@ class Canvas:
         for y in range(max(0, int(min(ys))), min(self.h, int(max(ys)) + 1)):
             yc = y + 0.5
             xs = []
-            for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
+            for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
                 if (y0 <= yc < y1) or (y1 <= yc < y0):
                     xs.append(x0 + (yc - y0) * (x1 - x0) / (y1 - y0))
             xs.sort()
-            for a, b in zip(xs[::2], xs[1::2]):
+            for a, b in zip(xs[::2], xs[1::2], strict=False):  # an odd crossing (a tangent) is dropped
                 self.hline(round(a), round(b), y, c)
 
     def png(self):
@@ -2274,7 +2280,7 @@ def draw_scene(scene, seed):
             person(10 + k * 18, horizon + 40, col)
     elif scene in ("skyline", "smoke"):
         skyline(horizon, jitter(rng, (40, 36, 44), 8))
-        for k in range(1 if scene == "skyline" else rng.randint(2, 3)):
+        for _ in range(1 if scene == "skyline" else rng.randint(2, 3)):
             smoke(rng.randint(30, 210), horizon - 10, rng.randint(7, 12))
     elif scene == "camp":
         for row in range(3):
@@ -2285,7 +2291,7 @@ def draw_scene(scene, seed):
                 cv.poly([(x, y), (x + 12, y - 12), (x + 24, y)], c)
                 cv.poly([(x + 12, y - 12), (x + 24, y), (x + 14, y)], jitter(rng, (200, 200, 196), 6))
         cv.rect(0, horizon + 4, W, horizon + 5, (110, 110, 110))
-        for k in range(rng.randint(3, 7)):
+        for _ in range(rng.randint(3, 7)):
             person(rng.randint(5, 230), H - 4, jitter(rng, (60, 50, 60), 20))
     elif scene == "road":
         skyline(horizon, jitter(rng, (150, 146, 150), 10), minaret=rng.random() < 0.5)
@@ -2310,7 +2316,7 @@ def draw_scene(scene, seed):
         col = jitter(rng, (150, 134, 110), 8)
         mx = rng.randint(90, 150)
         cv.poly([(mx, horizon), (mx + 14, horizon), (mx + 16, horizon - 24), (mx + 6, horizon - 30), (mx + 2, horizon - 20)], col)
-        for k in range(12):
+        for _ in range(12):
             x = rng.randint(0, W - 30)
             cv.poly([(x, horizon + 6), (x + rng.randint(10, 30), horizon + 6), (x + rng.randint(4, 20), horizon - rng.randint(4, 16))],
                     jitter(rng, (130, 116, 96), 20))
@@ -2755,7 +2761,7 @@ def verify(out: Path):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=HERE / "mosul")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     out = args.out

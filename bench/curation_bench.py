@@ -120,19 +120,19 @@ def main() -> None:
         name = f"bench-{os.getpid()}-{r}"
         # One action as the window runs it: resolve the query, tag its results.
         t_resolve, ids = timed(lambda: list(searcher.search(query, sort="time").ids))
-        t_tag, res = timed(lambda: curation.tag_posts(coll, name, ids, query=query))
+        t_tag, res = timed(lambda name=name, ids=ids: curation.tag_posts(coll, name, ids, query=query))
         n_results = res["added"]
         resolve_runs.append(t_resolve)
         tag_runs.append(t_tag)
-        t_first, rs = timed(lambda: searcher.search(f"tag:{name}", sort="time"))
+        t_first, rs = timed(lambda name=name: searcher.search(f"tag:{name}", sort="time"))
         assert rs.total == len(ids), (rs.total, len(ids))
         first_search.append(t_first)
         for _ in range(5):
-            t, _ = timed(lambda: searcher.search(f"tag:{name}", sort="time").total)
+            t, _ = timed(lambda name=name: searcher.search(f"tag:{name}", sort="time").total)
             search_runs.append(t)
-        t, _ = timed(lambda: Searcher(coll).search(f"tag:{name}", sort="time").total)
+        t, _ = timed(lambda name=name: Searcher(coll).search(f"tag:{name}", sort="time").total)
         fresh_search.append(t)
-        t_untag, _ = timed(lambda: curation.delete_tag(coll, name))
+        t_untag, _ = timed(lambda name=name: curation.delete_tag(coll, name))
         untag_runs.append(t_untag)
 
     med = statistics.median
@@ -148,7 +148,7 @@ def main() -> None:
         "query": query,
         "query_results": n_results,
         "tag": {"resolve_query_s": round(med(resolve_runs), 3), "tag_s": round(med(tag_runs), 3),
-                "total_s": round(med(a + b for a, b in zip(resolve_runs, tag_runs)), 3), "goal_s": 2.0},
+                "total_s": round(med(a + b for a, b in zip(resolve_runs, tag_runs, strict=True)), 3), "goal_s": 2.0},
         "tag_search": {"first_ms": round(1000 * med(first_search), 1), "median_ms": round(1000 * med(search_runs), 1),
                        "best_ms": round(1000 * min(search_runs), 1),
                        "max_ms": round(1000 * max(search_runs), 1),
@@ -171,7 +171,8 @@ def main() -> None:
     print(f"  with a new Searcher {s['fresh_searcher_ms']:.1f} ms")
     print(f"delete the tag       {report['delete_tag_s']:.3f} s")
     print(f"export csv           {c['seconds']:.2f} s  peak {c['peak_mb']:.0f} MB  ({c['rows']:,} rows)")
-    print(f"twarc2 csv           {report['twarc2_csv']['seconds']:.2f} s  peak {report['twarc2_csv']['peak_mb']:.0f} MB")
+    tw_csv = report["twarc2_csv"]
+    print(f"twarc2 csv           {tw_csv['seconds']:.2f} s  peak {tw_csv['peak_mb']:.0f} MB")
     print(f"ratio                {report['csv_ratio_to_twarc']:.2f}   goal ≤ 1.0")
 
 

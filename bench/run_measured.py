@@ -17,6 +17,7 @@ class Measured:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_s: float = 0.0  # user + system time of the command (its waited-for children included)
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -57,11 +58,11 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = Tru
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
-    _, status, _ = os.wait4(p.pid, 0)
+    _, status, usage = os.wait4(p.pid, 0)
     seconds = time.perf_counter() - start
     done.set()
     t.join()
     p.returncode = os.waitstatus_to_exitcode(status)
     # Not ru_maxrss: on Linux it counts the parent's pages at fork time, so a
     # large benchmark process would inflate the child's figure.
-    return Measured(seconds, peak[0] / 1024, p.returncode)
+    return Measured(seconds, peak[0] / 1024, p.returncode, usage.ru_utime + usage.ru_stime)

@@ -51,8 +51,7 @@ def one_run(searcher: Searcher, query: str) -> tuple[float, int]:
     t = time.perf_counter()
     rs = searcher.search(query, sort="time")
     hits = rs.hits(0, 50)
-    rs.facets
-    rs.histogram
+    _ = rs.facets, rs.histogram  # both are computed on first use: part of the timing
     elapsed = time.perf_counter() - t
     assert len(hits) == min(50, rs.total)
     return elapsed, rs.total

@@ -48,7 +48,8 @@ def v2_page(statuses: list[tuple[int, str]], handle: str = "reporter_mosul") -> 
                      "edit_history_tweet_ids": [str(tid)],
                      "public_metrics": {"retweet_count": 5, "reply_count": 0, "like_count": 9, "quote_count": 0}})
     return {"data": data, "includes": {"users": [{"id": uid, "username": handle, "name": "Reporter"}]},
-            "meta": {"result_count": len(data)}, "__twarc": {"url": "x", "version": "2.14.0", "retrieved_at": "2026-01-01"}}
+            "meta": {"result_count": len(data)},
+            "__twarc": {"url": "x", "version": "2.14.0", "retrieved_at": "2026-01-01"}}
 
 
 def write_jsonl(path: Path, records: list, lines: list[str] | None = None, newline: str = "\n") -> Path:

@@ -131,3 +131,18 @@ def status(id_str: str, text: str, **extra: Any) -> dict:
 def ytd(var: str, entries: list[Any]) -> str:
     """An account-archive file: `window.YTD.<var>.part0 = [...]`, pretty-printed."""
     return f"window.YTD.{var} = " + json.dumps(entries, indent=2, ensure_ascii=False)
+
+
+def fetched(name: str) -> Path | None:
+    """A fetched public dataset (never committed): `../shared/corpora/<name>`,
+    else `$ARCHIVE_VIEWER_TESTDATA/<name>` (default /work/testdata)."""
+    import os
+
+    for base in (CORPORA, Path(os.environ.get("ARCHIVE_VIEWER_TESTDATA", "/work/testdata"))):
+        if (base / name).is_dir():
+            return base / name
+    return None
+
+
+def needs_testdata(name: str):
+    return pytest.mark.skipif(fetched(name) is None, reason=f"test data {name} is absent (see tests/data/README.md)")

@@ -99,7 +99,8 @@ def test_v1_sets_import_with_their_counts(fresh, path, collected):
 def test_v1_ids_come_from_id_str_never_the_rounded_number(fresh):
     import json
 
-    path = CORPORA / "v1-tweet-parser/test/tweet_payload_examples/broken_and_unsupported_payloads/public_api_sample.json"
+    path = (CORPORA / "v1-tweet-parser/test/tweet_payload_examples/broken_and_unsupported_payloads"
+            / "public_api_sample.json")
     coll = fresh()
     import_paths(coll, [path])
     truth = {int(json.loads(line)["id_str"]) for line in path.read_text().splitlines() if line.strip()}

@@ -323,3 +323,76 @@ def test_tag_search_follows_rename_and_untag_at_once(indexed):
 def test_a_note_is_found_by_has_note(indexed):
     curation.add_note(indexed, IDS[4], "airport: check the date")
     assert search_ids(indexed, "has:note") == [IDS[4]]
+
+
+# -- undo and redo ---------------------------------------------------------------------
+
+def _step(fn):  # type: ignore[no-untyped-def]
+    """Run one curation call; the audit ids it wrote (what Undo takes back)."""
+    with curation.recording() as ids:
+        fn()
+    return ids
+
+
+def test_undoing_a_bulk_tagging_takes_the_tag_off_exactly_the_posts_it_added(coll):
+    curation.tag_posts(coll, "evidence", IDS[:2])
+    (step,) = _step(lambda: curation.tag_posts(coll, "evidence", IDS[:5]))
+    undone = curation.revert(coll, step)
+    assert undone["action"] == "undo" and undone["changed"] == 3 and sorted(undone["posts"]) == sorted(IDS[2:5])
+    # The two tagged before stay tagged: undo takes back that action, not the tag.
+    assert curation.posts_with_tag(coll, "evidence") == sorted(IDS[:2])
+
+
+def test_an_undo_is_its_own_entry_in_the_audit_log_and_its_redo_too(coll):
+    written = _step(lambda: curation.tag_posts(coll, "evidence", IDS[:3]))
+    # A new tag is made on the way (logged, not undone); the tagging is the step.
+    (step,) = [i for i in written if curation.undoable(coll, i)]
+    undo = curation.revert(coll, step)
+    redo = curation.revert(coll, undo["audit_id"])
+    assert redo["action"] == "redo"
+    assert curation.posts_with_tag(coll, "evidence") == sorted(IDS[:3])
+    log = curation.audit_log(coll)
+    assert [e["action"] for e in log[:3]] == ["redo", "undo", "tag"]
+    assert log[1]["detail"]["undoes"] == step and log[0]["detail"]["undoes"] == undo["audit_id"]
+    assert sorted(log[1]["detail"]["op"]["ids"]) == sorted(str(i) for i in IDS[:3])
+
+
+def test_undoing_an_untag_puts_the_tag_back(coll):
+    curation.tag_posts(coll, "evidence", IDS[:4])
+    (step,) = _step(lambda: curation.untag_posts(coll, "evidence", IDS[1:3]))
+    curation.revert(coll, step)
+    assert curation.posts_with_tag(coll, "evidence") == sorted(IDS[:4])
+
+
+def test_note_edits_undo_to_the_text_before_and_a_deleted_note_comes_back(coll):
+    note = curation.add_note(coll, IDS[0], "first reading")
+    (edit,) = _step(lambda: curation.edit_note(coll, note["id"], "second reading"))
+    curation.revert(coll, edit)
+    assert [n["text"] for n in curation.notes_for(coll, IDS[0])] == ["first reading"]
+    (gone,) = _step(lambda: curation.delete_note(coll, note["id"]))
+    assert curation.notes_for(coll, IDS[0]) == []
+    curation.revert(coll, gone)
+    (back,) = curation.notes_for(coll, IDS[0])
+    assert (back["id"], back["text"], back["author"]) == (note["id"], "first reading", note["author"])
+
+
+def test_saved_searches_and_events_undo(coll):
+    (saved,) = _step(lambda: curation.save_search(coll, "airport", "airport"))
+    (changed,) = _step(lambda: curation.save_search(coll, "airport", "airport lang:en"))
+    curation.revert(coll, changed)
+    assert [s["query"] for s in curation.saved_searches(coll)] == ["airport"]
+    curation.revert(coll, saved)
+    assert curation.saved_searches(coll) == []
+    (added,) = _step(lambda: curation.add_event(coll, "2016-10-17", "Offensive begins"))
+    (edited,) = _step(lambda: curation.edit_event(coll, curation.list_events(coll)[0]["id"], title="Offensive"))
+    curation.revert(coll, edited)
+    assert [e["title"] for e in curation.list_events(coll)] == ["Offensive begins"]
+    curation.revert(coll, added)
+    assert curation.list_events(coll) == []
+
+
+def test_what_cannot_be_undone_says_so(coll):
+    (made,) = _step(lambda: curation.create_tag(coll, "later"))
+    assert not curation.undoable(coll, made)
+    with pytest.raises(CurationError):
+        curation.revert(coll, made)

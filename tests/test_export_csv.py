@@ -56,7 +56,7 @@ def coll(tmp_path):
     c.close()
 
 
-def read(path, encoding="utf-8-sig") -> list[dict[str, str]]:
+def read(path, encoding="utf-8") -> list[dict[str, str]]:
     with open(path, encoding=encoding, newline="") as f:
         return list(csv.DictReader(f))
 
@@ -85,26 +85,26 @@ def test_notes_travel_in_their_column(coll, tmp_path):
     assert json.loads(read(tmp_path / "out.csv")[0]["notes"]) == ["Seen in two other posts,\nsame flag"]
 
 
-def test_the_file_starts_with_a_byte_order_mark_and_quotes_every_field(coll, tmp_path):
+def test_the_file_is_plain_utf8_and_quotes_every_field(coll, tmp_path):
     export_csv(coll, IDS, tmp_path / "out.csv")
     raw = (tmp_path / "out.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf\"id\",")
+    assert raw.startswith(b'"id",')
     second = raw.split(b"\r\n")[1]
-    assert second.startswith(b'"=""') and b',,' not in second
+    assert second.startswith(f'"{IDS[0]}",'.encode()) and b',,' not in second
 
 
-def test_ids_are_text_a_spreadsheet_keeps_whole(coll, tmp_path):
+def test_ids_are_plain_digits_that_read_back_as_twarc_csv_users_read_them(coll, tmp_path):
     export_csv(coll, IDS[1:2], tmp_path / "out.csv")
+    # twarc-csv users read id columns as strings (pandas dtype=str); so does csv.
     row = read(tmp_path / "out.csv")[0]
-    assert row["id"] == f'="{IDS[1]}"'
-    assert row["referenced_tweets.retweeted.id"] == f'="{IDS[0]}"'
-    assert row["author_id"] == f'="{POSTS[1]["user"]["id_str"]}"'
+    assert row["id"] == str(IDS[1])
+    assert row["referenced_tweets.retweeted.id"] == str(IDS[0])
+    assert row["author_id"] == POSTS[1]["user"]["id_str"] == row["author.id"]
 
 
-def test_plain_csv_for_programs_has_bare_ids_and_text_as_stored(coll, tmp_path):
-    export_csv(coll, IDS, tmp_path / "out.csv", for_spreadsheet=False)
-    assert not (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    rows = read(tmp_path / "out.csv", encoding="utf-8")
+def test_plain_csv_for_programs_has_text_as_stored(coll, tmp_path):
+    export_csv(coll, IDS, tmp_path / "out.csv", guard_formulas=False)
+    rows = read(tmp_path / "out.csv")
     assert [int(r["id"]) for r in rows] == IDS
     assert rows[3]["text"] == POSTS[3]["full_text"]
 
@@ -125,8 +125,8 @@ def test_arabic_and_line_breaks_survive(coll, tmp_path):
 
 
 def test_a_retweet_names_its_original_and_its_author(coll, tmp_path):
-    export_csv(coll, IDS[1:2], tmp_path / "out.csv", for_spreadsheet=False)
-    row = read(tmp_path / "out.csv", encoding="utf-8")[0]
+    export_csv(coll, IDS[1:2], tmp_path / "out.csv")
+    row = read(tmp_path / "out.csv")[0]
     assert row["referenced_tweets.retweeted.id"] == str(IDS[0])
     assert row["retweeted_username"] == "voice"
     assert row["retweeted_user_id"] == ORIGINAL["user"]["id_str"]

@@ -160,6 +160,24 @@ def test_text_takes_its_direction_from_its_own_script(coll, tmp_path):
     assert len(texts) == 2 and all(a.get("dir") == "auto" for a in texts)
 
 
+def test_handles_hashtags_and_numbers_in_post_text_are_isolated_with_bdi(coll, tmp_path):
+    report(coll, tmp_path)
+    html_text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<bdi class="handle" dir="ltr">@voice</bdi>' in html_text
+    # The URL inside the hostile text is one isolated run, still escaped.
+    assert "<bdi>http://evil.example/x.png&quot;</bdi>" in html_text
+
+
+def test_the_report_file_gets_the_users_normal_permissions(coll, tmp_path):
+    import os
+    import stat
+
+    report(coll, tmp_path)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o666 & ~umask
+
+
 def test_tags_notes_and_provenance_are_in_the_report(coll, tmp_path):
     page = report(coll, tmp_path)
     tags = [a for t, a in page.elements if t == "li" and (a.get("class") or "").startswith("tag-")]

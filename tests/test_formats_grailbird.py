@@ -82,8 +82,8 @@ def gb(id_str, text, **extra):
 
 
 def test_a_month_with_the_array_on_the_next_line(tmp_path):
-    path = write(tmp_path / "data" / "js" / "tweets" / "2016_10.js",
-                 month([gb("1", "Offensive begins &amp; #Mosul"), gb("2", "second")]))
+    write(tmp_path / "data" / "js" / "tweets" / "2016_10.js",
+          month([gb("1", "Offensive begins &amp; #Mosul"), gb("2", "second")]))
     got = parse(tmp_path)
     assert got.formats["data/js/tweets/2016_10.js"] == "grailbird"
     assert set(got.collected) == {1, 2}

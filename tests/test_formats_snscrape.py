@@ -106,7 +106,8 @@ def test_a_tweet_with_links_media_and_place(tmp_path):
     assert photo.url == "https://pbs.twimg.com/media/CvXyZaBWgAAbCdE?format=jpg&name=orig"
     assert (video.type, video.key) == ("video", "790123400000000000")
     assert p.created_at.isoformat() == "2016-10-17T05:12:00+00:00"
-    assert (p.author_id, p.author_handle, p.author_name) == (711000000000000001, "mosul_reporter", "Front Line Reporter")
+    assert (p.author_id, p.author_handle, p.author_name) == (
+        711000000000000001, "mosul_reporter", "Front Line Reporter")
     assert (p.retweet_count, p.reply_count, p.like_count, p.quote_count) == (120, 4, 310, 7)
     assert (p.lang, p.source_app, p.place, p.conversation_id) == ("en", "Twitter for iPhone", "Mosul, Iraq", p.id)
     assert p.location == "line 1" and loads(p.raw)["id"] == p.id

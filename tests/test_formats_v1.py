@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import pytest
 
 from formats_helpers import CORPORA, jsonl, needs, parse, status, user, write
 from viewer.formats import by_name, object_format_for
@@ -38,7 +37,7 @@ def test_gnip_original_format_gives_25_posts_with_their_kinds():
 @needs("v1-tweet-parser")
 def test_gnip_truncated_posts_take_extended_tweet_full_text():
     got = parse(TP / "original_format_examples.json")
-    lines = [json.loads(l) for l in (TP / "original_format_examples.json").read_text().splitlines()]
+    lines = [json.loads(line) for line in (TP / "original_format_examples.json").read_text().splitlines()]
     truncated = [o for o in lines if o.get("truncated")]
     assert len(truncated) == 5
     for o in truncated:
@@ -68,7 +67,7 @@ def test_gnip_retweet_text_is_the_originals_full_text():
 def test_public_api_ids_come_from_id_str_not_the_rounded_number():
     path = TP / "broken_and_unsupported_payloads" / "public_api_sample.json"
     got = parse(path)
-    lines = [json.loads(l) for l in path.read_text().splitlines()]
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(got.collected) == 20
     assert set(got.collected) == {int(o["id_str"]) for o in lines}
     assert sum(1 for o in lines if o["id"] != int(o["id_str"])) == 19
@@ -418,14 +417,14 @@ def test_an_array_and_a_search_response_import(tmp_path):
 
 
 def test_claims_only_v1_shapes():
-    v1 = by_name("v1")
+    v1 = by_name("v1.1")
     assert v1.claims(status("1", "x"))
     assert v1.claims({"id_str": "1", "full_text": "x"})
     assert not v1.claims({"_type": "snscrape.modules.twitter.Tweet", "id": 1, "content": "x", "text": "x"})
     assert not v1.claims({"id": "1", "text": "x", "author_id": "2", "edit_history_tweet_ids": ["1"]})
     assert not v1.claims({"data": [{"id": "1", "text": "x"}]})
     assert not v1.claims({"id_str": "1", "name": "a user object"})
-    assert object_format_for(status("1", "x")).name == "v1"
+    assert object_format_for(status("1", "x")).name == "v1.1"
 
 
 def test_parse_status_returns_post_author_and_originals():

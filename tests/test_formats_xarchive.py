@@ -279,7 +279,7 @@ def test_hostile_media_paths_never_leave_the_archive(tmp_path):
     t = tw("100", "hostile")
     t["tweet"]["extended_entities"] = {"media": hostile}
     base = tmp_path / "arch"
-    path = archive(base, [t, tw("101", "the good one")])
+    archive(base, [t, tw("101", "the good one")])
     media = base / "data" / "tweets_media"
     media.mkdir()
     # A link inside the archive pointing out of it is never followed either.

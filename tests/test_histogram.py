@@ -3,6 +3,7 @@ exactly one, empty buckets kept."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from viewer.search.histogram import build, choose_unit, floor
@@ -46,7 +47,7 @@ def test_a_daylight_saving_day_is_25_hours_long():
     london = ZoneInfo("Europe/London")  # clocks went back on 30 October 2016
     start, end = ts("2016-10-29T12:00:00"), ts("2016-10-31T12:00:00")
     h = build([start], "day", start, end, tz=london)
-    lengths = [b[0] - a[0] for a, b in zip(h.buckets, h.buckets[1:])] + [h.end - h.buckets[-1][0]]
+    lengths = [b[0] - a[0] for a, b in pairwise(h.buckets)] + [h.end - h.buckets[-1][0]]
     assert lengths == [86400, 90000, 86400]
 
 

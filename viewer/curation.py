@@ -15,10 +15,12 @@ import getpass
 import json
 import os
 import re
+import threading
 import unicodedata
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -54,7 +56,16 @@ Db = Any  # a Collection or a sqlite_utils.Database
 
 
 def _db(target: Db) -> sqlite_utils.Database:
-    return getattr(target, "db", target)
+    if isinstance(target, sqlite_utils.Database):
+        return target
+    return target.db
+
+
+def _rowid(cur: Any) -> int:
+    """The id SQLite gave the row just inserted (never None after an INSERT)."""
+    rowid = cur.lastrowid
+    assert rowid is not None
+    return int(rowid)
 
 
 def default_actor() -> str:
@@ -70,13 +81,34 @@ def default_actor() -> str:
 
 # -- the audit log -------------------------------------------------------------
 
+_recording = threading.local()
+
+
+@contextmanager
+def recording() -> Iterator[list[int]]:
+    """Collect the audit ids of the actions this thread does inside the block:
+    what the window's Undo takes back as one step."""
+    stack = getattr(_recording, "stack", None)
+    if stack is None:
+        stack = _recording.stack = []
+    ids: list[int] = []
+    stack.append(ids)
+    try:
+        yield ids
+    finally:
+        stack.pop()
+
+
 def _audit(db: sqlite_utils.Database, action: str, detail: dict[str, Any], actor: str | None) -> int:
     """Append one row; called inside the action's own transaction."""
     cur = db.conn.execute(
         "INSERT INTO audit(ts, action, actor, detail) VALUES (?, ?, ?, ?)",
         [now_iso(), action, actor or default_actor(),
          json.dumps(detail, ensure_ascii=False, separators=(",", ":"))])
-    return int(cur.lastrowid)
+    audit_id = _rowid(cur)
+    for ids in getattr(_recording, "stack", ()):
+        ids.append(audit_id)
+    return audit_id
 
 
 def log_action(target: Db, action: str, detail: dict[str, Any], actor: str | None = None) -> int:
@@ -190,7 +222,7 @@ def _create(db: sqlite_utils.Database, name: str, colour: str | None, actor: str
     col = check_colour(colour) if colour else _next_colour(db)
     created = now_iso()
     cur = db.conn.execute("INSERT INTO tags(name, colour, created_at) VALUES (?, ?, ?)", [clean, col, created])
-    tag = {"id": int(cur.lastrowid), "name": clean, "colour": col, "created_at": created}
+    tag = {"id": _rowid(cur), "name": clean, "colour": col, "created_at": created}
     _audit(db, "tag-create", {"tag": clean, "tag_id": tag["id"], "colour": col}, actor)
     return tag
 
@@ -383,7 +415,7 @@ def add_note(target: Db, post_id: int | str, text: str, actor: str | None = None
         cur = db.conn.execute(
             "INSERT INTO notes(post_id, text, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             [pid, body, who, ts, ts])
-        nid = int(cur.lastrowid)
+        nid = _rowid(cur)
         _audit(db, "note-add", {"note_id": nid, "post_id": str(pid), "text": body}, who)
     return {"id": nid, "post_id": pid, "text": body, "author": who, "created_at": ts, "updated_at": ts}
 
@@ -406,8 +438,8 @@ def delete_note(target: Db, note_id: int, actor: str | None = None) -> dict[str,
     with db.conn:
         note = _note_row(db, note_id)
         db.conn.execute("DELETE FROM notes WHERE id = ?", [note["id"]])
-        _audit(db, "note-delete", {"note_id": note["id"], "post_id": str(note["post_id"]), "text": note["text"]},
-               actor)
+        _audit(db, "note-delete", {"note_id": note["id"], "post_id": str(note["post_id"]), "text": note["text"],
+                                   "author": note["author"], "created_at": note["created_at"]}, actor)
     return note
 
 
@@ -471,7 +503,7 @@ def save_search(target: Db, name: str, query: str, actor: str | None = None) -> 
             created = now_iso()
             cur = db.conn.execute("INSERT INTO saved_searches(name, query, created_at) VALUES (?, ?, ?)",
                                   [label, q, created])
-            sid = int(cur.lastrowid)
+            sid = _rowid(cur)
             _audit(db, "search-save", {"id": sid, "name": label, "query": q}, actor)
     return {"id": sid, "name": label, "query": q, "created_at": created}
 
@@ -489,7 +521,7 @@ def delete_saved_search(target: Db, name: str, actor: str | None = None) -> dict
         if r is None:
             raise CurationError(f"no saved search named {name!r}")
         db.conn.execute("DELETE FROM saved_searches WHERE id = ?", [r[0]])
-        _audit(db, "search-delete", {"id": r[0], "name": r[1], "query": r[2]}, actor)
+        _audit(db, "search-delete", {"id": r[0], "name": r[1], "query": r[2], "created_at": r[3]}, actor)
     return {"id": r[0], "name": r[1], "query": r[2], "created_at": r[3]}
 
 
@@ -525,7 +557,7 @@ def _add_event(db: sqlite_utils.Database, when: str, title: str, text: str | Non
     created = now_iso()
     cur = db.conn.execute("INSERT INTO events(date, title, text, created_at) VALUES (?, ?, ?, ?)",
                           [when, title, text, created])
-    return {"id": int(cur.lastrowid), "date": when, "title": title, "text": text, "created_at": created}
+    return {"id": _rowid(cur), "date": when, "title": title, "text": text, "created_at": created}
 
 
 def add_event(target: Db, when: str | date | datetime, title: str, text: str | None = None,
@@ -628,3 +660,204 @@ def load_events(target: Db, path: Path | str, actor: str | None = None) -> list[
     return added
 
 
+
+
+# -- undo and redo -------------------------------------------------------------------
+#
+# Every curation action's audit row holds what it changed, so its inverse can
+# be worked out from the log alone: undo reads the row, does the inverse in
+# one transaction and logs that as an action of its own ("undo", pointing at
+# the row it undoes). The inverse of an undo, stored with it, is its redo.
+# Nothing is ever erased from the log.
+
+UNDOABLE = {"tag", "untag", "note-add", "note-edit", "note-delete", "search-save", "search-delete",
+            "event-add", "event-edit", "event-delete"}
+# Which part of the window an action changes.
+AREA = {"tag": "tags", "untag": "tags", "note-add": "notes", "note-edit": "notes", "note-delete": "notes",
+        "search-save": "searches", "search-delete": "searches", "event-add": "events", "event-edit": "events",
+        "event-delete": "events"}
+
+
+def _audit_row(db: sqlite_utils.Database, audit_id: int) -> dict[str, Any]:
+    r = db.execute("SELECT id, action, detail FROM audit WHERE id = ?", [int(audit_id)]).fetchone()
+    if r is None:
+        raise CurationError(f"no action {audit_id} in the audit log")
+    return {"id": r[0], "action": r[1], "detail": json.loads(r[2]) if r[2] else {}}
+
+
+def _inverse(action: str, d: dict[str, Any]) -> dict[str, Any]:
+    """The operation that takes back one logged action."""
+    if action == "tag":
+        return {"op": "untag", "tag_id": d["tag_id"], "tag": d.get("tag"), "ids": d.get("ids", [])}
+    if action == "untag":
+        return {"op": "tag", "tag_id": d["tag_id"], "tag": d.get("tag"), "ids": d.get("ids", [])}
+    if action == "note-add":
+        return {"op": "note-remove", "note_id": d["note_id"], "post_id": d.get("post_id")}
+    if action == "note-edit":
+        return {"op": "note-text", "note_id": d["note_id"], "post_id": d.get("post_id"), "text": d["from"]}
+    if action == "note-delete":
+        return {"op": "note-insert", "note_id": d["note_id"], "post_id": d["post_id"], "text": d["text"],
+                "author": d.get("author"), "created_at": d.get("created_at")}
+    if action == "search-save":
+        if "from" in d:
+            return {"op": "search-query", "id": d["id"], "name": d.get("name"), "query": d["from"]}
+        return {"op": "search-remove", "id": d["id"], "name": d.get("name")}
+    if action == "search-delete":
+        return {"op": "search-insert", "id": d["id"], "name": d["name"], "query": d["query"],
+                "created_at": d.get("created_at")}
+    if action == "event-add":
+        return {"op": "event-remove", "id": d["id"]}
+    if action == "event-edit":
+        return {"op": "event-set", "id": d["id"], **d["from"]}
+    if action == "event-delete":
+        return {"op": "event-insert", "id": d["id"], "date": d["date"], "title": d["title"], "text": d.get("text")}
+    raise CurationError(f"a {action!r} cannot be undone")
+
+
+def _apply(db: sqlite_utils.Database, op: dict[str, Any], actor: str | None) -> tuple[dict[str, Any], list[int]]:
+    """Do one operation inside the caller's transaction; returns the operation
+    that takes it back and the posts whose rows changed."""
+    kind = op["op"]
+    if kind in ("tag", "untag"):
+        if db.execute("SELECT 1 FROM tags WHERE id = ?", [op["tag_id"]]).fetchone() is None:
+            raise CurationError(f"the tag {op.get('tag')!r} has been deleted since")
+        _load_selection(db, _as_ids(op["ids"]))
+        if kind == "tag":
+            changed = [r[0] for r in db.execute(
+                "SELECT s.id FROM temp._sel s JOIN posts p ON p.id = s.id WHERE NOT EXISTS "
+                "(SELECT 1 FROM post_tags pt WHERE pt.post_id = s.id AND pt.tag_id = ?) ORDER BY s.id",
+                [op["tag_id"]]).fetchall()]
+            db.conn.execute(
+                "INSERT OR IGNORE INTO post_tags(post_id, tag_id, added_by, added_at) "
+                "SELECT s.id, ?, ?, ? FROM temp._sel s JOIN posts p ON p.id = s.id",
+                [op["tag_id"], actor or default_actor(), now_iso()])
+        else:
+            changed = [r[0] for r in db.execute(
+                "SELECT pt.post_id FROM post_tags pt JOIN temp._sel s ON s.id = pt.post_id "
+                "WHERE pt.tag_id = ? ORDER BY pt.post_id", [op["tag_id"]]).fetchall()]
+            db.conn.execute("DELETE FROM post_tags WHERE tag_id = ? AND post_id IN (SELECT id FROM temp._sel)",
+                            [op["tag_id"]])
+        db.conn.execute("DELETE FROM temp._sel")
+        back = {**op, "op": "untag" if kind == "tag" else "tag", "ids": [str(i) for i in changed]}
+        return back, changed
+    if kind == "note-remove":
+        note = _note_row(db, op["note_id"])
+        db.conn.execute("DELETE FROM notes WHERE id = ?", [note["id"]])
+        return {"op": "note-insert", "note_id": note["id"], "post_id": str(note["post_id"]), "text": note["text"],
+                "author": note["author"], "created_at": note["created_at"]}, [note["post_id"]]
+    if kind == "note-text":
+        note = _note_row(db, op["note_id"])
+        db.conn.execute("UPDATE notes SET text = ?, updated_at = ? WHERE id = ?", [op["text"], now_iso(), note["id"]])
+        return {**op, "text": note["text"]}, [note["post_id"]]
+    if kind == "note-insert":
+        pid = int(op["post_id"])
+        _need_post(db, pid)
+        ts = now_iso()
+        db.conn.execute("INSERT INTO notes(id, post_id, text, author, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [op["note_id"], pid, op["text"], op.get("author") or actor or default_actor(),
+                         op.get("created_at") or ts, ts])
+        return {"op": "note-remove", "note_id": op["note_id"], "post_id": str(pid)}, [pid]
+    if kind == "search-remove":
+        r = db.execute("SELECT id, name, query, created_at FROM saved_searches WHERE id = ?", [op["id"]]).fetchone()
+        if r is None:
+            raise CurationError(f"the saved search {op.get('name')!r} is gone already")
+        db.conn.execute("DELETE FROM saved_searches WHERE id = ?", [r[0]])
+        return {"op": "search-insert", "id": r[0], "name": r[1], "query": r[2], "created_at": r[3]}, []
+    if kind == "search-query":
+        r = db.execute("SELECT query FROM saved_searches WHERE id = ?", [op["id"]]).fetchone()
+        if r is None:
+            raise CurationError(f"the saved search {op.get('name')!r} is gone")
+        db.conn.execute("UPDATE saved_searches SET query = ? WHERE id = ?", [op["query"], op["id"]])
+        return {**op, "query": r[0]}, []
+    if kind == "search-insert":
+        if db.execute("SELECT 1 FROM saved_searches WHERE name = ?", [op["name"]]).fetchone() is not None:
+            raise CurationError(f"a saved search named {op['name']!r} exists again")
+        db.conn.execute("INSERT INTO saved_searches(id, name, query, created_at) VALUES (?, ?, ?, ?)",
+                        [op["id"], op["name"], op["query"], op.get("created_at") or now_iso()])
+        return {"op": "search-remove", "id": op["id"], "name": op["name"]}, []
+    if kind == "event-remove":
+        ev = _event_row(db, op["id"])
+        db.conn.execute("DELETE FROM events WHERE id = ?", [ev["id"]])
+        return {"op": "event-insert", **{k: ev[k] for k in ("id", "date", "title", "text")}}, []
+    if kind == "event-set":
+        ev = _event_row(db, op["id"])
+        db.conn.execute("UPDATE events SET date = ?, title = ?, text = ? WHERE id = ?",
+                        [op["date"], op["title"], op.get("text"), ev["id"]])
+        return {"op": "event-set", **{k: ev[k] for k in ("id", "date", "title", "text")}}, []
+    if kind == "event-insert":
+        db.conn.execute("INSERT INTO events(id, date, title, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                        [op["id"], op["date"], op["title"], op.get("text"), now_iso()])
+        return {"op": "event-remove", "id": op["id"]}, []
+    raise CurationError(f"unknown operation {kind!r}")
+
+
+_OP_AREA = {"tag": "tags", "untag": "tags", "note-remove": "notes", "note-text": "notes", "note-insert": "notes",
+            "search-remove": "searches", "search-query": "searches", "search-insert": "searches",
+            "event-remove": "events", "event-set": "events", "event-insert": "events"}
+
+
+def undoable(target: Db, audit_id: int) -> bool:
+    """True when this logged action can be taken back (or, for an undo, redone)."""
+    row = _audit_row(_db(target), audit_id)
+    return row["action"] in UNDOABLE or row["action"] in ("undo", "redo")
+
+
+def revert(target: Db, audit_id: int, actor: str | None = None) -> dict[str, Any]:
+    """Take back the logged action `audit_id`, as one transaction with its own
+    audit row: an "undo" of a curation action, or a "redo" when the action was
+    itself an undo (and an "undo" again of a redo).
+
+    Returns {audit_id (the new row), action, undoes, of, area, posts, changed}."""
+    db = _db(target)
+    with db.conn:
+        row = _audit_row(db, audit_id)
+        if row["action"] in ("undo", "redo"):
+            op = row["detail"]["inverse"]
+            action = "redo" if row["action"] == "undo" else "undo"
+            original = row["detail"].get("of")
+        elif row["action"] in UNDOABLE:
+            op = _inverse(row["action"], row["detail"])
+            action, original = "undo", row["action"]
+        else:
+            raise CurationError(f"a {row['action']!r} cannot be undone")
+        back, posts = _apply(db, op, actor)
+        detail = {"undoes": row["id"], "of": original, "op": op, "inverse": back,
+                  "changed": len(posts) if op["op"] in ("tag", "untag") else 1}
+        new_id = _audit(db, action, detail, actor)
+    return {"audit_id": new_id, "action": action, "undoes": row["id"], "of": original,
+            "area": _OP_AREA[op["op"]], "posts": posts, "changed": detail["changed"]}
+
+
+def describe(target: Db, audit_id: int) -> str:
+    """A few words for the Undo menu entry: 'tag “evidence” on 3 posts'."""
+    row = _audit_row(_db(target), audit_id)
+    d, a = row["detail"], row["action"]
+    if a == "undo":
+        return describe_op(d.get("inverse") or {})  # what redoing it does
+    if a == "redo":
+        return describe_op(d.get("op") or {})  # what it did
+    if a == "tag":
+        n = int(d.get("added", len(d.get("ids", []))))
+        return f"tag “{d.get('tag')}” on {n:,} {'post' if n == 1 else 'posts'}"
+    if a == "untag":
+        n = int(d.get("removed", len(d.get("ids", []))))
+        return f"removing “{d.get('tag')}” from {n:,} {'post' if n == 1 else 'posts'}"
+    return {"note-add": "new note", "note-edit": "note edit", "note-delete": "note deletion",
+            "search-save": f"saving search “{d.get('name')}”", "search-delete": f"deleting search “{d.get('name')}”",
+            "event-add": f"new event “{d.get('title')}”", "event-edit": "event edit",
+            "event-delete": f"deleting event “{d.get('title')}”"}.get(a, a)
+
+
+def describe_op(op: dict[str, Any]) -> str:
+    """What doing this operation does, in a few words."""
+    kind = op.get("op")
+    if kind in ("tag", "untag"):
+        n = len(op.get("ids", []))
+        verb = "tag" if kind == "tag" else "removing"
+        where = "on" if kind == "tag" else "from"
+        return f"{verb} “{op.get('tag')}” {where} {n:,} {'post' if n == 1 else 'posts'}"
+    return {"note-remove": "note deletion", "note-text": "note edit", "note-insert": "new note",
+            "search-remove": "deleting a search", "search-query": "saved search change",
+            "search-insert": "saving a search", "event-remove": "deleting an event", "event-set": "event edit",
+            "event-insert": "new event"}.get(str(kind), str(kind))

@@ -15,7 +15,7 @@ from viewer import formats
 from viewer.collection import Collection
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
-from viewer.model import Post, Problem, User
+from viewer.model import Post, Problem, User, location_numbers
 from viewer.patterns import PatternSink
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
@@ -28,17 +28,28 @@ class IndexSink(Protocol):
 
     def posts_changed(self, ids: list[int]) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self, job: Job | None = None) -> None: ...
 
 
 @dataclass
 class Failure:
+    """A record (or file) that could not be imported, or a notice."""
+
     file: str
-    line: str | None
+    where: str | None  # the place as people read it: "line 3, data[7]", "the file"
     reason: str
 
-    def as_json(self) -> dict[str, str | None]:
-        return {"file": self.file, "line": self.line, "reason": self.reason}
+    @property
+    def line(self) -> int | None:
+        return location_numbers(self.where or "")[0]
+
+    @property
+    def entry(self) -> int | None:
+        return location_numbers(self.where or "")[1]
+
+    def as_json(self) -> dict[str, str | int | None]:
+        # 1-based integers or null, never text, so that a script can trust them.
+        return {"file": self.file, "line": self.line, "entry": self.entry, "reason": self.reason}
 
 
 @dataclass
@@ -51,6 +62,7 @@ class FileReport:
     unchanged: int = 0
     referenced: int = 0
     failed: int = 0
+    notices: int = 0
     note: str = ""
 
 
@@ -61,9 +73,15 @@ class ImportReport:
     unchanged: int = 0
     referenced: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Records the archive's tool wrote that were never posts (stream notices,
+    # system messages, errors about unavailable posts): nothing was lost.
+    notices: list[Failure] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not archive files
     cancelled: bool = False
+    # Stopped while indexing: every post is stored, not all are searchable
+    # yet (the index is marked dirty; importing again or `reindex` finishes).
+    index_pending: bool = False
 
     @property
     def failed(self) -> int:
@@ -86,9 +104,12 @@ class ImportReport:
             "referenced": self.referenced,
             "failed": self.failed,
             "failures": [f.as_json() for f in self.failures],
+            "notice_count": len(self.notices),
+            "notices": [f.as_json() for f in self.notices],
             "files": [vars(f) for f in self.files],
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
             "cancelled": self.cancelled,
+            "index_pending": self.index_pending,
         }
 
 
@@ -135,15 +156,27 @@ def import_paths(
             job.progress(done_before, total, f"Reading {src.display}", report.added + report.merged)
             _import_file(src, store, import_id, options, job, index, report, done_before, total, patterns)
             done_before += size
-        job.progress(done_before, total, "Done", report.added + report.merged)
     except Cancelled:
         report.cancelled = True
         status = "cancelled"
     finally:
         if index is not None:
-            # What was written is made searchable even when the user cancelled.
-            index.commit()
+            # The indexing phase, with its own progress ("Indexing", posts
+            # done of posts to index). A cancel here stops it between
+            # batches: the rows stay, the index stays marked dirty, and the
+            # next import (or reindex) finishes it. What was written before a
+            # cancel while reading is still made searchable, with progress
+            # but no second cancel to wait for.
+            index_job = job if not report.cancelled else job.follower()
+            try:
+                index.commit(index_job)
+            except Cancelled:
+                report.cancelled = True
+                report.index_pending = True
+                status = "cancelled"
         store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
+    if not report.cancelled:
+        job.progress(done_before, total, "Done", report.added + report.merged)
     return report
 
 
@@ -205,19 +238,29 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     users: list[User] = []
     problems: list[Problem] = []
     seen_post = False
+    read_as: dict[str, int] = {}
 
     def flush() -> None:
         nonlocal posts, users, problems
         if not (posts or users or problems):
             return
         res = store.write_batch(source_id, posts, users, problems)
+        failed = 0
         for p in problems:
-            report.failures.append(Failure(src.display, p.location, p.reason))
+            if p.notice:
+                report.notices.append(Failure(src.display, p.location, p.reason))
+                fr.notices += 1
+            else:
+                report.failures.append(Failure(src.display, p.location, p.reason))
+                failed += 1
+        for post in posts:
+            if post.collected and post.read_as:
+                read_as[post.read_as] = read_as.get(post.read_as, 0) + 1
         fr.added += len(res.added)
         fr.merged += len(res.merged)
         fr.unchanged += len(res.unchanged)
         fr.referenced += len(res.referenced)
-        fr.failed += len(problems)
+        fr.failed += failed
         report.added += len(res.added)
         report.merged += len(res.merged)
         report.unchanged += len(res.unchanged)
@@ -253,10 +296,20 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         # was read, report the rest.
         problems.append(Problem("the file", f"reading stopped: {_os_reason(e)}"))
         flush()
+    if read_as:
+        # The general readers (JSON, CSV) say which specific format they read.
+        fr.format = max(read_as.items(), key=lambda kv: kv[1])[0]
     if not seen_post and not fr.failed and not fr.referenced:
-        store.record_file_problem(source_id, "the file", "no tweets in this file")
-        report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
-        fr.failed += 1
+        quiet = bool(fr.notices) or fmt.name in ("x-archive", "grailbird")
+        store.record_file_problem(source_id, "the file", "no tweets in this file", notice=quiet)
+        if quiet:
+            # Only notices, or an account archive's empty file (no deleted
+            # posts, no notes): nothing was lost.
+            report.notices.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.notices += 1
+        else:
+            report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
+            fr.failed += 1
     store.finish_source(source_id, "complete")
 
 

@@ -45,3 +45,8 @@ class Job:
     def progress(self, done: int, total: int | None, message: str = "", posts: int = 0) -> None:
         if self._on_progress is not None:
             self._on_progress(Progress(done, total, message, posts))
+
+    def follower(self) -> "Job":
+        """A job that reports to the same listener but cannot be cancelled:
+        for the short cleanup after a cancel (the index of what was written)."""
+        return Job(self._on_progress)

@@ -5,6 +5,7 @@ SQLite, Whoosh or Qt, so a format can be tested on its own.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO, Callable, Literal, Union
@@ -109,6 +110,7 @@ class Post:
     deleted: bool = False
     hashtags: list[str] = field(default_factory=list)  # display form, without '#'
     mentions: list[Mention] = field(default_factory=list)
+    cashtags: list[str] = field(default_factory=list)  # without '$'
     urls: list[Url] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
     # The verbatim source record of this post (for an embedded original, the
@@ -116,14 +118,44 @@ class Post:
     raw: bytes = b""
     # Where in the file it came from: "line 12", "entry 5", "line 3, data[7]".
     location: str = ""
+    # The specific format the record was read as ("v1.1", "gnip", "csv-rtweet"
+    # …), when the file format is a general reader (JSON, CSV).
+    read_as: str = ""
 
 
 @dataclass
 class Problem:
-    """A record that could not be imported, or a record that is not a post."""
+    """A record that could not be imported, or a record that is not a post.
+
+    A *notice* is a record the archive's tool wrote that was never meant as a
+    post (a stream's deletion or rate-limit notice, a system message, an API
+    error about a post that could not be returned): reported apart from the
+    failures, since nothing was lost.
+    """
 
     location: str
     reason: str
+    notice: bool = False
+
+
+_LINE = re.compile(r"^line (\d+)")
+_ENTRY = re.compile(r"^entry (\d+)")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def location_numbers(location: str) -> tuple[int | None, int | None]:
+    """(line, entry) of a location text, both 1-based, None where the text
+    has none: "line 37" → (37, None); "entry 5" → (None, 5);
+    "line 3, data[7]" → (3, 8); "the file" → (None, None). The entry is the
+    record's place in its line's or document's list (the first index given)."""
+    line = _LINE.match(location)
+    index = _INDEX.search(location)
+    entry = _ENTRY.match(location)
+    if index:
+        n_entry: int | None = int(index.group(1)) + 1
+    else:
+        n_entry = int(entry.group(1)) if entry else None
+    return (int(line.group(1)) if line else None), n_entry
 
 
 Item = Union[Post, User, Problem]

@@ -10,7 +10,8 @@ def collection_stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]
     one = lambda sql, args=(): db.execute(sql, args).fetchone()[0]  # noqa: E731
     posts = one("SELECT count(*) FROM posts")
     collected = one("SELECT count(*) FROM posts WHERE collected = 1")
-    authors = one("SELECT count(DISTINCT lower(author_handle)) FROM posts WHERE collected = 1 AND author_handle IS NOT NULL")
+    authors = one("SELECT count(DISTINCT lower(author_handle)) FROM posts "
+                  "WHERE collected = 1 AND author_handle IS NOT NULL")
     first, last = db.execute(
         "SELECT min(created_at), max(created_at) FROM posts WHERE collected = 1").fetchone()
     # Show each tag in its most used display form, counted over its normalised form.
@@ -47,5 +48,6 @@ def collection_stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]
         "media": one("SELECT count(*) FROM media"),
         "media_files": one("SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL"),
         "sources": one("SELECT count(*) FROM sources WHERE status = 'complete'"),
-        "failed_records": one("SELECT count(*) FROM problems"),
+        "failed_records": one("SELECT count(*) FROM problems WHERE coalesce(notice, 0) = 0"),
+        "notices": one("SELECT count(*) FROM problems WHERE notice = 1"),
     }

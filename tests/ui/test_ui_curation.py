@@ -440,10 +440,27 @@ def test_exporting_the_selection_as_csv_ends_with_the_file_and_count(qtbot, win,
     with qtbot.waitSignal(dlg.ended, timeout=WAIT_MS):
         qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
     assert dlg.message.text() == f"Wrote 3 posts to {out}."
-    with open(out, encoding="utf-8-sig", newline="") as f:
+    with open(out, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert sorted(int(r["id"].strip("'\"= \t")) for r in rows) == sorted(ids)
+    assert sorted(int(r["id"]) for r in rows) == sorted(ids)
     assert all("for-editor" in r["tags"] for r in rows)
+
+
+def test_exporting_the_selection_as_an_excel_workbook(qtbot, win, tmp_path):
+    import openpyxl
+
+    ids = select_rows(qtbot, win, 0, 2)
+    dlg = win.curation.export()
+    excel = next(b for b in dlg.formats.buttons() if b.property("format") == "xlsx")
+    qtbot.mouseClick(excel, Qt.MouseButton.LeftButton)
+    assert dlg.path.text().endswith(".xlsx")
+    out = tmp_path / "selection.xlsx"
+    dlg.path.setText(str(out))
+    with qtbot.waitSignal(dlg.ended, timeout=WAIT_MS):
+        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+    assert dlg.message.text() == f"Wrote 3 posts to {out}."
+    sheet = openpyxl.load_workbook(out)["posts"]
+    assert sorted(int(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)) == sorted(ids)
 
 
 def test_exporting_all_results_as_jsonl_with_progress(qtbot, win, curated, tmp_path):

@@ -8,7 +8,7 @@ from archive_factory import v1_status, write_jsonl
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from ui_helpers import WAIT_MS
+from ui_helpers import WAIT_MS, search_total
 
 from viewer.collection import Collection
 from viewer.ui.app import open_main_window
@@ -165,3 +165,32 @@ def test_closing_the_window_during_an_import_stops_it_between_batches(qtbot, ope
         assert db.execute("SELECT count(*) FROM posts WHERE id NOT IN (SELECT post_id FROM raw)").fetchone()[0] == 0
         status = db.execute("SELECT status FROM imports ORDER BY id DESC LIMIT 1").fetchone()[0]
         assert status in ("cancelled", "complete")
+
+
+def test_the_window_shows_the_indexing_phase_and_its_cancel_stops_it(qtbot, open_window, tmp_path):
+    archive = harvest(tmp_path / "harvest.jsonl", 6000)
+    window = open_window(tmp_path / "coll")
+    panel = window.import_panel
+    labels: list[str] = []
+
+    def on_progress(p) -> None:  # type: ignore[no-untyped-def]
+        if panel.phase == "indexing" and not labels:
+            labels.append(panel.label.text())
+            qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+
+    panel.progressed.connect(on_progress)
+    with qtbot.waitSignal(window.importFinished, timeout=60_000) as done:
+        window.import_paths([archive])
+    report = done.args[0]
+    assert labels and labels[0].startswith("Indexing for search: ") and labels[0].endswith(" of 6,000 posts")
+    assert report.cancelled and report.index_pending
+    assert "Cancelled while indexing" in window.summary.summary.text()
+    with Collection.open(tmp_path / "coll") as coll:
+        assert coll.db.execute("SELECT count(*) FROM posts").fetchone()[0] == 6000
+    # Importing again finishes the index: every post is found.
+    panel.progressed.disconnect(on_progress)
+    with qtbot.waitSignal(window.importFinished, timeout=60_000) as done:
+        window.import_paths([archive])
+    assert not done.args[0].cancelled
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6000, timeout=WAIT_MS)
+    assert search_total(tmp_path / "coll", "mosul") == 6000

@@ -55,11 +55,14 @@ def test_the_word_under_the_cursor_is_what_completion_replaces():
     ("@reporter_mosul الموصل تتحرر اليوم", True),  # a leading handle does not decide
     ("https://example.com/a/b الموصل", True),
     ("Families fleeing الموصل tonight", False),
-    ("عاجل: fighting near Nabi Yunus, Mosul", False),
+    # The first strong letter decides, as dir="auto" does (not a count of letters).
+    ("عاجل: fighting near Nabi Yunus, Mosul", True),
+    ("It has begun. بدأت معركة الموصل الآن وسط المدينة #Mosul", False),
+    ("#Mosul الموصل", True),  # a leading hashtag does not decide either
     ("عاجل: اشتباكات قرب النبي يونس Mosul", True),
     ("2016 - 10 - 17", False),
 ])
-def test_a_paragraph_reads_right_to_left_when_it_is_mostly_arabic(text, rtl):
+def test_a_paragraph_reads_in_the_direction_of_its_first_strong_letter(text, rtl):
     assert is_rtl(text) is rtl
 
 

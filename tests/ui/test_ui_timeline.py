@@ -105,7 +105,8 @@ def test_each_paragraph_takes_its_own_direction(qtbot, open_window, bidi_collect
 def test_the_detail_pane_gives_each_paragraph_its_direction(qtbot, open_window, bidi_collection):
     window = open_window(bidi_collection)
     with qtbot.waitSignal(window.detailShown, timeout=WAIT_MS):
-        window.timeline.setCurrentIndex(window.model.index(rows_by_text(window)["Update from the front line\n" + ARABIC]))
+        row = rows_by_text(window)["Update from the front line\n" + ARABIC]
+        window.timeline.setCurrentIndex(window.model.index(row))
     assert window.detail.text.paragraph_directions() == [("Update from the front line", False), (ARABIC, True)]
 
 

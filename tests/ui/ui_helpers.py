@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "archives" / "mosul"
+SAMPLE = ROOT / "viewer" / "resources" / "sample" / "mosul"
 # Each run renders here (git-ignored); the PNGs committed beside it in
 # snapshots/ are the ones a person looked at, to compare with.
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "latest"

@@ -17,9 +17,9 @@ import click
 
 from viewer.collection import Collection, default_path
 
-# Modules that add commands; each is imported only if present, so the core
-# commands work while other layers are still being built.
-_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "patterns"]
+# Modules that add their commands to `cli` when imported (after `cli`
+# exists, so they can import it).
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "patterns"]
 
 
 class Abort(click.ClickException):
@@ -33,7 +33,8 @@ def collection_option(f: Callable[..., Any]) -> Callable[..., Any]:
     people type it; falls back to the group's, then the environment/default."""
 
     @click.option("--collection", "collection_dir", type=click.Path(file_okay=False, path_type=Path),
-                  default=None, help="The collection folder (default: $ARCHIVE_VIEWER_COLLECTION or the user data folder).")
+                  default=None,
+                  help="The collection folder (default: $ARCHIVE_VIEWER_COLLECTION or the user data folder).")
     @click.pass_context
     @functools.wraps(f)
     def wrapper(ctx: click.Context, collection_dir: Path | None, *args: Any, **kwargs: Any) -> Any:
@@ -58,9 +59,9 @@ def open_collection(create: bool = True) -> Collection:
     try:
         return Collection.open(path, create=create)
     except FileNotFoundError:
-        raise Abort(f"{path}: no collection here (import an archive first)")
+        raise Abort(f"{path}: no collection here (import an archive first)") from None
     except OSError as e:
-        raise Abort(f"{path}: cannot open the collection: {e}")
+        raise Abort(f"{path}: cannot open the collection: {e}") from e
 
 
 def print_json(data: Any) -> None:
@@ -94,17 +95,16 @@ def _group_opts_len(args: list[str]) -> int:
               help="The collection folder.")
 @click.pass_context
 def cli(ctx: click.Context, collection: Path | None) -> None:
-    """archive-viewer: import, search and curate saved tweet archives, offline."""
+    """archive-viewer: import, search and curate saved tweet archives, offline.
+
+    With no command it opens the window; its first launch imports the bundled
+    sample, as `archive-viewer import --sample` does from the command line."""
     ctx.ensure_object(dict)["collection"] = collection
 
 
 def _load_commands() -> None:
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def main() -> None:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import copy
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import click
 
 from viewer import curation
+from viewer.collection import Collection
 from viewer.curation import CurationError
 from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
 
@@ -82,7 +83,7 @@ def tag_add(name: str, ids: tuple[str, ...], query: str | None, ids_flag: bool, 
     try:
         res = curation.tag_posts(coll, name, chosen, colour=colour, query=q)
     except CurationError as e:
-        raise _fail(e)
+        raise _fail(e) from e
     if as_json:
         print_json(res)
         return
@@ -105,7 +106,7 @@ def tag_remove(name: str, ids: tuple[str, ...], query: str | None, ids_flag: boo
     try:
         res = curation.untag_posts(coll, name, chosen, query=q)
     except CurationError as e:
-        raise _fail(e)
+        raise _fail(e) from e
     if as_json:
         print_json(res)
         return
@@ -129,6 +130,17 @@ def tag_list(as_json: bool) -> None:
         click.echo(f"{t['name']}\t{t['colour']}\t{t['count']:,} posts")
 
 
+def _tag_change(change: Callable[[Collection], dict[str, Any]], as_json: bool,
+                said: Callable[[dict[str, Any]], str]) -> None:
+    """Run one change to a tag; print the tag (JSON) or one line about it."""
+    coll = open_collection(create=False)
+    try:
+        tag = change(coll)
+    except CurationError as e:
+        raise _fail(e) from e
+    print_json(tag) if as_json else click.echo(said(tag))
+
+
 @tag_group.command("create")
 @click.argument("name")
 @click.option("--colour", "--color", "colour", help="#rrggbb or a colour name.")
@@ -136,12 +148,8 @@ def tag_list(as_json: bool) -> None:
 @collection_option
 def tag_create(name: str, colour: str | None, as_json: bool) -> None:
     """Create an empty tag."""
-    coll = open_collection(create=False)
-    try:
-        tag = curation.create_tag(coll, name, colour)
-    except CurationError as e:
-        raise _fail(e)
-    print_json(tag) if as_json else click.echo(f"Created tag {tag['name']} ({tag['colour']}).")
+    _tag_change(lambda coll: curation.create_tag(coll, name, colour), as_json,
+                lambda tag: f"Created tag {tag['name']} ({tag['colour']}).")
 
 
 @tag_group.command("rename")
@@ -151,12 +159,8 @@ def tag_create(name: str, colour: str | None, as_json: bool) -> None:
 @collection_option
 def tag_rename(old: str, new: str, as_json: bool) -> None:
     """Rename tag OLD to NEW; its posts keep it."""
-    coll = open_collection(create=False)
-    try:
-        tag = curation.rename_tag(coll, old, new)
-    except CurationError as e:
-        raise _fail(e)
-    print_json(tag) if as_json else click.echo(f"Renamed {old} to {tag['name']} ({tag['count']:,} posts).")
+    _tag_change(lambda coll: curation.rename_tag(coll, old, new), as_json,
+                lambda tag: f"Renamed {old} to {tag['name']} ({tag['count']:,} posts).")
 
 
 @tag_group.command("colour")
@@ -166,12 +170,8 @@ def tag_rename(old: str, new: str, as_json: bool) -> None:
 @collection_option
 def tag_colour(name: str, colour: str, as_json: bool) -> None:
     """Give tag NAME a colour (#rrggbb, #rgb or a name such as red)."""
-    coll = open_collection(create=False)
-    try:
-        tag = curation.recolour_tag(coll, name, colour)
-    except CurationError as e:
-        raise _fail(e)
-    print_json(tag) if as_json else click.echo(f"{tag['name']} is now {tag['colour']}.")
+    _tag_change(lambda coll: curation.recolour_tag(coll, name, colour), as_json,
+                lambda tag: f"{tag['name']} is now {tag['colour']}.")
 
 
 _color = copy.copy(tag_colour)
@@ -185,12 +185,8 @@ tag_group.add_command(_color, "color")
 @collection_option
 def tag_delete(name: str, as_json: bool) -> None:
     """Delete tag NAME and take it off every post (the audit log keeps which)."""
-    coll = open_collection(create=False)
-    try:
-        tag = curation.delete_tag(coll, name)
-    except CurationError as e:
-        raise _fail(e)
-    print_json(tag) if as_json else click.echo(f"Deleted tag {tag['name']} (it was on {tag['count']:,} posts).")
+    _tag_change(lambda coll: curation.delete_tag(coll, name), as_json,
+                lambda tag: f"Deleted tag {tag['name']} (it was on {tag['count']:,} posts).")
 
 
 @cli.command("note")
@@ -233,7 +229,7 @@ def note_cmd(post_id: str, text: str | None, edit_id: int | None, delete_id: int
             note = curation.add_note(coll, post_id, text)
             out, msg = _note_json(note), f"Added note {note['id']} to post {post_id}."
     except CurationError as e:
-        raise _fail(e)
+        raise _fail(e) from e
     print_json(out) if as_json else click.echo(msg)
 
 

@@ -1,4 +1,4 @@
-"""`export csv|jsonl|html OUT`: the whole collection, a search, or given posts."""
+"""`export csv|xlsx|jsonl|html OUT`: the whole collection, a search, or given posts."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,11 +13,12 @@ from viewer.cli.imports import _Bar
 
 
 @cli.command("export")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "jsonl", "html"], case_sensitive=False))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "xlsx", "jsonl", "html"], case_sensitive=False))
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--query", "-q", help="Export the posts this search matches (default: every collected post).")
 @click.option("--ids", "ids", multiple=True, help="Export these posts (comma-separated, repeatable, '-' for stdin).")
-@click.option("--plain", is_flag=True, help="CSV for programs: bare ids, text as stored, no byte-order mark.")
+@click.option("--plain", is_flag=True, help="CSV: text exactly as stored, without the guard that keeps a text "
+                                           "starting with = + - @ from running as a spreadsheet formula.")
 @click.option("--images", type=click.Choice(["embed", "folder", "none"]),
               help="HTML: inline images (OUT.html), copy them beside the report (OUT a folder), or leave them out.")
 @click.option("--no-provenance", is_flag=True, help="JSONL: do not write the OUT.provenance.csv sidecar.")
@@ -25,7 +26,8 @@ from viewer.cli.imports import _Bar
 @collection_option
 def export_cmd(fmt: str, out: Path, query: str | None, ids: tuple[str, ...], plain: bool, images: str | None,
                no_provenance: bool, as_json: bool) -> None:
-    """Write posts to OUT as CSV, JSON lines of the original records, or an HTML report."""
+    """Write posts to OUT as CSV, an Excel workbook (ids as text), JSON lines of the original records, or an
+    HTML report."""
     fmt = fmt.lower()
     coll = open_collection(create=False)
     if query is not None and ids:
@@ -38,7 +40,7 @@ def export_cmd(fmt: str, out: Path, query: str | None, ids: tuple[str, ...], pla
         chosen = collected_ids(coll)
     options: dict = {}
     if fmt == "csv":
-        options["for_spreadsheet"] = not plain
+        options["guard_formulas"] = not plain
     elif fmt == "html" and images:
         options["images"] = images
     elif fmt == "jsonl":
@@ -47,13 +49,13 @@ def export_cmd(fmt: str, out: Path, query: str | None, ids: tuple[str, ...], pla
     try:
         result = export(coll, fmt, chosen, out, job=Job(bar), query=query, **options)
     except ExportError as e:
-        raise Abort(str(e))
+        raise Abort(str(e)) from e
     except OSError as e:
-        raise Abort(f"{out}: cannot write: {e.strerror or e}")
+        raise Abort(f"{out}: cannot write: {e.strerror or e}") from e
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: nothing was written.")
-        raise SystemExit(130)
+        raise SystemExit(130) from None
     bar.close()
     if as_json:
         print_json(result.as_json())

@@ -2,12 +2,14 @@
 rendered offscreen to a PNG."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import click
 
-from viewer.collection import Collection
+from viewer import syscheck
+from viewer.collection import ENV_VAR, Collection, default_path
 from viewer.cli import Abort, cli, collection_option, collection_path, err
 
 
@@ -15,10 +17,18 @@ from viewer.cli import Abort, cli, collection_option, collection_path, err
 @click.option("--query", "-q", default=None, help="Open with this search.")
 @collection_option
 def gui_cmd(query: str | None) -> None:
-    """Open the window (on first launch the bundled sample is imported)."""
+    """Open the window on the collection named, else on the last one opened
+    (on first launch the bundled sample is imported)."""
+    problem = syscheck.check()
+    if problem:
+        raise Abort(problem)
     from viewer.ui.app import run_gui
 
-    raise SystemExit(run_gui(collection_path(), query))
+    chosen = collection_path()
+    # Named by --collection or the environment: that one. Otherwise the
+    # window reopens the collection used last, as analysts keep several.
+    named = chosen != default_path() or bool(os.environ.get(ENV_VAR))
+    raise SystemExit(run_gui(chosen if named else None, query, default=default_path()))
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -43,7 +53,7 @@ def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bo
     try:
         wh = _size(size)
     except click.BadParameter as e:
-        raise click.UsageError(str(e))
+        raise click.UsageError(str(e)) from e
     from viewer.ui.snapshot import render_snapshot
 
     render_snapshot(path, out, query, wh, select=post_id, scheme="dark" if dark else "light")

@@ -3,14 +3,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from viewer.collection import Collection
+from viewer.curation import load_events_beside
 from viewer.formats import ParseOptions
 from viewer.importer import ImportReport, import_paths
 from viewer.jobs import Job, Progress
+from viewer.paths import sample_archive
 from viewer.stats import collection_stats
 from viewer.cli import cli, collection_option, err, json_option, open_collection, print_json
+
+if TYPE_CHECKING:  # the index (and Whoosh) is imported only when an import runs
+    from viewer.index import IndexSink
 
 MAX_FAILURES_SHOWN = 50
 
@@ -32,7 +39,9 @@ class _Bar:
             self._last = pct
             filled = pct * 30 // 100
             bar = "#" * filled + "-" * (30 - filled)
-            sys.stderr.write(f"\r[{bar}] {pct:3d}%  {p.posts:,} posts  ")
+            # Two phases: reading the files, then indexing the posts for search.
+            phase = "indexing" if p.message.startswith("Indexing") else "reading "
+            sys.stderr.write(f"\r{phase} [{bar}] {pct:3d}%  {p.posts:,} posts  ")
         else:
             sys.stderr.write(f"\r{p.posts:,} posts  ")
         sys.stderr.flush()
@@ -42,25 +51,36 @@ class _Bar:
             sys.stderr.write("\n")
 
 
-def index_sink(coll):  # type: ignore[no-untyped-def]
+def index_sink(coll: Collection) -> IndexSink:
     from viewer.index import index_sink as make
 
     return make(coll)
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--sample", is_flag=True,
+              help="Import the bundled fictional sample (Mosul 2016-2017) and its timeline events.")
 @click.option("--id-column", help="CSV: the column holding the post id.")
 @click.option("--date-column", help="CSV: the column holding the date.")
 @click.option("--text-column", help="CSV: the column holding the text.")
 @click.option("--author-column", help="CSV: the column holding the author's handle.")
 @click.option("--no-index", is_flag=True,
-              help="Only store the posts; build the search index later with `reindex` (faster for a batch of large imports).")
+              help="Only store the posts; build the search index later with `reindex` "
+                   "(faster for a batch of large imports).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,
-               text_column: str | None, author_column: str | None, no_index: bool, as_json: bool) -> None:
-    """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection."""
+               text_column: str | None, author_column: str | None, no_index: bool, as_json: bool,
+               sample: bool) -> None:
+    """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection.
+
+    `import --sample` adds the bundled sample instead, as the first launch of
+    the window does."""
+    if sample:
+        paths = (*paths, sample_archive())
+    if not paths:
+        raise click.UsageError("name the archives to import, or use --sample for the bundled one")
     options = ParseOptions(id_column, date_column, text_column, author_column)
     coll = open_collection()
     bar = _Bar()
@@ -72,6 +92,9 @@ def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str 
         err("Interrupted: the posts written so far are kept; import again to finish.")
         sys.exit(130)
     bar.close()
+    if sample and not report.cancelled:
+        # The sample's events.json marks its turning points on the chart.
+        load_events_beside(coll, [sample_archive()])
     if as_json:
         print_json(report.as_json())
     else:
@@ -87,18 +110,21 @@ def _print_report(r: ImportReport) -> None:
         elif f.status in ("imported", "resumed"):
             extra = " (finished an interrupted import)" if f.status == "resumed" else ""
             click.echo(f"{f.path} [{f.format}]{extra}: {f.added} added, {f.merged} merged, "
-                       f"{f.unchanged} unchanged, {f.referenced} referenced originals, {f.failed} failed")
+                       f"{f.unchanged} unchanged, {f.referenced} referenced originals, {f.failed} failed, "
+                       f"{f.notices} notices")
         elif f.status == "cancelled":
             click.echo(f"{f.path}: cancelled partway; import it again to finish.")
     click.echo(f"Total: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
-               f"{r.referenced} referenced originals, {r.failed} records failed.")
-    if r.failures:
-        click.echo("Problems:")
-        for fail in r.failures[:MAX_FAILURES_SHOWN]:
-            where = f"{fail.file}: {fail.line}" if fail.line else fail.file
+               f"{r.referenced} referenced originals, {r.failed} records failed, {len(r.notices)} notices.")
+    for title, listed in (("Problems:", r.failures), ("Notices (not posts; nothing lost):", r.notices)):
+        if not listed:
+            continue
+        click.echo(title)
+        for fail in listed[:MAX_FAILURES_SHOWN]:
+            where = f"{fail.file}: {fail.where}" if fail.where else fail.file
             click.echo(f"  {where}: {fail.reason}")
-        if len(r.failures) > MAX_FAILURES_SHOWN:
-            click.echo(f"  … and {len(r.failures) - MAX_FAILURES_SHOWN} more (all of them with --json)")
+        if len(listed) > MAX_FAILURES_SHOWN:
+            click.echo(f"  … and {len(listed) - MAX_FAILURES_SHOWN} more (all of them with --json)")
     if r.skipped:
         click.echo(f"Passed over {len(r.skipped)} files that hold no posts (metadata, images, other files).")
     if r.cancelled:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import IO, Any
 
 import click
 
@@ -9,7 +10,8 @@ from viewer.index import LockError, reindex, verify
 from viewer.jobs import Job
 from viewer.patterns import rebuild as rebuild_patterns
 from viewer.search.query import OPERATORS
-from viewer.search import SORTS, QueryError, Searcher
+from viewer.search import SORTS, QueryError, ResultSet, Searcher
+from viewer.search.histogram import Histogram
 from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
 from viewer.cli.imports import _Bar
 
@@ -17,7 +19,7 @@ from viewer.cli.imports import _Bar
 class _QueryProblem(click.UsageError):
     """A query that cannot be understood: one line on stderr, exit status 2."""
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"Error: {self.message}", err=True)
 
 
@@ -53,11 +55,11 @@ def search_cmd(query: tuple[str, ...], limit: int, offset: int, sort: str, unit:
     try:
         rs = searcher.search(" ".join(query), sort=sort)
     except QueryError as e:
-        raise _QueryProblem(e.message)
+        raise _QueryProblem(e.message) from e
     try:
         histogram = rs.histogram_for(unit, tz=zone) if (unit or zone) else rs.histogram
     except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--tz")
+        raise click.BadParameter(str(e), param_hint="--tz") from e
     if ids_only:
         click.echo("\n".join(str(i) for i in rs.ids) if rs.total else "", nl=bool(rs.total))
     elif as_json:
@@ -83,7 +85,7 @@ def _mark(text: str, spans: list[tuple[int, int]], bold: bool) -> str:
     return "".join(out)
 
 
-def _print_results(rs, limit: int, offset: int, h) -> None:  # type: ignore[no-untyped-def]
+def _print_results(rs: ResultSet, limit: int, offset: int, h: Histogram) -> None:
     bold = sys.stdout.isatty()
     n = rs.total
     click.echo(f"{n:,} post{'s' if n != 1 else ''} match {rs.query!r}" if rs.query.strip()
@@ -141,6 +143,8 @@ def verify_cmd(as_json: bool) -> None:
             if ids:
                 sample = ", ".join(str(i) for i in ids[:5]) + (" …" if len(ids) > 5 else "")
                 click.echo(f"{len(ids):,} {label}: {sample}")
+        if report.columns:
+            click.echo(f"Columns: {report.columns}.")
         if report.dirty:
             click.echo("An import or rebuild was interrupted before it finished.")
         click.echo("OK: the index agrees with the database." if report.ok
@@ -165,7 +169,8 @@ def reindex_cmd(as_json: bool) -> None:
         sys.exit(130)
     except LockError:
         bar.close()
-        raise Abort("the search index is being written by another program (an import?); try again when it is done")
+        raise Abort("the search index is being written by another program (an import?); "
+                    "try again when it is done") from None
     bar.close()
     if as_json:
         print_json({"indexed": count})

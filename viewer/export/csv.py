@@ -6,15 +6,15 @@ field the collection keeps; lists are JSON, as twarc-csv writes them. After
 them come what twarc-csv has no column for: the post's kind, whether it was
 collected, its media, where it came from, and the curator's tags and notes.
 
-Two flavours:
+Ids are plain digits and the file is UTF-8 without a byte-order mark, as
+twarc-csv writes them, so pandas, R and twarc's own utilities read it back
+unchanged (with ids read as strings, as their users do). A spreadsheet would
+round a 19-digit id through a float: the `xlsx` export (viewer/export/xlsx.py)
+is the file for spreadsheets, with ids as text cells.
 
-- for a spreadsheet (the default): UTF-8 with a byte-order mark so Excel reads
-  Arabic right; every id written as `="1234…"`, which Excel, LibreOffice and
-  Google Sheets keep as text (a bare 19-digit id becomes a float and loses its
-  last digits, quoted or not); and a cell that would start a formula (`=`,
-  `+`, `-`, `@`, a tab) prefixed with `'`, so a hostile post cannot run one;
-- plain (`for_spreadsheet=False`), for programs: bare ids and text exactly as
-  stored, still with the BOM-less UTF-8 that pandas and twarc tools expect.
+A text cell that would start a formula (`=`, `+`, `-`, `@`, a tab) is
+prefixed with `'` by default, so a hostile post opened in a spreadsheet
+cannot run one; `guard_formulas=False` writes text exactly as stored.
 
 Every field is quoted; newlines inside a text stay newlines (quoted, as the
 CSV standard has it), where twarc-csv writes a literal backslash-n.
@@ -27,20 +27,20 @@ from typing import Any, Sequence
 
 import orjson
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
+    target_db,
 )
 from viewer.jobs import Job
 
-# (twarc-csv column, kind of value). For a spreadsheet, "id" cells are
-# wrapped as text and "text" cells (what an archive wrote) guarded against
-# formulas; "ours" are written by this program in a form that starts with
-# no formula sign (an ISO time, a JSON list, a word).
+# (twarc-csv column, kind of value). "text" cells (what an archive wrote) are
+# guarded against formulas; "id" and "number" cells are digits; "ours" are
+# written by this program in a form that starts with no formula sign (an ISO
+# time, a JSON list, a word). The xlsx export writes "id" cells as text.
 TWARC_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"),
     ("conversation_id", "id"),
@@ -173,38 +173,28 @@ def _plain_cell(value: Any) -> str:
     return value if value.__class__ is str else str(value)
 
 
-def _id_cell(value: Any) -> str:
-    return "" if value is None else f'="{value}"'
-
-
 def _text_cell(value: Any) -> str:
     s = _plain_cell(value)
     return "'" + s if s and s.startswith(_FORMULA_START) else s
 
 
-def spreadsheet_cell(value: Any, kind: str) -> str:
-    """A value as a spreadsheet should receive it (see the module's docstring)."""
-    return _SHEET[kind](value)
+_GUARDED_ROW = [_text_cell if k == "text" else _plain_cell for k in _KINDS]
 
 
-_SHEET = {"id": _id_cell, "text": _text_cell, "number": _plain_cell, "ours": _plain_cell}
-_SHEET_ROW = [_SHEET[k] for k in _KINDS]
-
-
-def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, for_spreadsheet: bool = True,
+def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, guard_formulas: bool = True,
                job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the posts `ids` (in that order) to a CSV file at `out`."""
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     written = 0
     with atomic_file(out) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig" if for_spreadsheet else "utf-8", newline="") as f:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, quoting=csv.QUOTE_ALL)
             w.writerow(COLUMNS)
             for batch in iter_bundles(db, ids, job, "Writing CSV"):
-                if for_spreadsheet:
-                    w.writerows([[conv(v) for conv, v in zip(_SHEET_ROW, row_of(b))] for b in batch])
+                if guard_formulas:
+                    w.writerows([[conv(v) for conv, v in zip(_GUARDED_ROW, row_of(b), strict=True)] for b in batch])
                 else:
                     w.writerows([[_plain_cell(v) for v in row_of(b)] for b in batch])
                 written += len(batch)
@@ -217,7 +207,8 @@ def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, for_spreadsh
 
 
 def read_id(cell: str) -> int:
-    """A post id back from a cell of either flavour."""
+    """A post id back from a cell (also of an older export, which wrote
+    ids as `="…"` spreadsheet formulas)."""
     s = cell.strip()
     if s.startswith('="') and s.endswith('"'):
         s = s[2:-1]

@@ -28,16 +28,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from viewer.export import (
+from viewer.export.common import (
     Bundle,
     ExportError,
     ExportResult,
-    _db,
     atomic_file,
     iter_bundles,
     record_export,
     sources_table,
+    target_db,
 )
+from viewer.bidi import runs
 from viewer.jobs import Job
 
 # Images larger than this are listed, not inlined into a single-file report.
@@ -76,6 +77,14 @@ td, th { border: 1px solid #8884; padding: .2rem .4rem; text-align: start; overf
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def _text(value: Any) -> str:
+    """Post text escaped, its handles, hashtags, URLs and numbers each in a
+    <bdi>: they keep their order in a paragraph of either direction and do
+    not decide the paragraph's direction (dir="auto" skips them)."""
+    return "".join(f"<bdi>{_e(piece)}</bdi>" if run else _e(piece)
+                   for piece, run in runs("" if value is None else str(value)))
 
 
 def _image_type(head: bytes) -> str | None:
@@ -159,13 +168,13 @@ def _post_html(b: Bundle, images: _Images) -> str:
     handle = p.get("author_handle")
     parts.append('<div class="meta">'
                  f'<span class="author" dir="auto">{_e(p.get("author_name") or handle or "unknown author")}</span>'
-                 + (f'<span class="handle" dir="ltr">@{_e(handle)}</span>' if handle else "")
+                 + (f'<bdi class="handle" dir="ltr">@{_e(handle)}</bdi>' if handle else "")
                  + f'<span class="time">{_e(_time(p.get("created_at")))}</span>'
-                 f'<span class="kind">{_e(_KIND_LABEL.get(p.get("kind"), p.get("kind")))}'
+                 f'<span class="kind">{_e(_KIND_LABEL.get(str(p.get("kind")), p.get("kind")))}'
                  f'{"" if p.get("collected") else ", only known as an original"}'
                  f'{", deleted" if p.get("deleted") else ""}</span>'
                  f'<span class="id">id {_e(p["id"])}</span></div>')
-    parts.append(f'<p class="text" dir="auto">{_e(p.get("text"))}</p>')
+    parts.append(f'<p class="text" dir="auto">{_text(p.get("text"))}</p>')
     for key, label in (("retweet_of", "Retweet of"), ("quote_of", "Quotes"), ("reply_to", "Reply to")):
         rid = p.get(key)
         if not rid:
@@ -174,8 +183,8 @@ def _post_html(b: Bundle, images: _Images) -> str:
         who = f"@{ref['author_handle']}" if ref and ref.get("author_handle") else (
             f"@{p['reply_to_handle']}" if key == "reply_to" and p.get("reply_to_handle") else "")
         head = f"{label} {who} (id {rid})".replace("  ", " ")
-        body = f'<p dir="auto">{_e(ref.get("text"))}</p>' if ref and ref.get("text") and key != "reply_to" else ""
-        parts.append(f'<blockquote><div class="meta" dir="auto">{_e(head)}</div>{body}</blockquote>')
+        body = f'<p dir="auto">{_text(ref.get("text"))}</p>' if ref and ref.get("text") and key != "reply_to" else ""
+        parts.append(f'<blockquote><div class="meta" dir="auto">{_text(head)}</div>{body}</blockquote>')
     if b.media:
         parts.append('<div class="media">')
         for m in b.media:
@@ -186,17 +195,17 @@ def _post_html(b: Bundle, images: _Images) -> str:
                 parts.append(f'<figure><img src="{_e(src)}" alt="{_e(alt)}">'
                              f'<figcaption dir="auto">{_e(" · ".join(caption))}</figcaption></figure>')
             elif m.get("url") or m.get("file"):
-                ref = m.get("url") or ""
+                address = m.get("url") or ""
                 extra = f" — {why}" if m.get("file") else ""
                 parts.append(f'<p class="remote" dir="auto">{_e(m.get("type") or "media")}, not fetched: '
-                             f'<span dir="ltr">{_e(ref)}</span>{_e(extra)}'
+                             f'<span dir="ltr">{_e(address)}</span>{_e(extra)}'
                              f'{(" — " + _e(alt)) if alt else ""}</p>')
         parts.append("</div>")
     if b.tags:
         parts.append('<ul class="tags">' + "".join(
-            f'<li class="{_tag_class(t["id"])}" dir="auto">{_e(t["name"])}</li>' for t in b.tags) + "</ul>")
+            f'<li class="{_tag_class(t["id"])}" dir="auto"><bdi>{_e(t["name"])}</bdi></li>' for t in b.tags) + "</ul>")
     for n in b.notes:
-        parts.append(f'<div class="note"><p dir="auto">{_e(n["text"])}</p>'
+        parts.append(f'<div class="note"><p dir="auto">{_text(n["text"])}</p>'
                      f'<div class="by">note by {_e(n.get("author") or "unknown")}, '
                      f'{_e(_time(n.get("updated_at") or n.get("created_at")))}</div></div>')
     if b.sources:
@@ -255,7 +264,7 @@ def export_html(target: Any, ids: Sequence[int], out: Path | str, *, images: str
     `out` is a folder (new or empty) holding report.html and media/.
     `images` ("embed", "folder", "none") overrides that choice of images.
     """
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     single = out.suffix.lower() in (".html", ".htm")

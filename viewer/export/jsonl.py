@@ -37,19 +37,17 @@ import orjson
 import sqlite_utils
 
 from viewer import formats
-from viewer.batching import in_chunks
-from viewer.export import (
+from viewer.export.common import (
     ExportResult,
-    _db,
-    _in,
-    _rows,
     atomic_file,
     record_export,
     sources_table,
+    target_db,
+    Target,
 )
 from viewer.formats.common import media_id
 from viewer.jobs import Job
-from viewer.store import decompress
+from viewer.store import reading
 
 BATCH = 1000
 PROVENANCE_SUFFIX = ".provenance.csv"
@@ -104,36 +102,27 @@ class _Lookup:
     def prefetch(self, post_ids: list[int], tweets: list[dict[str, Any]]) -> None:
         """Everything the v2 pages of this batch will ask for, in a few queries."""
         ref_ids = sorted({i for t in tweets for i in _ref_ids(t)} - set(self.v2))
-        for chunk in in_chunks(ref_ids):
-            for r in self.db.execute(
-                    f"SELECT post_id, data FROM raw WHERE post_id IN ({_in(chunk)}) ORDER BY collected DESC, source_id",
-                    chunk).fetchall():
-                if r[0] in self.v2:
-                    continue
-                obj = _loads(decompress(r[1]))
+        for pid, records in reading.raw_records(self.db, ref_ids, with_data=True).items():
+            # A source that collected the post itself before an embedded copy.
+            for r in sorted(records, key=lambda r: (not r["collected"], r["source_id"])):
+                obj = _loads(r["data"])
                 if is_v2_tweet(obj):
-                    self.v2[r[0]] = obj
+                    self.v2[pid] = obj
+                    break
         every = [*tweets, *(self.v2[i] for i in ref_ids if i in self.v2)]
         tweet_ids = sorted({i for i in (_int(t.get("id")) for t in every) if i is not None})
-        for chunk in in_chunks(tweet_ids):
-            for pid, uid in self.db.execute(
-                    f"SELECT post_id, user_id FROM mentions WHERE user_id IS NOT NULL AND post_id IN ({_in(chunk)})",
-                    chunk).fetchall():
-                self.mentioned.setdefault(pid, []).append(uid)
+        for pid, ments in reading.mentions(self.db, tweet_ids).items():
+            known = [m["user_id"] for m in ments if m["user_id"] is not None]
+            if known:
+                self.mentioned.setdefault(pid, []).extend(known)
         wanted = {u for t in every for u in _user_ids(t)}
         wanted.update(u for i in tweet_ids for u in self.mentioned.get(i, []))
-        user_ids = sorted(wanted - set(self.users))
-        for chunk in in_chunks(user_ids):
-            for r in _rows(self.db, f"SELECT * FROM users WHERE id IN ({_in(chunk)})", chunk):
-                self.users[r["id"]] = r
-        media_posts = sorted({*post_ids, *(i for i in ref_ids if i in self.v2)})
-        for chunk in in_chunks(media_posts):
-            for r in _rows(self.db, f"SELECT * FROM media WHERE post_id IN ({_in(chunk)})", chunk):
-                self.media[(r["post_id"], r["key"])] = r
-        need = sorted(set(media_posts) - set(self.posts))
-        for chunk in in_chunks(need):
-            for r in _rows(self.db, f"SELECT * FROM posts WHERE id IN ({_in(chunk)})", chunk):
-                self.posts[r["id"]] = r
+        self.users.update(reading.users(self.db, wanted - set(self.users)))
+        media_posts = {*post_ids, *(i for i in ref_ids if i in self.v2)}
+        for pid, items in reading.media(self.db, media_posts).items():
+            for m in items:
+                self.media[(pid, m["key"])] = m
+        self.posts.update(reading.posts(self.db, media_posts - set(self.posts)))
 
     def clear(self) -> None:
         self.users.clear()
@@ -145,6 +134,12 @@ class _Lookup:
 
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """A record's sub-object, or an empty one where a hostile record has
+    something else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -153,16 +148,17 @@ def _int(value: Any) -> int | None:
 
 
 def _ref_ids(t: dict[str, Any]) -> list[int]:
-    out = []
+    out: list[int] = []
     for r in t.get("referenced_tweets") or []:
-        if isinstance(r, dict) and _int(r.get("id")) is not None:
-            out.append(_int(r["id"]))
-    return out  # type: ignore[return-value]
+        rid = _int(r.get("id")) if isinstance(r, dict) else None
+        if rid is not None:
+            out.append(rid)
+    return out
 
 
 def _user_ids(t: dict[str, Any]) -> list[int]:
     out = [_int(t.get("author_id")), _int(t.get("in_reply_to_user_id"))]
-    ents = t.get("entities") if isinstance(t.get("entities"), dict) else {}
+    ents = _dict(t.get("entities"))
     for m in ents.get("mentions") or []:
         if isinstance(m, dict):
             out.append(_int(m.get("id")))
@@ -227,7 +223,7 @@ def v2_page(tweet: dict[str, Any], pid: int, look: _Lookup) -> dict[str, Any]:
     places: dict[str, dict[str, Any]] = {}
     for t in every:
         tid = _int(t.get("id"))
-        att = t.get("attachments") if isinstance(t.get("attachments"), dict) else {}
+        att = _dict(t.get("attachments"))
         for key in att.get("media_keys") or []:
             if not isinstance(key, str) or key in media or tid is None:
                 continue
@@ -238,7 +234,7 @@ def v2_page(tweet: dict[str, Any], pid: int, look: _Lookup) -> dict[str, Any]:
             row = look.media.get((pid, mid)) or look.media.get((tid, mid))
             if row is not None and any(row.get(k) is not None for k in ("url", "alt_text", "width", "height")):
                 media[key] = _v2_media(key, row)
-        geo = t.get("geo") if isinstance(t.get("geo"), dict) else {}
+        geo = _dict(t.get("geo"))
         place_id = geo.get("place_id")
         post = look.posts.get(tid) if tid is not None else None
         if isinstance(place_id, str) and place_id not in places and post and post.get("place"):
@@ -258,7 +254,7 @@ def v2_page(tweet: dict[str, Any], pid: int, look: _Lookup) -> dict[str, Any]:
 def v2_from_row(pid: int, db: sqlite_utils.Database, look: _Lookup) -> dict[str, Any]:
     """A v2 page built from the collection's own row, for a post whose
     record no reader recognises alone."""
-    p = _rows(db, "SELECT * FROM posts WHERE id = ?", [pid])[0]
+    p = reading.posts(db, [pid])[pid]
     t: dict[str, Any] = {"id": str(pid), "text": p["text"]}
     if p.get("created_at"):
         t["created_at"] = _v2_time(p["created_at"])
@@ -278,27 +274,28 @@ def v2_from_row(pid: int, db: sqlite_utils.Database, look: _Lookup) -> dict[str,
     if metrics:
         t["public_metrics"] = metrics
     ents: dict[str, Any] = {}
-    tags = [r[0] for r in db.execute("SELECT tag FROM hashtags WHERE post_id = ? ORDER BY rowid", [pid]).fetchall()]
+    tags = reading.hashtags(db, [pid]).get(pid)
     if tags:
         ents["hashtags"] = [{"tag": x} for x in tags]
-    ments = db.execute("SELECT handle, user_id FROM mentions WHERE post_id = ? ORDER BY rowid", [pid]).fetchall()
+    ments = reading.mentions(db, [pid]).get(pid)
     if ments:
-        ents["mentions"] = [{"username": h, **({"id": str(u)} if u is not None else {})} for h, u in ments]
-    urls = db.execute("SELECT url, expanded, display FROM urls WHERE post_id = ? ORDER BY rowid", [pid]).fetchall()
+        ents["mentions"] = [{"username": m["handle"], **({"id": str(m["user_id"])} if m["user_id"] is not None
+                                                           else {})} for m in ments]
+    urls = reading.urls(db, [pid]).get(pid)
     if urls:
-        ents["urls"] = [{k: v for k, v in (("url", u), ("expanded_url", e), ("display_url", d)) if v}
-                        for u, e, d in urls]
+        ents["urls"] = [{k: v for k, v in (("url", u["url"]), ("expanded_url", u["expanded"]),
+                                           ("display_url", u["display"])) if v}
+                        for u in urls]
     if ents:
         t["entities"] = ents
-    media = _rows(db, "SELECT * FROM media WHERE post_id = ? ORDER BY rowid", [pid])
+    media = reading.media(db, [pid]).get(pid, [])
     if media:
         t["attachments"] = {"media_keys": [f"{_MEDIA_PREFIX.get(m['type'] or '', '3')}_{m['key']}" for m in media]}
     look.posts[pid] = p
     for m in media:
         look.media[(pid, m["key"])] = m
     if p.get("author_id") is not None and p["author_id"] not in look.users:
-        for r in _rows(db, "SELECT * FROM users WHERE id = ?", [p["author_id"]]):
-            look.users[r["id"]] = r
+        look.users.update(reading.users(db, [p["author_id"]]))
     return v2_page(t, pid, look)
 
 
@@ -321,13 +318,9 @@ def _plan(db: sqlite_utils.Database, chunk: list[int], result: ExportResult
           ) -> list[tuple[int, dict[str, Any], int, str, Any, bytes]]:
     """The records to write for a batch of posts: (post id, post, source,
     location, decoded record, verbatim bytes), in the order given."""
-    posts = {r["id"]: r for r in _rows(
-        db, f"SELECT id, collected, author_id, author_handle, author_name, place FROM posts "
-            f"WHERE id IN ({_in(chunk)})", chunk)}
-    raws: dict[int, list[tuple[int, str, int, bytes]]] = {}
-    for r in db.execute(f"SELECT post_id, source_id, location, collected, data FROM raw "
-                        f"WHERE post_id IN ({_in(chunk)}) ORDER BY post_id, source_id", chunk).fetchall():
-        raws.setdefault(r[0], []).append((r[1], r[2], r[3], decompress(r[4])))
+    posts = reading.posts(db, chunk, "id, collected, author_id, author_handle, author_name, place")
+    raws = {pid: [(r["source_id"], r["location"], r["collected"], r["data"]) for r in records]
+            for pid, records in reading.raw_records(db, chunk, with_data=True).items()}
     plan = []
     for pid in chunk:
         post = posts.get(pid)
@@ -386,10 +379,10 @@ def _lines_of(db: sqlite_utils.Database, records: list[tuple[int, dict[str, Any]
     return out
 
 
-def export_jsonl(target: Any, ids: Sequence[int], out: Path | str, *, provenance: bool = True,
+def export_jsonl(target: Target, ids: Sequence[int], out: Path | str, *, provenance: bool = True,
                  job: Job | None = None, query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the records of the posts `ids` (in that order) to `out`."""
-    db = _db(target)
+    db = target_db(target)
     out = Path(out)
     ids = [int(i) for i in ids]
     sources = sources_table(db)

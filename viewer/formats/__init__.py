@@ -70,7 +70,7 @@ OBJECT_FORMATS: list[ObjectFormat] = []
 
 # Order matters: the most specific sniffers first, the JSON reader (which takes
 # anything that starts like JSON) and CSV last.
-_MODULES = ["xarchive", "grailbird", "events", "v2", "snscrape", "v1", "jsonfile", "csvfile"]
+_MODULES = ["xarchive", "grailbird", "events", "academic", "v2", "snscrape", "gnip", "v1", "jsonfile", "csvfile"]
 _loaded = False
 
 
@@ -118,7 +118,8 @@ def object_format_for(obj: dict[str, Any]) -> ObjectFormat | None:
 
 def by_name(name: str) -> FileFormat | ObjectFormat | None:
     load()
-    for fmt in [*FILE_FORMATS, *OBJECT_FORMATS]:
+    every: list[FileFormat | ObjectFormat] = [*FILE_FORMATS, *OBJECT_FORMATS]
+    for fmt in every:
         if fmt.name == name:
             return fmt
     return None

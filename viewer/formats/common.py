@@ -9,7 +9,7 @@ from typing import Any, Iterable
 import orjson
 from dateutil import parser as dateparser
 
-from ..model import Media, Mention, Url
+from ..model import Url
 
 UTC = timezone.utc
 # Twitter's own v1.1 form: "Mon Oct 17 05:12:00 +0000 2016".
@@ -189,23 +189,15 @@ def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-class EntityBag:
-    """Hashtags, mentions, urls and media of one post, each kept once, in the
-    order first seen; each format's subclass knows how to read its blocks."""
-
-    __slots__ = ("hashtags", "mentions", "urls", "media", "media_links", "_seen")
-
-    def __init__(self) -> None:
-        self.hashtags: list[str] = []
-        self.mentions: list[Mention] = []
-        self.urls: list[Url] = []
-        self.media: list[Media] = []
-        self.media_links: list[tuple[str, str]] = []
-        self._seen: set[tuple[str, str]] = set()
-
-    def _new(self, kind: str, key: str) -> bool:
-        k = (kind, key)
-        if k in self._seen:
-            return False
-        self._seen.add(k)
-        return True
+def about_unavailable_posts(obj: dict[str, Any]) -> bool:
+    """An API error (or a response of errors) saying posts could not be
+    returned (deleted, protected, suspended): a notice, since the archive
+    never held them, not a record that failed."""
+    errors = obj.get("errors")
+    errs: list[Any] = errors if isinstance(errors, list) else [obj]
+    for e in errs:
+        if isinstance(e, dict):
+            what = " ".join(str(e.get(k) or "") for k in ("type", "title", "detail", "message")).lower()
+            if any(w in what for w in ("not-found", "not found", "not-authorized", "authorization", "could not find")):
+                return True
+    return False

@@ -25,12 +25,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
-from ..model import Item, Media, Mention, Post, Problem, Url, User
+from ..model import Item, Media, Post, Problem, Url, User
 from ..sources import SourceFile
-from . import ParseOptions, register_file
-from .common import RT_PREFIX, dump, expand_links, loads, media_id, media_type, parse_time, source_app, unescape
+from . import ParseOptions, register_file, v1
+from .build import EntityBag, build_post
+from .common import RT_PREFIX, RecordError, dump, loads, media_id, media_type, parse_time, source_app, unescape
 
 # A tweet row is a few kilobytes; twarc-csv's JSON columns reach a few hundred.
 # Past this one field is an unclosed quote eating the file, not a tweet.
@@ -38,6 +39,8 @@ FIELD_LIMIT = 64 * 1024 * 1024
 # A quoted field running over more physical lines than this is an unclosed quote.
 MAX_ROW_LINES = 400
 _DELIMITERS = (",", ";", "\t", "|")
+# What a v2 media key's prefix says of its kind.
+_KEY_TYPES = {"7": "video", "13": "video", "16": "animated_gif"}
 
 _TCO = re.compile(r"https?://t\.co/\w+")
 _OWN_MEDIA = re.compile(r"(?:twitter|x)\.com/\w+/status/(\d+)/(?:photo|video)/\d+$")
@@ -47,10 +50,6 @@ _NUMBERISH = re.compile(r"^[+-]?\d*\.?\d+(?:[eE][+-]?\d+)?$")
 _STATUS_URL = re.compile(r"(?:twitter|x)\.com/(?:#!/)?(\w{1,50})/status(?:es)?/(\d+)")
 _PROFILE_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w{1,50})/?$")
 _HANDLE = re.compile(r"^@?(\w{1,50})$")
-# Entities as Twitter finds them in text, for CSVs that list none.
-# (Not one cut short by "…": the archive cuts retweets mid-word.)
-_TEXT_HASHTAG = re.compile(r"(?<![\w&/#])[#＃](\w*[^\W\d]\w*)(?![\w…])")
-_TEXT_MENTION = re.compile(r"(?<![\w@/])[@＠](\w{1,15})(?![\w…])")
 _REPR_USERNAME = re.compile(r"""['"]username['"]\s*:\s*['"](\w{1,50})['"]""")
 _REPR_ID = re.compile(r"""['"]id['"]\s*:\s*['"]?(\d+)""")
 
@@ -64,7 +63,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
              "body", "renderedcontent", "rendered_content", "status"),
     "author": ("username", "screen_name", "user_screen_name", "author", "user", "author_username",
                "user_username", "from_user", "handle", "user_handle", "author_screen_name", "twitter_handle"),
-    "author_id": ("user_id", "author_id", "user_id_str", "from_user_id", "author.id", "userid"),
+    "author_id": ("user_id", "author_id", "user_id_str", "from_user_id", "from_user_id_str", "author.id", "userid"),
     "name": ("name", "user_name", "displayname", "display_name", "author_name", "user_displayname"),
     "lang": ("lang", "language"),
     "reply_to": ("in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_tweet_id",
@@ -85,6 +84,10 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "mentions": ("mentions", "user_mentions", "entities.mentions"),
     "url": ("url", "tweet_url", "permalink", "link", "status_url"),
     "place": ("place", "place_name", "place_full_name", "geo.full_name"),
+    # TAGS: the v1.1 `entities` object as JSON.
+    "entities": ("entities_str", "entities"),
+    "followers_count": ("followers_count", "user_followers_count"),
+    "following_count": ("friends_count", "user_friends_count", "following_count"),
 }
 
 _TWARC_MARKERS = ("author_id", "author.username", "referenced_tweets.retweeted.id", "public_metrics.like_count",
@@ -99,10 +102,6 @@ def _raise_field_limit() -> None:
         csv.field_size_limit(FIELD_LIMIT)
 
 
-class RowError(ValueError):
-    """A row that cannot become a post; the message says why, for people."""
-
-
 def norm(name: str) -> str:
     return name.strip().strip('"').strip().lower().replace(" ", "_").replace("-", "_")
 
@@ -111,7 +110,7 @@ def norm(name: str) -> str:
 class Layout:
     """Which column holds what, for one header."""
 
-    flavour: str  # "twarc", "archive", "generic"
+    flavour: str  # "twarc", "archive", "rtweet", "tags", "generic"
     header: list[str]
     cols: dict[str, int] = field(default_factory=dict)  # role → column index
     by_name: dict[str, int] = field(default_factory=dict)  # normalised name → index
@@ -132,6 +131,10 @@ def layout_of(header: list[str], options: ParseOptions | None = None) -> Layout:
     elif {"tweet_id", "timestamp", "text"} <= names and (
             "retweeted_status_id" in names or "in_reply_to_status_id" in names or "expanded_urls" in names):
         flavour = "archive"
+    elif {"status_id", "screen_name", "text", "is_retweet"} <= names:
+        flavour = "rtweet"
+    elif {"id_str", "from_user", "text", "created_at"} <= names:
+        flavour = "tags"
     else:
         flavour = "generic"
     lay = Layout(flavour, header, by_name=by_name)
@@ -140,8 +143,8 @@ def layout_of(header: list[str], options: ParseOptions | None = None) -> Layout:
                  "reply_to_user_id": "in_reply_to_user_id", "source": "source",
                  "retweet_of": "retweeted_status_id"}
         lay.cols = {role: by_name[c] for role, c in fixed.items() if c in by_name}
-    elif flavour == "twarc":
-        lay.cols = {"id": by_name["id"], "text": by_name["text"]}
+    elif flavour in ("twarc", "rtweet"):
+        lay.cols = {"id": by_name["id" if flavour == "twarc" else "status_id"], "text": by_name["text"]}
         if "created_at" in by_name:
             lay.cols["date"] = by_name["created_at"]
     else:
@@ -229,24 +232,27 @@ def _first_record(text: str) -> tuple[list[str], str, bool]:
 
 
 def exact_id(value: str, what: str = "id") -> int:
-    """An id from its text, exactly; RowError when it is missing or mangled."""
+    """An id from its text, exactly; RecordError when it is missing or mangled."""
     s = value.strip()
     m = _EXCEL_TEXT.match(s)
     if m:
         s = m.group(1).strip()
+    # A leading apostrophe (a spreadsheet's text mark) or `x` (rtweet's).
     s = s.lstrip("'")
+    if s[:1] == "x" and s[1:].isdigit():
+        s = s[1:]
     if s.isdigit() and s.isascii():
         return int(s)
     if not s:
-        raise RowError(f"no {what}")
+        raise RecordError(f"no {what}")
     if _NUMBERISH.match(s):
         if "e" not in s.lower() and "." in s and s.split(".", 1)[1].strip("0") == "" and s.split(".", 1)[0].isdigit():
             n = int(s.split(".", 1)[0])
             if n < 2**53:
                 return n  # "1234.0": a float column, but small enough to be exact
-        raise RowError(f"the {what} {value.strip()!r} was rounded by a spreadsheet "
+        raise RecordError(f"the {what} {value.strip()!r} was rounded by a spreadsheet "
                        "(scientific notation or decimals): the exact id is lost")
-    raise RowError(f"the {what} {value.strip()!r} is not a number")
+    raise RecordError(f"the {what} {value.strip()!r} is not a number")
 
 
 def maybe_id(value: str) -> int | None:
@@ -254,7 +260,7 @@ def maybe_id(value: str) -> int | None:
         return None
     try:
         return exact_id(value)
-    except RowError:
+    except RecordError:
         return None
 
 
@@ -311,21 +317,6 @@ def _handle(value: str) -> tuple[str | None, int | None, str | None]:
     return None, None, s
 
 
-def text_entities(text: str) -> tuple[list[str], list[Mention]]:
-    """Hashtags and mentions read from a text, for a CSV that lists none."""
-    tags: list[str] = []
-    for t in _TEXT_HASHTAG.findall(text):
-        if t not in tags:
-            tags.append(t)
-    mentions: list[Mention] = []
-    seen: set[str] = set()
-    for h in _TEXT_MENTION.findall(text):
-        if h.lower() not in seen:
-            seen.add(h.lower())
-            mentions.append(Mention(h))
-    return tags, mentions
-
-
 def _pair_links(text: str, expanded: list[str], own_ids: tuple[int | None, ...] = (), has_media: bool = False
                 ) -> tuple[list[Url], list[tuple[str, str]]]:
     """Pair the t.co links of a text with the expanded URLs a CSV lists.
@@ -358,7 +349,7 @@ def _pair_links(text: str, expanded: list[str], own_ids: tuple[int | None, ...] 
     left = [t for t in tcos if t in by_code.values()]
     urls: list[Url] = []
     if len(left) == len(rest):
-        for tco, e in zip(left, rest):
+        for tco, e in zip(left, rest, strict=True):
             if e in own_media:
                 media_links.append((tco, "pic.twitter.com/" + tco.rsplit("/", 1)[1]))
             else:
@@ -385,7 +376,7 @@ class CsvFile:
         if len(header) < 2:
             return False
         lay = layout_of(header)
-        if lay.flavour != "generic" or not lay.missing:
+        if lay.flavour not in ("generic", "tags") or not lay.missing:
             return True
         # Columns we cannot place: still ours when the name says CSV, so that
         # the user hears which columns to name.
@@ -399,92 +390,116 @@ class CsvFile:
             return
         _, delim, skip_sep_line = _first_record(text.lstrip())
         with src.open() as raw:
-            stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
-            reader = csv.reader(stream, delimiter=delim)
-            header: list[str] | None = None
-            header_line = 0
-            while header is None:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    yield Problem("the file", "empty file: no tweets")
-                    return
-                except csv.Error as e:
-                    yield Problem(f"line {reader.line_num}", f"the header row cannot be read ({e})")
-                    return
-                if (skip_sep_line and row and row[0].lower().lstrip("\ufeff").startswith("sep=")
-                        and not any(c.strip() for c in row[1:])):
-                    skip_sep_line = False
-                    continue
-                if row and any(c.strip() for c in row):
-                    header = [h.lstrip("\ufeff") for h in row]
-                    header_line = reader.line_num
+            reader = csv.reader(io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=""), delimiter=delim)
+            found = yield from _header(reader, skip_sep_line)
+            if found is None:
+                return
+            header, header_line = found
             lay = layout_of(header, options)
-            if lay.missing and "text" in lay.missing:
-                other = _not_tweets(lay)
-                if other:
-                    yield Problem("the file", other)
-                    return
-            if lay.missing:
+            why = _not_tweets(lay) if "text" in lay.missing else None
+            if why or lay.missing:
                 cols = ", ".join(h for h in header[:30]) + (", …" if len(header) > 30 else "")
-                yield Problem("the file", f"no {' / '.join(lay.missing)} column recognised among this CSV's "
-                                          f"columns ({cols}); name them with --id-column, --date-column "
-                                          f"and --text-column")
+                yield Problem("the file", why or (
+                    f"no {' / '.join(lay.missing)} column recognised among this CSV's columns ({cols}); "
+                    "name them with --id-column, --date-column and --text-column"))
                 return
             if lay.flavour == "archive":
                 lay.author = archive_owner(src)
                 if lay.author is not None:
                     yield lay.author
-            row_post = {"twarc": _twarc_row, "archive": _archive_row}.get(lay.flavour, _generic_row)
-            last_users: dict[Any, User] = {}
-            rows = 0
-            prev_end = header_line
-            while True:
-                start = prev_end + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as e:
-                    yield Problem(f"line {start}", f"not a readable CSV row ({e})")
-                    if reader.line_num <= prev_end:
-                        break
-                    prev_end = reader.line_num
+            yield from _records(reader, lay, header, header_line)
+
+
+def _header(reader: Any, skip_sep_line: bool) -> Generator[Item, None, tuple[list[str], int] | None]:
+    """The header row and its line (past an Excel `sep=` line and blank
+    lines), or None when there is none (the problem yielded)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            yield Problem("the file", "empty file: no tweets")
+            return None
+        except csv.Error as e:
+            yield Problem(f"line {reader.line_num}", f"the header row cannot be read ({e})")
+            return None
+        if (skip_sep_line and row and row[0].lower().lstrip("\ufeff").startswith("sep=")
+                and not any(c.strip() for c in row[1:])):
+            skip_sep_line = False
+            continue
+        if row and any(c.strip() for c in row):
+            return [h.lstrip("\ufeff") for h in row], reader.line_num
+
+
+def _rows(reader: Any, header_line: int) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """(first line, last line, row, error) of each non-blank row; a row that
+    cannot be read gives its error, and the reader goes on past it."""
+    prev_end = header_line
+    while True:
+        start = prev_end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield start, start, None, str(e)
+            if reader.line_num <= prev_end:
+                return
+            prev_end = reader.line_num
+            continue
+        end = prev_end = reader.line_num
+        if row and any(c.strip() for c in row):
+            yield start, end, row, None
+
+
+def _row_problem(row: list[str], header: list[str], lay: Layout, start: int, end: int) -> str | None:
+    """Why a row cannot be read as its header says, or None."""
+    if end - start > MAX_ROW_LINES:
+        return (f"a quoted field runs on from line {start} to line {end} "
+                "(an unclosed quote?): the rows in between were not read")
+    if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
+        del row[len(header):]  # a trailing delimiter some writers add to every row
+    if len(row) > len(header):
+        return f"{len(row)} fields where the header has {len(header)} (an unquoted delimiter in a field?)"
+    needed = max(lay.cols[r] for r in ("id", "text", "id_from_url") if r in lay.cols)
+    if len(row) <= needed:
+        return f"only {len(row)} fields where the header has {len(header)}"
+    return None
+
+
+def _records(reader: Any, lay: Layout, header: list[str], header_line: int) -> Iterator[Item]:
+    """The posts and users of every row after the header."""
+    read_as = "csv" if lay.flavour == "generic" else f"csv-{lay.flavour}"
+    readers = {"twarc": _twarc_row, "archive": _archive_row, "rtweet": _rtweet_row}
+    row_post = readers.get(lay.flavour, _generic_row)
+    last_users: dict[Any, User] = {}
+    rows = 0
+    for start, end, row, error in _rows(reader, header_line):
+        loc = f"line {start}"
+        if row is None:
+            yield Problem(loc, f"not a readable CSV row ({error})")
+            continue
+        rows += 1
+        why = _row_problem(row, header, lay, start, end)
+        if why:
+            yield Problem(loc, why)
+            continue
+        try:
+            items = row_post(row, lay, loc, dump(dict(zip(header, row, strict=False))))
+        except RecordError as e:
+            yield Problem(loc, str(e))
+            continue
+        for it in items:
+            if isinstance(it, Post):
+                it.read_as = read_as
+            elif isinstance(it, User):
+                # A file of one account's posts repeats its author on every row.
+                key = it.id if it.id is not None else it.handle
+                if last_users.get(key) == it:
                     continue
-                end = prev_end = reader.line_num
-                if not row or not any(c.strip() for c in row):
-                    continue
-                rows += 1
-                loc = f"line {start}"
-                if end - start > MAX_ROW_LINES:
-                    yield Problem(loc, f"a quoted field runs on from line {start} to line {end} "
-                                       "(an unclosed quote?): the rows in between were not read")
-                    continue
-                if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
-                    del row[len(header):]  # a trailing delimiter some writers add to every row
-                if len(row) > len(header):
-                    yield Problem(loc, f"{len(row)} fields where the header has {len(header)} "
-                                       "(an unquoted delimiter in a field?)")
-                    continue
-                needed = max(lay.cols[r] for r in ("id", "text", "id_from_url") if r in lay.cols)
-                if len(row) <= needed:
-                    yield Problem(loc, f"only {len(row)} fields where the header has {len(header)}")
-                    continue
-                record = dict(zip(header, row))
-                try:
-                    items = row_post(row, lay, loc, dump(record))
-                except RowError as e:
-                    yield Problem(loc, str(e))
-                    continue
-                for it in items:
-                    if isinstance(it, User):
-                        key = it.id if it.id is not None else it.handle
-                        if last_users.get(key) == it:
-                            continue
-                        last_users[key] = it
-                    yield it
-            if rows == 0:
-                yield Problem("the file", "a CSV header with no rows: no tweets")
+                last_users[key] = it
+            yield it
+    if rows == 0:
+        yield Problem("the file", "a CSV header with no rows: no tweets")
 
 
 def _not_tweets(lay: Layout) -> str | None:
@@ -548,7 +563,7 @@ def _date(value: str):
         return None
     dt = parse_time(value.strip())
     if dt is None:
-        raise RowError(f"the date {value.strip()!r} cannot be read")
+        raise RecordError(f"the date {value.strip()!r} cannot be read")
     return dt
 
 
@@ -565,52 +580,82 @@ def _twarc_text(value: str) -> str:
     return s.replace("\\n", "\n") if "\\n" in s else s
 
 
-def _twarc_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post | User]:
-    get = _named(row, lay)
-    pid = exact_id(get("id"))
-    created = _date(get("created_at"))
-    text = _twarc_text(get("text"))
-    retweet_of = maybe_id(get("referenced_tweets.retweeted.id"))
-    quote_of = maybe_id(get("referenced_tweets.quoted.id"))
-    reply_to = maybe_id(get("referenced_tweets.replied_to.id"))
+def _list_entities(ents: EntityBag, get: Callable[[str], str], hashtags: str, mentions: str,
+                   cashtags: str = "", mention_ids: str = "") -> None:
+    """Entity columns however a tool wrote them: JSON lists of strings, of
+    `#tags` / `@handles`, of objects with `tag` / `text` / `username` /
+    `screen_name` keys, or space- or comma-separated words."""
+    for h in _json_list(get(hashtags)):
+        tag = (h.get("tag") or h.get("text")) if isinstance(h, dict) else h
+        if isinstance(tag, str):
+            ents.hashtag(tag.strip("'\""))
+    ids = [maybe_id(i) for i in _json_list(get(mention_ids))] if mention_ids else []
+    for i, m in enumerate(_json_list(get(mentions))):
+        handle = (m.get("username") or m.get("screen_name")) if isinstance(m, dict) else m
+        if isinstance(handle, str) and _HANDLE.match(handle.strip().strip("'\"")):
+            uid = to_id(m.get("id")) if isinstance(m, dict) else (ids[i] if i < len(ids) else None)
+            ents.mention(handle.strip().strip("'\""), uid)
+    if cashtags:
+        for c in _json_list(get(cashtags)):
+            tag = (c.get("tag") or c.get("text")) if isinstance(c, dict) else c
+            if isinstance(tag, str):
+                ents.cashtag(tag.strip("'\""))
 
-    hashtags = []
-    for h in _json_list(get("entities.hashtags")):
-        if isinstance(h, str) and h.lstrip("#") and h.lstrip("#") not in hashtags:
-            hashtags.append(h.lstrip("#"))
-    mentions: list[Mention] = []
-    seen: set[str] = set()
-    for m in _json_list(get("entities.mentions")):
-        if isinstance(m, str) and m.lstrip("@") and m.lstrip("@").lower() not in seen:
-            seen.add(m.lstrip("@").lower())
-            mentions.append(Mention(m.lstrip("@")))
-    expanded = [u for u in _json_list(get("entities.urls")) if isinstance(u, str)]
-    details = {m.get("media_key"): m for m in _json_list(get("attachments.media"))
-               if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
+
+def to_id(value: Any) -> int | None:
+    return maybe_id(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _twarc_media(get: Callable[[str], str]) -> list[Media]:
+    details: dict[str, dict[str, Any]] = {m["media_key"]: m for m in _json_list(get("attachments.media"))
+                                          if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
     keys = [k for k in _json_list(get("attachments.media_keys")) if isinstance(k, str)]
     keys += [k for k in details if k not in keys]
-    urls, media_links = _pair_links(text, expanded, (pid, retweet_of), bool(keys))
-    display = expand_links(unescape(text), urls, media_links)
     media = []
     for k in keys:
         mid = media_id(k)
         if not mid:
             continue
         d = details.get(k) or {}
-        mtype = media_type(d.get("type")) if d.get("type") else {"7": "video", "13": "video", "16": "animated_gif"}.get(
-            k.split("_", 1)[0], "photo")
+        mtype = media_type(d.get("type")) if d.get("type") else _KEY_TYPES.get(k.split("_", 1)[0], "photo")
         alt = d.get("alt_text")
         media.append(Media(key=mid, type=mtype, url=d.get("url") or d.get("preview_image_url") or None,  # type: ignore[arg-type]
                            alt_text=alt if isinstance(alt, str) and alt else None,
                            width=d.get("width") if isinstance(d.get("width"), int) else None,
                            height=d.get("height") if isinstance(d.get("height"), int) else None))
+    return media
 
+
+def _linked(ents: EntityBag, text: str, expanded: list[str], own_ids: tuple[int | None, ...] = (),
+            has_media: bool = False) -> str:
+    """The row's links paired with its text's t.co links, into the bag; the
+    display text."""
+    urls, media_links = _pair_links(text, expanded, own_ids, has_media)
+    for u in urls:
+        ents.url(u)
+    for tco, display in media_links:
+        ents.media_link(tco, display)
+    display = ents.display(text)
+    return display.strip() if media_links else display
+
+
+def _twarc_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post | User]:
+    get = _named(row, lay)
+    pid = exact_id(get("id"))
+    text = _twarc_text(get("text"))
+    retweet_of = maybe_id(get("referenced_tweets.retweeted.id"))
+    ents = EntityBag()
+    _list_entities(ents, get, "entities.hashtags", "entities.mentions", "entities.cashtags")
+    media = _twarc_media(get)
+    for m in media:
+        ents.medium(m)
+    expanded = [u for u in _json_list(get("entities.urls")) if isinstance(u, str)]
+    display = _linked(ents, text, expanded, (pid, retweet_of), bool(media))
     whole = True
-    like, reply, quote = count(get("public_metrics.like_count")), count(get("public_metrics.reply_count")), \
-        count(get("public_metrics.quote_count"))
+    like, reply, quote = (count(get("public_metrics.like_count")), count(get("public_metrics.reply_count")),
+                          count(get("public_metrics.quote_count")))
+    rt_handle = get("retweeted_username").strip() or None
     if retweet_of is not None:
-        kind = "retweet"
-        rt_handle = get("retweeted_username").strip() or None
         if RT_PREFIX.match(text) and not get("retweeted_user_id").strip():
             whole = False  # the original was not in the page: only the cut "RT @x: …"
         else:
@@ -618,35 +663,23 @@ def _twarc_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post |
             # the retweet's row; the counts are the original's, not this post's.
             if rt_handle and not display.startswith(f"RT @{rt_handle}:"):
                 display = f"RT @{rt_handle}: {display}"
-                if rt_handle.lower() not in seen:
-                    mentions.insert(0, Mention(rt_handle, maybe_id(get("retweeted_user_id"))))
+                ents.mention(rt_handle, maybe_id(get("retweeted_user_id")), first=True)
             # A retweet itself is never liked, replied to or quoted.
             like = reply = quote = 0
-        quote_of = None
-    elif quote_of is not None:
-        kind = "quote"
-    elif reply_to is not None:
-        kind = "reply"
-    else:
-        kind = "post"
-
-    author_id = maybe_id(get("author_id")) or maybe_id(get("author.id"))
-    handle = get("author.username").strip() or None
-    name = _twarc_text(get("author.name")).strip() or None
+    author = _twarc_author(get)
     lang = get("lang").strip()
-    post = Post(
-        id=pid,
-        created_at=created,
-        text=display,
+    post = build_post(
+        pid, display, ents,
         text_full=whole,
-        author_id=author_id,
-        author_handle=handle,
-        author_name=name,
-        lang=lang or None,
-        kind=kind,  # type: ignore[arg-type]
         retweet_of=retweet_of,
-        quote_of=quote_of,
-        reply_to=reply_to,
+        retweet_handle=rt_handle,
+        quote_of=maybe_id(get("referenced_tweets.quoted.id")),
+        reply_to=maybe_id(get("referenced_tweets.replied_to.id")),
+        created_at=_date(get("created_at")),
+        author_id=author.id if author else None,
+        author_handle=author.handle if author else None,
+        author_name=author.name if author else None,
+        lang=lang or None,
         reply_to_user_id=maybe_id(get("in_reply_to_user_id")),
         reply_to_handle=get("in_reply_to_username").strip() or None,
         conversation_id=maybe_id(get("conversation_id")),
@@ -656,97 +689,78 @@ def _twarc_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post |
         like_count=like,
         quote_count=quote,
         place=get("geo.full_name").strip() or get("geo.name").strip() or None,
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        media=media,
         raw=raw,
         location=loc,
     )
-    out: list[Post | User] = [post]
-    if author_id is not None or handle:
-        out.append(User(
-            id=author_id,
-            handle=handle,
-            name=name,
-            bio=_twarc_text(get("author.description")).strip() or None,
-            location=get("author.location").strip() or None,
-            url=get("author.url").strip() or None,
-            followers_count=count(get("author.public_metrics.followers_count")),
-            following_count=count(get("author.public_metrics.following_count")),
-            tweet_count=count(get("author.public_metrics.tweet_count")),
-            listed_count=count(get("author.public_metrics.listed_count")),
-            verified=_bool(get("author.verified")),
-            created_at=parse_time(get("author.created_at").strip() or None),
-            profile_image_url=get("author.profile_image_url").strip() or None,
-        ))
-    return out
+    return [post, author] if author else [post]
+
+
+def _twarc_author(get: Callable[[str], str]) -> User | None:
+    author_id = maybe_id(get("author_id")) or maybe_id(get("author.id"))
+    handle = get("author.username").strip() or None
+    if author_id is None and not handle:
+        return None
+    return User(
+        id=author_id,
+        handle=handle,
+        name=_twarc_text(get("author.name")).strip() or None,
+        bio=_twarc_text(get("author.description")).strip() or None,
+        location=get("author.location").strip() or None,
+        url=get("author.url").strip() or None,
+        followers_count=count(get("author.public_metrics.followers_count")),
+        following_count=count(get("author.public_metrics.following_count")),
+        tweet_count=count(get("author.public_metrics.tweet_count")),
+        listed_count=count(get("author.public_metrics.listed_count")),
+        verified=_bool(get("author.verified")),
+        created_at=parse_time(get("author.created_at").strip() or None),
+        profile_image_url=get("author.profile_image_url").strip() or None,
+    )
 
 
 def _archive_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post | User]:
     get = _named(row, lay)
     pid = exact_id(get("tweet_id"))
-    created = _date(get("timestamp"))
     text = get("text")
-    expanded = [u for u in _SPLIT_URLS.split(get("expanded_urls").strip()) if u]
     retweet_of = maybe_id(get("retweeted_status_id"))
-    urls, media_links = _pair_links(text, expanded, (pid, retweet_of))
-    display = expand_links(unescape(text), urls, media_links)
-    reply_to = maybe_id(get("in_reply_to_status_id"))
-    whole = True
-    out: list[Post | User] = []
+    ents = EntityBag()
+    expanded = [u for u in _SPLIT_URLS.split(get("expanded_urls").strip()) if u]
+    display = _linked(ents, text, expanded, (pid, retweet_of))
+    original = None
+    m = RT_PREFIX.match(display)
     if retweet_of is not None:
-        kind = "retweet"
         # The archive cuts a long retweet to "RT @x: …" and keeps no
         # original: the original is stored from what the row says of it.
-        whole = not display.rstrip().endswith("…")
-        m = RT_PREFIX.match(display)
         otext = display[m.end():] if m else display
-        otags, omentions = text_entities(otext)
-        out.append(Post(
-            id=retweet_of,
+        oents = EntityBag()
+        for u in ents.urls:
+            if u.url in otext or (u.expanded and u.expanded in otext):
+                oents.url(u)
+        original = build_post(
+            retweet_of, otext, oents,
+            text_full=not otext.rstrip().endswith("…"),
             created_at=parse_time(get("retweeted_status_timestamp").strip() or None),
-            text=otext,
-            text_full=whole,
             author_id=maybe_id(get("retweeted_status_user_id")),
             author_handle=m.group(1) if m else None,
             collected=False,
-            hashtags=otags,
-            mentions=omentions,
-            urls=[u for u in urls if u.url in otext or u.expanded in otext],
             raw=raw,
             location=loc,
-        ))
-    elif reply_to is not None:
-        kind = "reply"
-    else:
-        kind = "post"
-    hashtags, mentions = text_entities(display)
-    if out and out[0].author_handle:
-        for m in mentions:
-            if m.handle.lower() == out[0].author_handle.lower():
-                m.user_id = out[0].author_id
+        )
     author = lay.author
-    post = Post(
-        id=pid,
-        created_at=created,
-        text=display,
-        text_full=whole,
+    post = build_post(
+        pid, display, ents,
+        retweet_of=retweet_of,
+        original=original if original is not None and original.author_handle else None,
+        reply_to=maybe_id(get("in_reply_to_status_id")),
+        created_at=_date(get("timestamp")),
         author_id=author.id if author else None,
         author_handle=author.handle if author else None,
         author_name=author.name if author else None,
-        kind=kind,  # type: ignore[arg-type]
-        retweet_of=retweet_of,
-        reply_to=reply_to,
         reply_to_user_id=maybe_id(get("in_reply_to_user_id")),
         source_app=source_app(get("source")),
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
         raw=raw,
         location=loc,
     )
-    return [post, *out]
+    return [post, original] if original is not None else [post]
 
 
 def _generic_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post | User]:
@@ -757,57 +771,34 @@ def _generic_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post
     else:
         m = _STATUS_URL.search(get("id_from_url"))
         if not m:
-            raise RowError(f"no tweet id in the URL {get('id_from_url').strip()!r}")
+            raise RecordError(f"no tweet id in the URL {get('id_from_url').strip()!r}")
         pid, url_handle = int(m.group(2)), m.group(1)
-    created = _date(get("date"))
-    text = get("text")
     handle, uid, name = _handle(get("author"))
     if handle is None and url_handle and url_handle.lower() not in ("i", "web"):
         handle = url_handle
     uid = maybe_id(get("author_id")) or uid
     name = get("name").strip() or name
-    hashtags: list[str] = []
-    for h in _json_list(get("hashtags")):
-        tag = h.get("tag") or h.get("text") if isinstance(h, dict) else h
-        if isinstance(tag, str) and tag.lstrip("#") and tag.lstrip("#") not in hashtags:
-            hashtags.append(tag.lstrip("#"))
-    mentions: list[Mention] = []
-    for m in _json_list(get("mentions")):
-        h = (m.get("username") or m.get("screen_name")) if isinstance(m, dict) else m
-        if isinstance(h, str) and _HANDLE.match(h.strip()):
-            mentions.append(Mention(h.strip().lstrip("@")))
-    if "hashtags" not in lay.cols or "mentions" not in lay.cols:
-        found_tags, found_mentions = text_entities(text)
-        if "hashtags" not in lay.cols:
-            hashtags = found_tags
-        if "mentions" not in lay.cols:
-            mentions = found_mentions
-    retweet_of, quote_of, reply_to = maybe_id(get("retweet_of")), maybe_id(get("quote_of")), maybe_id(get("reply_to"))
-    whole = True
-    if retweet_of is not None:
-        kind = "retweet"
-        whole = not (RT_PREFIX.match(text) and text.rstrip().endswith("…"))
-    elif quote_of is not None:
-        kind = "quote"
-    elif reply_to is not None:
-        kind = "reply"
-    else:
-        kind = "post"
-    lang = get("lang").strip()
+    ents = v1.Entities()
+    entities = get("entities").strip()
+    if entities.startswith("{"):
+        # TAGS writes the v1.1 `entities` object whole.
+        try:
+            ents.add(loads(entities))
+        except ValueError:
+            pass
+    _list_entities(ents, get, "hashtags", "mentions")
     place = get("place").strip()
-    post = Post(
-        id=pid,
-        created_at=created,
-        text=unescape(text),
-        text_full=whole,
+    lang = get("lang").strip()
+    post = build_post(
+        pid, ents.display(get("text")), ents,
+        retweet_of=maybe_id(get("retweet_of")),
+        quote_of=maybe_id(get("quote_of")),
+        reply_to=maybe_id(get("reply_to")),
+        created_at=_date(get("date")),
         author_id=uid,
         author_handle=handle,
         author_name=name or None,
         lang=lang or None,
-        kind=kind,  # type: ignore[arg-type]
-        retweet_of=retweet_of,
-        quote_of=quote_of,
-        reply_to=reply_to,
         reply_to_user_id=maybe_id(get("reply_to_user_id")),
         reply_to_handle=(get("reply_to_handle").strip().lstrip("@") or None),
         conversation_id=maybe_id(get("conversation_id")),
@@ -817,15 +808,117 @@ def _generic_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post
         like_count=count(get("like_count")),
         quote_count=count(get("quote_count")),
         place=place if place and not place.startswith("{") else None,  # not a dict a tool wrote out
-        hashtags=hashtags,
-        mentions=mentions,
         raw=raw,
         location=loc,
     )
     out: list[Post | User] = [post]
     if uid is not None and handle:
-        out.append(User(id=uid, handle=handle, name=name or None))
+        out.append(User(id=uid, handle=handle, name=name or None,
+                        followers_count=count(get("followers_count")),
+                        following_count=count(get("following_count"))))
     return out
+
+
+def _rtweet_user(get: Callable[[str], str], prefix: str) -> User | None:
+    """The author (`prefix` ''), or a retweeted / quoted original's author
+    (`retweet_`, `quoted_`), of an rtweet row."""
+    uid = maybe_id(get(prefix + "user_id"))
+    handle = get(prefix + "screen_name").strip() or None
+    if uid is None and handle is None:
+        return None
+    return User(
+        id=uid,
+        handle=handle,
+        name=get(prefix + "name").strip() or None,
+        bio=get(prefix + "description").strip() or None,
+        location=get(prefix + "location").strip() or None,
+        url=(get("profile_expanded_url").strip() or get("url").strip() or None) if not prefix else None,
+        followers_count=count(get(prefix + "followers_count")),
+        following_count=count(get(prefix + "friends_count")),
+        tweet_count=count(get(prefix + "statuses_count")),
+        listed_count=count(get(prefix + "listed_count")) if not prefix else None,
+        verified=_bool(get(prefix + "verified")),
+        created_at=parse_time(get("account_created_at").strip() or None) if not prefix else None,
+        profile_image_url=(get("profile_image_url").strip() or None) if not prefix else None,
+    )
+
+
+def _rtweet_original(get: Callable[[str], str], prefix: str, raw: bytes, loc: str, links: list[Url]
+                     ) -> tuple[Post | None, User | None]:
+    """A retweeted or quoted original from an rtweet row's `retweet_*` /
+    `quoted_*` columns (its whole text, its author, its counts); `links`
+    are the row's URLs, which for a retweet are its original's."""
+    oid = maybe_id(get(prefix + "status_id"))
+    text = get(prefix + "text")
+    if oid is None or not text.strip():
+        return None, None
+    user = _rtweet_user(get, prefix)
+    ents = EntityBag()
+    for u in links:
+        if u.url and u.url in text:
+            ents.url(u)
+    post = build_post(
+        oid, ents.display(text), ents,
+        created_at=parse_time(get(prefix + "created_at").strip() or None),
+        author_id=user.id if user else None,
+        author_handle=user.handle if user else None,
+        author_name=user.name if user else None,
+        source_app=source_app(get(prefix + "source")) or None,
+        retweet_count=count(get(prefix + "retweet_count")),
+        like_count=count(get(prefix + "favorite_count")),
+        collected=False,
+        raw=raw,
+        location=loc,
+    )
+    return post, user
+
+
+def _rtweet_row(row: list[str], lay: Layout, loc: str, raw: bytes) -> list[Post | User]:
+    """rtweet's `write_as_csv`: ids prefixed with `x` so that spreadsheets
+    keep them as text, lists as space-separated words, a retweet's original
+    and a quote's in the `retweet_*` and `quoted_*` columns."""
+    get = _named(row, lay)
+    pid = exact_id(get("status_id"))
+    text = get("text")
+    ents = EntityBag()
+    _list_entities(ents, get, "hashtags", "mentions_screen_name", "symbols", "mentions_user_id")
+    tcos = get("urls_t.co").split()
+    for i, e in enumerate(get("urls_expanded_url").split()):
+        ents.url(Url(tcos[i] if i < len(tcos) and len(tcos) == len(get("urls_expanded_url").split()) else "", e,
+                     None))
+    media_tcos = get("media_t.co").split()
+    for i, murl in enumerate((get("ext_media_url") or get("media_url")).split()):
+        types = (get("ext_media_type") or get("media_type")).split()
+        ents.medium(Media(key=murl.rsplit("/", 1)[-1], type=media_type(types[i] if i < len(types) else None),  # type: ignore[arg-type]
+                          url=murl))
+    for tco in media_tcos:
+        ents.media_link(tco, "pic.twitter.com/" + tco.rsplit("/", 1)[-1])
+    original, ouser = _rtweet_original(get, "retweet_", raw, loc, ents.urls)
+    quoted, quser = _rtweet_original(get, "quoted_", raw, loc, ents.urls)
+    author = _rtweet_user(get, "")
+    post = build_post(
+        pid, ents.display(text), ents,
+        retweet_of=maybe_id(get("retweet_status_id")),
+        original=original,
+        quote_of=maybe_id(get("quoted_status_id")),
+        reply_to=maybe_id(get("reply_to_status_id")),
+        created_at=_date(get("created_at")),
+        author_id=author.id if author else None,
+        author_handle=author.handle if author else None,
+        author_name=author.name if author else None,
+        lang=get("lang").strip() or None,
+        reply_to_user_id=maybe_id(get("reply_to_user_id")),
+        reply_to_handle=get("reply_to_screen_name").strip() or None,
+        source_app=source_app(get("source")) or None,
+        # rtweet gives a retweet its original's counts; a retweet itself is
+        # never liked.
+        retweet_count=count(get("retweet_count")),
+        like_count=count(get("favorite_count")) if original is None else 0,
+        place=get("place_full_name").strip() or None,
+        raw=raw,
+        location=loc,
+    )
+    return [it for it in (post, author, original, ouser, quoted, quser) if it is not None]
 
 
 register_file(CsvFile())

@@ -12,7 +12,8 @@ from . import ParseOptions, register_file
 
 # The first object of a JSON array whose keys include "date" and "title"
 # and nothing a tweet has.
-_FIRST = re.compile(r'^\s*\[\s*\{(?=[^{}]*"date"\s*:)(?=[^{}]*"title"\s*:)(?![^{}]*"(?:id|id_str|full_text|tweet|created_at)"\s*:)')
+_FIRST = re.compile(r'^\s*\[\s*\{(?=[^{}]*"date"\s*:)(?=[^{}]*"title"\s*:)'
+                    r'(?![^{}]*"(?:id|id_str|full_text|tweet|created_at)"\s*:)')
 
 
 class EventsFile:

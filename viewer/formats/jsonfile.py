@@ -8,12 +8,12 @@ line, and the lines around it still import.
 from __future__ import annotations
 
 import io
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
-from ..model import Item, Problem
+from ..model import Item, Post, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
-from .common import dump, loads
+from .common import about_unavailable_posts, dump, loads
 
 # A whole (not line-delimited) JSON document is read into memory at once;
 # past this size it must be JSON lines.
@@ -70,11 +70,11 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
     if len(value) <= 2:
         for key, what in _NOTICES.items():
             if key in value:
-                yield Problem(ctx.location, what)
+                yield Problem(ctx.location, what, notice=True)
                 return
     err = _describe_error(value)
     if err:
-        yield Problem(ctx.location, err)
+        yield Problem(ctx.location, err, notice=about_unavailable_posts(value))
         return
     if isinstance(value.get("statuses"), list):  # a v1.1 search response
         for i, el in enumerate(value["statuses"]):
@@ -86,7 +86,10 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
         yield Problem(ctx.location, _unclaimed(value))
         return
     try:
-        yield from fmt.parse(value, ctx)
+        for item in fmt.parse(value, ctx):
+            if isinstance(item, Post):
+                item.read_as = fmt.name
+            yield item
     except Exception as e:  # a hostile record must not stop the file
         yield Problem(ctx.location, f"could not read this {fmt.label}: {type(e).__name__}: {e}")
 
@@ -122,7 +125,7 @@ class JsonFile:
             else:
                 yield from self._document(chained, src, options)
 
-    def _lines(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+    def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
         for n, line in enumerate(stream, 1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
@@ -141,7 +144,7 @@ class JsonFile:
         if not seen_any:
             yield Problem("the file", "empty file: no tweets")
 
-    def _document(self, stream: io.BufferedReader, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+    def _document(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             yield Problem("the file", "a single JSON document over 1 GiB; split it into JSON lines")

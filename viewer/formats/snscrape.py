@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..model import Item, Media, Mention, Post, Problem, Url, User
+from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .common import RecordError, as_dict as _dict, as_list as _list, as_str as _str
-from .common import RT_PREFIX, dump, expand_links, parse_time, source_app, to_count, to_int, unescape
+from .build import Embedded, EntityBag, build_post
+from .common import (RecordError, as_dict, as_list, as_str, dump, expand_links, parse_time, source_app, to_count,
+                     to_int, unescape)
 
 _PREFIX = "snscrape.modules.twitter."
 TWEET = _PREFIX + "Tweet"
@@ -81,32 +82,32 @@ def user_of(u: Any) -> User | None:
     if not isinstance(u, dict):
         return None
     uid = id_of(u, "id")
-    handle = _str(u.get("username"))
+    handle = as_str(u.get("username"))
     if uid is None and handle is None:
         return None
-    bio = _str(u.get("rawDescription"))
+    bio = as_str(u.get("rawDescription"))
     if bio:
-        links = [Url(_str(e.get("tcourl")) or "", _str(e.get("url")), _str(e.get("text")))
-                 for e in _list(u.get("descriptionLinks")) + _list(u.get("descriptionUrls")) if isinstance(e, dict)]
+        links = [Url(as_str(e.get("tcourl")) or "", as_str(e.get("url")), as_str(e.get("text")))
+                 for e in as_list(u.get("descriptionLinks")) + as_list(u.get("descriptionUrls")) if isinstance(e, dict)]
         bio = expand_links(unescape(bio), links)
     else:
-        bio = _str(u.get("renderedDescription")) or _str(u.get("description"))
-    link = _dict(u.get("link"))
+        bio = as_str(u.get("renderedDescription")) or as_str(u.get("description"))
+    link = as_dict(u.get("link"))
     verified = u.get("verified")
     return User(
         id=uid,
         handle=handle,
-        name=_str(u.get("displayname")),
+        name=as_str(u.get("displayname")),
         bio=bio or None,
-        location=_str(u.get("location")),
-        url=_str(link.get("url")) or _str(u.get("linkUrl")),
+        location=as_str(u.get("location")),
+        url=as_str(link.get("url")) or as_str(u.get("linkUrl")),
         followers_count=to_count(u.get("followersCount")),
         following_count=to_count(u.get("friendsCount")),
         tweet_count=to_count(u.get("statusesCount")),
         listed_count=to_count(u.get("listedCount")),
         verified=verified if isinstance(verified, bool) else None,
         created_at=parse_time(u.get("created")),
-        profile_image_url=_str(u.get("profileImageUrl")),
+        profile_image_url=as_str(u.get("profileImageUrl")),
     )
 
 
@@ -132,15 +133,15 @@ def _medium(m: Any, kind: str | None = None) -> Media | None:
         return None
     mtype = kind or _MEDIA_TYPES.get(_type(m)) or _MEDIA_TYPES.get(m.get("type") or "") or "photo"
     if mtype == "photo":
-        url = _str(m.get("fullUrl")) or _str(m.get("url")) or _str(m.get("previewUrl"))
+        url = as_str(m.get("fullUrl")) or as_str(m.get("url")) or as_str(m.get("previewUrl"))
     else:
-        url = _str(m.get("thumbnailUrl")) or _str(m.get("previewUrl"))
+        url = as_str(m.get("thumbnailUrl")) or as_str(m.get("previewUrl"))
         if url is None:
-            for v in _list(m.get("variants")):
-                if isinstance(v, dict) and _str(v.get("url")):
+            for v in as_list(m.get("variants")):
+                if isinstance(v, dict) and as_str(v.get("url")):
                     url = v["url"]
                     break
-            url = url or _str(m.get("videoUrl"))
+            url = url or as_str(m.get("videoUrl"))
     if not url:
         return None
     alt = m.get("altText")
@@ -152,12 +153,12 @@ def media_of(value: Any) -> list[Media]:
     out: list[Media] = []
     if isinstance(value, dict):  # twscrape: {"photos": [...], "videos": [...], "animated": [...]}
         for field, kind in (("photos", "photo"), ("videos", "video"), ("animated", "animated_gif")):
-            for m in _list(value.get(field)):
+            for m in as_list(value.get(field)):
                 media = _medium(m, kind)
                 if media is not None:
                     out.append(media)
     else:
-        for m in _list(value):
+        for m in as_list(value):
             media = _medium(m)
             if media is not None:
                 out.append(media)
@@ -168,13 +169,13 @@ def media_of(value: Any) -> list[Media]:
 def links_of(t: dict[str, Any]) -> list[Url]:
     links = t.get("links")
     if isinstance(links, list):
-        return [Url(_str(e.get("tcourl")) or "", _str(e.get("url")), _str(e.get("text")))
+        return [Url(as_str(e.get("tcourl")) or "", as_str(e.get("url")), as_str(e.get("text")))
                 for e in links if isinstance(e, dict) and (e.get("url") or e.get("tcourl"))]
-    out = [_str(x) for x in _list(t.get("outlinks"))]
-    tco = [_str(x) for x in _list(t.get("tcooutlinks"))]
+    out = [as_str(x) for x in as_list(t.get("outlinks"))]
+    tco = [as_str(x) for x in as_list(t.get("tcooutlinks"))]
     if len(tco) != len(out):
         tco = [None] * len(out)
-    return [Url(c or "", o, None) for o, c in zip(out, tco) if o or c]
+    return [Url(c or "", o, None) for o, c in zip(out, tco, strict=True) if o or c]
 
 
 def _display(raw_text: str, urls: list[Url], media: list[Media]) -> str:
@@ -197,17 +198,20 @@ def parse_tweet(t: dict[str, Any], location: str, raw: bytes, *, collected: bool
     pid = tweet_id(t)
     if pid is None:
         raise RecordError("a snscrape tweet without a usable id")
-    text = t.get("rawContent")
-    if not isinstance(text, str):
-        text = t.get("content")
-    if not isinstance(text, str):
-        text = t.get("renderedContent") if isinstance(t.get("renderedContent"), str) else ""
-    urls = links_of(t)
-    media = media_of(t.get("media"))
-    display = _display(text, urls, media)
-    whole = True
-    hashtags = [h for h in _list(t.get("hashtags")) if isinstance(h, str) and h]
-    mentions: list[Mention] = []
+    # The newest field first; `renderedContent` shows links cut, the last resort.
+    text = next((v for v in (t.get("rawContent"), t.get("content"), t.get("renderedContent")) if isinstance(v, str)),
+                "")
+    ents = EntityBag()
+    for u in links_of(t):
+        ents.url(u)
+    for m in media_of(t.get("media")):
+        ents.medium(m)
+    for h in as_list(t.get("hashtags")):
+        if isinstance(h, str):
+            ents.hashtag(h)
+    for c in as_list(t.get("cashtags")):
+        if isinstance(c, str):
+            ents.cashtag(c)
     users: dict[Any, User] = {}
 
     def add_user(u: Any) -> User | None:
@@ -221,108 +225,53 @@ def parse_tweet(t: dict[str, Any], location: str, raw: bytes, *, collected: bool
     author = add_user(t.get("user"))
     if author is None and isinstance(t.get("username"), str):  # the oldest JSON: a bare `username`
         author = User(id=None, handle=t["username"])
-    seen_handles: set[str] = set()
-    for u in _list(t.get("mentionedUsers")):
+    for u in as_list(t.get("mentionedUsers")):
         mu = add_user(u)
-        if mu is not None and mu.handle and mu.handle.lower() not in seen_handles:
-            seen_handles.add(mu.handle.lower())
-            mentions.append(Mention(mu.handle, mu.id))
+        if mu is not None and mu.handle:
+            ents.mention(mu.handle, mu.id)
     reply_user = add_user(t.get("inReplyToUser"))
 
-    embedded: list[Post | User] = []
-    seen_posts = {pid}
+    embedded = Embedded(pid, _depth, MAX_DEPTH, lambda sub, depth: parse_tweet(
+        sub, location, dump(sub), collected=False, _depth=depth))
 
     def embed(sub: Any) -> tuple[int | None, Post | None]:
-        """The id of an embedded original, and its post when it is whole."""
+        """The id of an embedded original, and its post when it is whole
+        (a `TweetRef` or `Tombstone` holds only the id)."""
         if not isinstance(sub, dict):
             return None, None
-        sid = tweet_id(sub)
-        if _type(sub) in ("TweetRef", "Tombstone") or _depth >= MAX_DEPTH:
-            return sid, None
-        try:
-            items = parse_tweet(sub, location, dump(sub), collected=False, _depth=_depth + 1)
-        except RecordError:
-            return sid, None
-        first = items[0]
-        assert isinstance(first, Post)
-        for it in items:
-            if isinstance(it, Post):
-                if it.id in seen_posts:
-                    continue
-                seen_posts.add(it.id)
-            embedded.append(it)
-        return first.id, first
+        post = None if _type(sub) in ("TweetRef", "Tombstone") else embedded.read(sub)
+        return (post.id if post else tweet_id(sub)), post
 
     retweet_of, original = embed(t.get("retweetedTweet"))
     quote_of, _quoted = embed(t.get("quotedTweet"))
-    reply_to = id_of(t, "inReplyToTweetId")
-
-    if retweet_of is not None:
-        kind = "retweet"
-        handle = original.author_handle if original is not None else None
-        if original is not None and not handle:
-            m = RT_PREFIX.match(text)
-            handle = m.group(1) if m else None
-        if original is not None and handle:
-            display = f"RT @{handle}: {original.text}"
-            whole = original.text_full
-            for h in original.hashtags:
-                if h not in hashtags:
-                    hashtags.append(h)
-            for mt in original.mentions:
-                if mt.handle.lower() not in seen_handles:
-                    seen_handles.add(mt.handle.lower())
-                    mentions.append(mt)
-            known = {u.url or u.expanded for u in urls}
-            urls = urls + [u for u in original.urls if (u.url or u.expanded) not in known]
-            if not media:
-                media = list(original.media)
-        else:
-            whole = not text.endswith("…")
-        quote_of = None  # a retweet quotes nothing itself; its original may
-    elif quote_of is not None:
-        kind = "quote"
-    elif reply_to is not None:
-        kind = "reply"
-    else:
-        kind = "post"
-        if RT_PREFIX.match(text) and text.endswith("…"):
-            whole = False  # an old-style "RT @x: …" cut by Twitter
-
-    place = _dict(t.get("place"))
+    place = as_dict(t.get("place"))
     src = t.get("sourceLabel") if isinstance(t.get("sourceLabel"), str) else t.get("source")
     lang = t.get("lang")
-    post = Post(
-        id=pid,
+    post = build_post(
+        pid, _display(text, ents.urls, ents.media), ents,
+        retweet_of=retweet_of,
+        original=original,
+        quote_of=quote_of,
+        reply_to=id_of(t, "inReplyToTweetId"),
         created_at=parse_time(t.get("date")),
-        text=display,
-        text_full=whole,
         author_id=author.id if author else None,
         author_handle=author.handle if author else None,
         author_name=author.name if author else None,
         lang=lang if isinstance(lang, str) and lang else None,
-        kind=kind,  # type: ignore[arg-type]
-        retweet_of=retweet_of,
-        quote_of=quote_of,
-        reply_to=reply_to,
         reply_to_user_id=reply_user.id if reply_user else None,
-        reply_to_handle=reply_user.handle if reply_user else (_str(t.get("inReplyToScreenName"))),
+        reply_to_handle=reply_user.handle if reply_user else (as_str(t.get("inReplyToScreenName"))),
         conversation_id=id_of(t, "conversationId"),
         source_app=source_app(src) if isinstance(src, str) else None,
         retweet_count=to_count(t.get("retweetCount")),
         reply_count=to_count(t.get("replyCount")),
         like_count=to_count(t.get("likeCount")),
         quote_count=to_count(t.get("quoteCount")),
-        place=_str(place.get("fullName")) or _str(place.get("name")),
+        place=as_str(place.get("fullName")) or as_str(place.get("name")),
         collected=collected,
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        media=media,
         raw=raw,
         location=location,
     )
-    return [post, *users.values(), *embedded]
+    return [post, *users.values(), *embedded.items]
 
 
 class Snscrape:
@@ -354,7 +303,7 @@ class Snscrape:
             if user is not None:
                 yield user
         elif kind == "Tombstone":
-            text = _str(obj.get("text"))
+            text = as_str(obj.get("text"))
             yield Problem(ctx.location, f"an unavailable tweet{f' ({text})' if text else ''}")
         elif kind == "TweetRef":
             yield Problem(ctx.location, f"only the id of a tweet ({tweet_id(obj)}): no content")

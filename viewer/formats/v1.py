@@ -15,11 +15,11 @@ import posixpath
 from datetime import datetime
 from typing import Any, Iterator
 
-from ..model import Item, Media, Mention, Post, Problem, Url, User
+from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .common import EntityBag, RecordError, as_dict as _dict, as_list as _list, as_str as _str
-from .common import (RT_PREFIX, UTC, dump, expand_links, media_id, media_type, parse_time, source_app, to_count,
-                     to_int, unescape)
+from .build import Embedded, EntityBag, build_post
+from .common import (UTC, RecordError, as_dict, as_list, as_str, dump, expand_links, media_id, media_type, parse_time,
+                     source_app, to_count, to_int, unescape)
 
 # How deep embedded originals are followed: a retweet of a quote of a post is
 # as deep as Twitter ever nests; anything deeper is a hostile record.
@@ -84,15 +84,15 @@ def id_of(obj: dict[str, Any], key: str) -> int | None:
 def user_of(u: dict[str, Any]) -> User | None:
     """The account a v1.1 `user` object describes, or None if it names none."""
     uid = id_of(u, "id")
-    handle = _str(u.get("screen_name"))
+    handle = as_str(u.get("screen_name"))
     if uid is None and handle is None:
         return None
-    bio = _str(u.get("description"))
+    bio = as_str(u.get("description"))
     if bio:
-        bio = expand_links(unescape(bio), urls_of(_dict(_dict(u.get("entities")).get("description")).get("urls")))
-    url = _str(u.get("url"))
+        bio = expand_links(unescape(bio), urls_of(as_dict(as_dict(u.get("entities")).get("description")).get("urls")))
+    url = as_str(u.get("url"))
     if url:
-        for e in _list(_dict(_dict(_dict(u.get("entities")).get("url"))).get("urls")):
+        for e in as_list(as_dict(as_dict(as_dict(u.get("entities")).get("url"))).get("urls")):
             if isinstance(e, dict) and e.get("url") == url and e.get("expanded_url"):
                 url = e["expanded_url"]
                 break
@@ -100,9 +100,9 @@ def user_of(u: dict[str, Any]) -> User | None:
     return User(
         id=uid,
         handle=handle,
-        name=unescape(_str(u.get("name"))) or None,
+        name=unescape(as_str(u.get("name"))) or None,
         bio=bio or None,
-        location=unescape(_str(u.get("location"))) or None,
+        location=unescape(as_str(u.get("location"))) or None,
         url=url,
         followers_count=_count(u.get("followers_count")),
         following_count=_count(u.get("friends_count")),
@@ -110,25 +110,25 @@ def user_of(u: dict[str, Any]) -> User | None:
         listed_count=_count(u.get("listed_count")),
         verified=verified if isinstance(verified, bool) else None,
         created_at=status_time(u.get("created_at")),
-        profile_image_url=_str(u.get("profile_image_url_https")) or _str(u.get("profile_image_url")),
+        profile_image_url=as_str(u.get("profile_image_url_https")) or as_str(u.get("profile_image_url")),
     )
 
 
 def urls_of(entities: Any) -> list[Url]:
     out = []
-    for e in _list(entities):
+    for e in as_list(entities):
         if not isinstance(e, dict):
             continue
-        tco, expanded = _str(e.get("url")), _str(e.get("expanded_url"))
+        tco, expanded = as_str(e.get("url")), as_str(e.get("expanded_url"))
         if tco or expanded:
-            out.append(Url(tco or "", expanded, _str(e.get("display_url"))))
+            out.append(Url(tco or "", expanded, as_str(e.get("display_url"))))
     return out
 
 
 def best_variant(media: dict[str, Any]) -> str | None:
     """The URL of a video's best MP4 (highest bitrate), else of any variant."""
     best, best_rate = None, -1
-    for v in _list(_dict(media.get("video_info")).get("variants")):
+    for v in as_list(as_dict(media.get("video_info")).get("variants")):
         if not isinstance(v, dict) or not isinstance(v.get("url"), str):
             continue
         rate = to_int(v.get("bitrate"))
@@ -151,20 +151,20 @@ def url_basename(url: str | None) -> str | None:
 def media_key(m: dict[str, Any]) -> str | None:
     """A media item's key: its id as a string (the URL's file name when the
     record gives none)."""
-    key = media_id(_str(m.get("id_str")) or (str(m["id"]) if isinstance(m.get("id"), (int, str)) else None)
-                   or _str(m.get("media_key")))
-    return key or url_basename(_str(m.get("media_url_https")) or _str(m.get("media_url")))
+    key = media_id(as_str(m.get("id_str")) or (str(m["id"]) if isinstance(m.get("id"), (int, str)) else None)
+                   or as_str(m.get("media_key")))
+    return key or url_basename(as_str(m.get("media_url_https")) or as_str(m.get("media_url")))
 
 
 def media_of(m: dict[str, Any]) -> Media | None:
     key = media_key(m)
     if not key:
         return None
-    url = _str(m.get("media_url_https")) or _str(m.get("media_url"))
-    orig = _dict(m.get("original_info"))
+    url = as_str(m.get("media_url_https")) or as_str(m.get("media_url"))
+    orig = as_dict(m.get("original_info"))
     width, height = _int(orig.get("width")), _int(orig.get("height"))
     if width is None:
-        large = _dict(_dict(m.get("sizes")).get("large"))
+        large = as_dict(as_dict(m.get("sizes")).get("large"))
         width, height = _int(large.get("w")), _int(large.get("h"))
     alt = m.get("ext_alt_text")
     return Media(
@@ -178,8 +178,8 @@ def media_of(m: dict[str, Any]) -> Media | None:
 
 
 class Entities(EntityBag):
-    """Hashtags, mentions, urls and media gathered from several entity
-    blocks, each kept once, in the order first seen."""
+    """A v1.1 status's entity blocks (`entities`, `extended_entities`, and
+    those of `extended_tweet`), read into one bag."""
 
     __slots__ = ()
 
@@ -189,65 +189,40 @@ class Entities(EntityBag):
         cut text that a full text replaced are not the post's)."""
         if not isinstance(block, dict):
             return
-        for h in _list(block.get("hashtags")):
+        for h in as_list(block.get("hashtags")):
             tag = h.get("text") if isinstance(h, dict) else None
-            if isinstance(tag, str) and tag and self._new("h", tag):
-                self.hashtags.append(tag)
-        for m in _list(block.get("user_mentions")):
-            if not isinstance(m, dict):
-                continue
-            handle = m.get("screen_name")
-            if isinstance(handle, str) and handle and self._new("m", handle.lower()):
-                self.mentions.append(Mention(handle, id_of(m, "id")))
+            if isinstance(tag, str):
+                self.hashtag(tag)
+        for c in as_list(block.get("symbols")):
+            tag = c.get("text") if isinstance(c, dict) else None
+            if isinstance(tag, str):
+                self.cashtag(tag)
+        for m in as_list(block.get("user_mentions")):
+            handle = m.get("screen_name") if isinstance(m, dict) else None
+            if isinstance(handle, str):
+                self.mention(handle, id_of(m, "id"))
         for u in urls_of(block.get("urls")):
-            if urls_in is not None and u.url and u.url not in urls_in:
-                continue
-            if self._new("u", u.url or u.expanded or ""):
-                self.urls.append(u)
-        for m in _list(block.get("media")):
+            if urls_in is None or not u.url or u.url in urls_in:
+                self.url(u)
+        for m in as_list(block.get("media")):
             if not isinstance(m, dict):
                 continue
             media = media_of(m)
             if media is None:
                 continue
-            tco = _str(m.get("url"))
-            if tco and self._new("l", tco):
-                self.media_links.append((tco, _str(m.get("display_url")) or ""))
-            if self._new("x", media.key):
-                self.media.append(media)
-
-    def merge_original(self, original: Post, display: str) -> None:
-        """A retweet's entities: its own (the `RT @handle` mention, media)
-        and its original's; of its own links only those still in the text
-        (not the `…/i/web/status/…` link of a cut text)."""
-        own_urls, self.urls = self.urls, []
-        for tag in original.hashtags:
-            if self._new("h", tag):
-                self.hashtags.append(tag)
-        for m in original.mentions:
-            if self._new("m", m.handle.lower()):
-                self.mentions.append(m)
-        for u in original.urls:
-            self.urls.append(u)
-        known = {u.url for u in original.urls}
-        for u in own_urls:
-            if u.url not in known and (u.expanded or u.url) in display:
-                self.urls.append(u)
-        for media in original.media:
-            if self._new("x", media.key):
-                self.media.append(media)
-
-    def display(self, text: str) -> str:
-        return expand_links(unescape(text), self.urls, self.media_links)
+            tco = as_str(m.get("url"))
+            if tco:
+                self.media_link(tco, as_str(m.get("display_url")) or "")
+            self.medium(media)
 
 
 def raw_media(obj: dict[str, Any]) -> list[dict[str, Any]]:
     """The record's media objects (the richer `extended_entities` first)."""
-    out = []
-    for block in (_dict(obj.get("extended_entities")), _dict(obj.get("entities")),
-                  _dict(_dict(obj.get("extended_tweet")).get("extended_entities")),
-                  _dict(_dict(obj.get("extended_tweet")).get("entities"))):
-        out.extend(m for m in _list(block.get("media")) if isinstance(m, dict))
+    out: list[dict[str, Any]] = []
+    for block in (as_dict(obj.get("extended_entities")), as_dict(obj.get("entities")),
+                  as_dict(as_dict(obj.get("extended_tweet")).get("extended_entities")),
+                  as_dict(as_dict(obj.get("extended_tweet")).get("entities"))):
+        out.extend(m for m in as_list(block.get("media")) if isinstance(m, dict))
     return out
 
 
@@ -288,71 +263,19 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
     if pid is None:
         raise RecordError("no usable tweet id (id_str / id)")
 
-    user = _dict(obj.get("user"))
+    user = as_dict(obj.get("user"))
     author = user_of(user) if user else None
     text, ents, whole = _text_and_entities(obj)
 
-    embedded: list[Post | User] = []
-    seen: set[int] = {pid}
-
-    def embed(sub: Any) -> Post | None:
-        if not isinstance(sub, dict) or _depth >= MAX_DEPTH:
-            return None
-        try:
-            items = parse_status(sub, location, dump(sub), collected=False, _depth=_depth + 1)
-        except RecordError:
-            return None  # the outer post still imports; its raw keeps the original
-        first = items[0]
-        assert isinstance(first, Post)
-        for it in items:
-            if isinstance(it, Post):
-                if it.id in seen:
-                    continue
-                seen.add(it.id)
-            embedded.append(it)
-        return first
-
+    embedded = Embedded(pid, _depth, MAX_DEPTH, lambda sub, depth: parse_status(
+        sub, location, dump(sub), collected=False, _depth=depth))
     rt = obj.get("retweeted_status")
-    original = embed(rt) if isinstance(rt, dict) else None
+    original = embedded.read(rt)
     retweet_of = original.id if original else (id_of(rt, "id") if isinstance(rt, dict) else None)
-
-    qs = obj.get("quoted_status")
-    quoted = embed(qs) if isinstance(qs, dict) else None
+    quoted = embedded.read(obj.get("quoted_status"))
     quote_of = id_of(obj, "quoted_status_id")
     if quote_of is None and quoted is not None:
         quote_of = quoted.id
-
-    if retweet_of is not None and isinstance(rt, dict):
-        kind = "retweet"
-        handle = original.author_handle if original is not None else None
-        if original is not None and not handle:
-            m = RT_PREFIX.match(text)
-            handle = m.group(1) if m else None
-        if original is not None and handle:
-            # The retweet's own text is cut at 140 characters even when it
-            # says it is not; the original's is the full one.
-            display = f"RT @{handle}: {original.text}"
-            whole = original.text_full
-            ents.merge_original(original, display)
-        else:
-            display = ents.display(text)
-            whole = whole and not text.endswith("…")
-        quote_of = None  # a retweet quotes nothing itself; its original may
-    elif RT_PREFIX.match(text):
-        # A retweet known only by its own cut text (an account archive's
-        # entry, an old manual RT): kept as a retweet whose text a richer
-        # source of the same post replaces.
-        display = ents.display(text)
-        kind = "retweet"
-        whole = False
-        quote_of = None
-    else:
-        display = ents.display(text)
-        kind = "quote" if quote_of is not None else "post"
-
-    reply_to = id_of(obj, "in_reply_to_status_id")
-    if kind == "post" and reply_to is not None:
-        kind = "reply"
 
     place = obj.get("place")
     place_name = (place.get("full_name") or place.get("name")) if isinstance(place, dict) else None
@@ -360,22 +283,20 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
     if created is None and obj.get("timestamp_ms") is not None:
         created = parse_time(to_int(obj.get("timestamp_ms")))
     lang = obj.get("lang")
-
-    post = Post(
-        id=pid,
-        created_at=created,
-        text=display,
+    post = build_post(
+        pid, ents.display(text), ents,
         text_full=whole,
+        retweet_of=retweet_of,
+        original=original,
+        quote_of=quote_of,
+        reply_to=id_of(obj, "in_reply_to_status_id"),
+        created_at=created,
         author_id=author.id if author else None,
         author_handle=author.handle if author else None,
         author_name=author.name if author else None,
         lang=lang if isinstance(lang, str) and lang else None,
-        kind=kind,  # type: ignore[arg-type]
-        retweet_of=retweet_of,
-        quote_of=quote_of,
-        reply_to=reply_to,
         reply_to_user_id=id_of(obj, "in_reply_to_user_id"),
-        reply_to_handle=_str(obj.get("in_reply_to_screen_name")),
+        reply_to_handle=as_str(obj.get("in_reply_to_screen_name")),
         conversation_id=id_of(obj, "conversation_id"),
         source_app=source_app(obj.get("source")) if isinstance(obj.get("source"), str) else None,
         retweet_count=_count(obj.get("retweet_count")),
@@ -386,22 +307,18 @@ def parse_status(obj: dict[str, Any], location: str, raw: bytes, *, collected: b
         collected=collected,
         # The account archive's deleted posts carry the time they were deleted.
         deleted=bool(obj.get("deleted_at")),
-        hashtags=ents.hashtags,
-        mentions=ents.mentions,
-        urls=ents.urls,
-        media=ents.media,
         raw=raw,
         location=location,
     )
     out: list[Post | User] = [post]
     if author is not None:
         out.append(author)
-    out.extend(embedded)
+    out.extend(embedded.items)
     return out
 
 
 class V1Status:
-    name = "v1"
+    name = "v1.1"
     label = "Twitter API v1.1 status"
 
     def claims(self, obj: dict[str, Any]) -> bool:

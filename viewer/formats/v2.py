@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..model import Item, Media, Mention, Post, Problem, Url, User
+from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
-from .common import EntityBag, RecordError, as_dict as _dict, as_list as _list, as_str as _str
-from .common import RT_PREFIX, dump, expand_links, media_id, media_type, parse_time, source_app, to_count, to_int, unescape
+from .build import EntityBag, OriginalView, build_post
+from .common import (RecordError, about_unavailable_posts, as_dict, as_list, as_str, dump, expand_links, media_id,
+                     media_type, parse_time, source_app, to_count, to_int)
 
 # How deep inline originals of a flattened tweet are followed (a retweet of a
 # quote of a reply is as deep as twarc ever nests); deeper is a hostile record.
@@ -99,15 +100,15 @@ class Index:
     @classmethod
     def of_includes(cls, includes: dict[str, Any]) -> "Index":
         idx = cls()
-        for u in _list(includes.get("users")):
+        for u in as_list(includes.get("users")):
             idx.add_user(u)
-        for m in _list(includes.get("media")):
+        for m in as_list(includes.get("media")):
             if isinstance(m, dict) and isinstance(m.get("media_key"), str):
                 idx.media[m["media_key"]] = m
-        for p in _list(includes.get("places")):
+        for p in as_list(includes.get("places")):
             if isinstance(p, dict) and _key(p.get("id")):
                 idx.places[_key(p["id"])] = p  # type: ignore[index]
-        for t in _list(includes.get("tweets")):
+        for t in as_list(includes.get("tweets")):
             if isinstance(t, dict) and _key(t.get("id")):
                 idx.tweets.setdefault(_key(t["id"]), t)  # type: ignore[arg-type]
         return idx
@@ -130,65 +131,41 @@ class Index:
 
 
 class Entities(EntityBag):
-    """Hashtags, mentions, urls and media of one post, each kept once, in the
-    order first seen (a retweet adds its original's to its own)."""
+    """A v2 tweet's `entities` (and its `note_tweet`'s), read into one bag."""
 
     __slots__ = ()
 
     def add(self, block: Any, idx: Index) -> None:
         if not isinstance(block, dict):
             return
-        for h in _list(block.get("hashtags")):
+        for h in as_list(block.get("hashtags")):
             tag = h.get("tag") if isinstance(h, dict) else None
-            if isinstance(tag, str) and tag and self._new("h", tag):
-                self.hashtags.append(tag)
-        for m in _list(block.get("mentions")):
-            if not isinstance(m, dict):
-                continue
-            handle = m.get("username")
-            if not isinstance(handle, str) or not handle or not self._new("m", handle.lower()):
+            if isinstance(tag, str):
+                self.hashtag(tag)
+        for c in as_list(block.get("cashtags")):
+            tag = c.get("tag") if isinstance(c, dict) else None
+            if isinstance(tag, str):
+                self.cashtag(tag)
+        for m in as_list(block.get("mentions")):
+            handle = m.get("username") if isinstance(m, dict) else None
+            if not isinstance(handle, str) or not handle:
                 continue
             uid = _id(m.get("id"))
             if uid is None:
                 u = idx.users_by_name.get(handle.lower())
                 uid = _id(u.get("id")) if u else None
-            self.mentions.append(Mention(handle, uid))
-        for e in _list(block.get("urls")):
+            self.mention(handle, uid)
+        for e in as_list(block.get("urls")):
             if not isinstance(e, dict):
                 continue
-            tco = e.get("url") if isinstance(e.get("url"), str) else ""
-            expanded = _str(e.get("expanded_url"))
-            display = _str(e.get("display_url"))
+            tco = as_str(e.get("url")) or ""
+            expanded = as_str(e.get("expanded_url"))
+            display = as_str(e.get("display_url"))
             if "media_key" in e or (display and display.startswith("pic.twitter.com/")
                                     and expanded and ("/photo/" in expanded or "/video/" in expanded)):
-                if tco and self._new("l", tco):
-                    self.media_links.append((tco, display or ""))
+                self.media_link(tco, display or "")
                 continue
-            if (tco or expanded) and self._new("u", tco or expanded or ""):
-                self.urls.append(Url(tco, expanded, display))
-
-    def add_media(self, m: Media) -> None:
-        if self._new("x", m.key):
-            self.media.append(m)
-
-    def merge(self, other: "Entities") -> None:
-        for tag in other.hashtags:
-            if self._new("h", tag):
-                self.hashtags.append(tag)
-        for m in other.mentions:
-            if self._new("m", m.handle.lower()):
-                self.mentions.append(m)
-        for u in other.urls:
-            if self._new("u", u.url or u.expanded or ""):
-                self.urls.append(u)
-        for tco, display in other.media_links:
-            if self._new("l", tco):
-                self.media_links.append((tco, display))
-        for m in other.media:
-            self.add_media(m)
-
-    def display(self, text: str) -> str:
-        return expand_links(unescape(text), self.urls, self.media_links)
+            self.url(Url(tco, expanded, display))
 
 
 def media_of(key: str, m: dict[str, Any] | None) -> Media | None:
@@ -201,7 +178,7 @@ def media_of(key: str, m: dict[str, Any] | None) -> Media | None:
     return Media(
         key=mid,
         type=media_type(m.get("type")),  # type: ignore[arg-type]
-        url=_str(m.get("url")) or _str(m.get("preview_image_url")),
+        url=as_str(m.get("url")) or as_str(m.get("preview_image_url")),
         alt_text=alt if isinstance(alt, str) and alt else None,
         width=_id(m.get("width")),
         height=_id(m.get("height")),
@@ -212,34 +189,34 @@ def _expand_in(text: str | None, block: Any) -> str | None:
     """A user's bio or link with its t.co links expanded."""
     if not text:
         return text
-    urls = [Url(e["url"], _str(e.get("expanded_url")), _str(e.get("display_url")))
-            for e in _list(_dict(block).get("urls")) if isinstance(e, dict) and isinstance(e.get("url"), str)]
+    urls = [Url(e["url"], as_str(e.get("expanded_url")), as_str(e.get("display_url")))
+            for e in as_list(as_dict(block).get("urls")) if isinstance(e, dict) and isinstance(e.get("url"), str)]
     return expand_links(text, urls) if urls else text
 
 
 def user_of(u: dict[str, Any]) -> User | None:
     """The account a v2 user object describes, or None if it names none."""
     uid = _id(u.get("id"))
-    handle = _str(u.get("username"))
+    handle = as_str(u.get("username"))
     if uid is None and handle is None:
         return None
-    ents = _dict(u.get("entities"))
-    metrics = _dict(u.get("public_metrics"))
+    ents = as_dict(u.get("entities"))
+    metrics = as_dict(u.get("public_metrics"))
     verified = u.get("verified")
     return User(
         id=uid,
         handle=handle,
-        name=_str(u.get("name")),
-        bio=_expand_in(_str(u.get("description")), ents.get("description")),
-        location=_str(u.get("location")),
-        url=_expand_in(_str(u.get("url")), ents.get("url")),
+        name=as_str(u.get("name")),
+        bio=_expand_in(as_str(u.get("description")), ents.get("description")),
+        location=as_str(u.get("location")),
+        url=_expand_in(as_str(u.get("url")), ents.get("url")),
         followers_count=_count(metrics.get("followers_count")),
         following_count=_count(metrics.get("following_count")),
         tweet_count=_count(metrics.get("tweet_count")),
         listed_count=_count(metrics.get("listed_count")),
         verified=verified if isinstance(verified, bool) else None,
         created_at=parse_time(u.get("created_at")),
-        profile_image_url=_str(u.get("profile_image_url")),
+        profile_image_url=as_str(u.get("profile_image_url")),
     )
 
 
@@ -249,31 +226,35 @@ def _text_of(t: dict[str, Any], pid: int, idx: Index) -> tuple[str, Entities, bo
     if cached is not None:
         return cached
     ents = Entities()
-    note = _dict(t.get("note_tweet"))
-    text = note.get("text") if isinstance(note.get("text"), str) else None
-    if text is not None:
+    note = as_dict(t.get("note_tweet"))
+    note_text = note.get("text")
+    if isinstance(note_text, str):
+        text = note_text
         ents.add(note.get("entities"), idx)
         ents.add(t.get("entities"), idx)
         whole = True
     else:
-        text = t.get("text") if isinstance(t.get("text"), str) else ""
+        own = t.get("text")
+        text = own if isinstance(own, str) else ""
         ents.add(t.get("entities"), idx)
         whole = not _cut_long_post(text, pid, ents)
-    att = _dict(t.get("attachments"))
-    inline = {m["media_key"]: m for m in _list(att.get("media"))
+    att = as_dict(t.get("attachments"))
+    inline = {m["media_key"]: m for m in as_list(att.get("media"))
               if isinstance(m, dict) and isinstance(m.get("media_key"), str)}
-    keys = _list(att.get("media_keys"))
+    keys = as_list(att.get("media_keys"))
     for key in keys:
         if isinstance(key, str):
-            m = media_of(key, inline.get(key) or idx.media.get(key))
-            if m is not None:
-                ents.add_media(m)
+            listed = media_of(key, inline.get(key) or idx.media.get(key))
+            if listed is not None:
+                ents.medium(listed)
     for key, m in inline.items():
         if key not in keys:
-            media = media_of(key, m)
-            if media is not None:
-                ents.add_media(media)
-    result = (ents.display(text), ents, whole)
+            only_inline = media_of(key, m)
+            if only_inline is not None:
+                ents.medium(only_inline)
+    display = ents.display(text)
+    ents.add_text(display)
+    result = (display, ents, whole)
     idx._texts[pid] = result
     return result
 
@@ -298,7 +279,7 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
     display, ents, whole = _text_of(t, pid, idx)
 
     refs: dict[str, int] = {}
-    for r in _list(t.get("referenced_tweets")):
+    for r in as_list(t.get("referenced_tweets")):
         if isinstance(r, dict) and isinstance(r.get("type"), str):
             rid = _id(r.get("id"))
             if rid is not None:
@@ -306,61 +287,46 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
     retweet_of, quote_of, reply_to = refs.get("retweeted"), refs.get("quoted"), refs.get("replied_to")
 
     author = idx.user(t.get("author_id"), t.get("author"))
+    original = None
+    whole_rt = whole
     if retweet_of is not None:
-        kind = "retweet"
         orig = idx.tweets.get(str(retweet_of))
         if orig is not None and ("text" in orig or "note_tweet" in orig):
             odisplay, oents, owhole = _text_of(orig, retweet_of, idx)
             ouser = idx.user(orig.get("author_id"), orig.get("author"))
-            handle = _str(ouser.get("username")) if ouser else None
-            if handle is None:
-                own = t.get("text")
-                m = RT_PREFIX.match(own) if isinstance(own, str) else None
-                handle = m.group(1) if m else None
-            if handle:
-                display = f"RT @{handle}: {odisplay}"
-                whole = owhole
-                if ents._new("m", handle.lower()):
-                    # v2 does not always list the retweeted account among the
-                    # retweet's mentions; v1.1 and twarc-csv do.
-                    ents.mentions.insert(0, Mention(handle, _id(orig.get("author_id"))))
-                ents.merge(oents)
-            else:
-                whole = False
-        else:
-            # Only the retweet's own text, which v2 cuts at 140 characters.
-            whole = False
-    elif quote_of is not None:
-        kind = "quote"
-    elif reply_to is not None:
-        kind = "reply"
-    else:
-        kind = "post"
+            original = OriginalView.of(odisplay, owhole, as_str(ouser.get("username")) if ouser else None,
+                                       _id(orig.get("author_id")), oents)
+        # Without its original, only the retweet's own text, which v2 cuts
+        # at 140 characters.
+        whole_rt = False
 
     reply_user = idx.user(t.get("in_reply_to_user_id"), t.get("in_reply_to_user"))
-    geo = _dict(t.get("geo"))
+    geo = as_dict(t.get("geo"))
     place = None
     if geo:
         p = idx.places.get(_key(geo.get("place_id")) or "") or geo
-        place = _str(p.get("full_name")) or _str(p.get("name"))
-    metrics = _dict(t.get("public_metrics"))
+        place = as_str(p.get("full_name")) or as_str(p.get("name"))
+    metrics = as_dict(t.get("public_metrics"))
     lang = t.get("lang")
     src = t.get("source")
-    return Post(
-        id=pid,
-        created_at=parse_time(t.get("created_at")),
-        text=display,
-        text_full=whole,
-        author_id=_id(t.get("author_id")) if t.get("author_id") is not None else (_id(author.get("id")) if author else None),
-        author_handle=_str(author.get("username")) if author else None,
-        author_name=_str(author.get("name")) if author else None,
-        lang=lang if isinstance(lang, str) and lang else None,
-        kind=kind,  # type: ignore[arg-type]
+    # The bag is shared with the page's cache: a retweet adds its original's
+    # entities to a copy.
+    bag = ents.copy() if retweet_of is not None else ents
+    return build_post(
+        pid, display, bag,
+        text_full=whole_rt,
         retweet_of=retweet_of,
+        original=original,
         quote_of=quote_of,
         reply_to=reply_to,
+        created_at=parse_time(t.get("created_at")),
+        author_id=(_id(t.get("author_id")) if t.get("author_id") is not None
+                   else (_id(author.get("id")) if author else None)),
+        author_handle=as_str(author.get("username")) if author else None,
+        author_name=as_str(author.get("name")) if author else None,
+        lang=lang if isinstance(lang, str) and lang else None,
         reply_to_user_id=_id(t.get("in_reply_to_user_id")),
-        reply_to_handle=_str(reply_user.get("username")) if reply_user else None,
+        reply_to_handle=as_str(reply_user.get("username")) if reply_user else None,
         conversation_id=_id(t.get("conversation_id")),
         source_app=source_app(src) if isinstance(src, str) else None,
         retweet_count=_count(metrics.get("retweet_count")),
@@ -369,10 +335,6 @@ def post_of(t: dict[str, Any], idx: Index, *, collected: bool, location: str, ra
         quote_count=_count(metrics.get("quote_count")),
         place=place,
         collected=collected,
-        hashtags=ents.hashtags,
-        mentions=ents.mentions,
-        urls=ents.urls,
-        media=ents.media,
         raw=raw,
         location=location,
     )
@@ -405,7 +367,7 @@ class V2:
 
     def parse(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
         if "data" in obj or "includes" in obj or "meta" in obj and "id" not in obj:
-            yield from self._page(obj, ctx)
+            yield from self.page(obj, ctx)
             return
         kind = _data_kind(obj)
         if kind == "tweet":
@@ -418,8 +380,9 @@ class V2:
 
     # -- a response page ---------------------------------------------------
 
-    def _page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
-        includes = _dict(obj.get("includes"))
+    def page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
+        """The posts, originals, users and notices of one response page."""
+        includes = as_dict(obj.get("includes"))
         idx = Index.of_includes(includes)
         data = obj.get("data")
         if isinstance(data, dict):
@@ -466,7 +429,7 @@ class V2:
                 continue
             collected.add(str(post.id))
             yield post
-        for j, t in enumerate(_list(includes.get("tweets"))):
+        for j, t in enumerate(as_list(includes.get("tweets"))):
             if not isinstance(t, dict):
                 continue
             k = _key(t.get("id"))
@@ -481,7 +444,7 @@ class V2:
             collected.add(str(post.id))
             yield post
         seen_users: set[int | str] = set()
-        for u in [*data_users, *_list(includes.get("users"))]:
+        for u in [*data_users, *as_list(includes.get("users"))]:
             user = user_of(u) if isinstance(u, dict) else None
             if user is not None:
                 ident = user.id if user.id is not None else (user.handle or "")
@@ -490,8 +453,9 @@ class V2:
                     yield user
         errors = obj.get("errors")
         if errors and (entries or includes):
-            for i, err in enumerate(_list(errors)):
-                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err))
+            for i, err in enumerate(as_list(errors)):
+                yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err),
+                              notice=isinstance(err, dict) and about_unavailable_posts(err))
 
     # -- a flattened tweet -------------------------------------------------
 
@@ -556,18 +520,18 @@ def _gather(t: dict[str, Any], idx: Index, originals: list[tuple[str, dict[str, 
         idx.tweets.setdefault(k, t)
     _gather_user(t.get("author"), idx, originals, loc + ", author", depth)
     _gather_user(t.get("in_reply_to_user"), idx, originals, loc + ", in_reply_to_user", depth)
-    for m in _list(_dict(t.get("entities")).get("mentions")):
+    for m in as_list(as_dict(t.get("entities")).get("mentions")):
         if isinstance(m, dict) and _id(m.get("id")) is not None and len(m) > 4:
             idx.add_user({k: v for k, v in m.items() if k not in ("start", "end")})
-    for m in _list(_dict(t.get("attachments")).get("media")):
+    for m in as_list(as_dict(t.get("attachments")).get("media")):
         if isinstance(m, dict) and isinstance(m.get("media_key"), str):
             idx.media.setdefault(m["media_key"], m)
-    geo = _dict(t.get("geo"))
+    geo = as_dict(t.get("geo"))
     if _key(geo.get("place_id")) and (geo.get("full_name") or geo.get("name")):
         idx.places.setdefault(_key(geo["place_id"]), geo)  # type: ignore[arg-type]
     if depth >= MAX_DEPTH:
         return
-    for i, r in enumerate(_list(t.get("referenced_tweets"))):
+    for i, r in enumerate(as_list(t.get("referenced_tweets"))):
         if isinstance(r, dict) and ("text" in r or "note_tweet" in r):
             sub = f"{loc}, referenced_tweets[{i}]"
             _gather(r, idx, originals, sub, depth + 1)

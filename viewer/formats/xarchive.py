@@ -24,7 +24,7 @@ import orjson
 from ..model import Item, LocalFile, Mention, Post, Problem, Url, User
 from ..sources import SourceFile
 from . import ParseOptions, register_file
-from .common import dump, parse_time, to_int, unescape
+from .common import as_dict, as_str, dump, parse_time, to_int, unescape
 from .v1 import RecordError, best_variant, media_key, parse_status, raw_media, url_basename
 
 # The files of posts, and the folders that hold their media (first the one of
@@ -198,7 +198,7 @@ class Account:
                 self.name = _s(info.get("displayName"))
         profile = _first(_safe_value(src.sibling("profile.js")), "profile")
         if profile:
-            desc = profile.get("description") if isinstance(profile.get("description"), dict) else {}
+            desc = as_dict(profile.get("description"))
             self.bio = unescape(_s(desc.get("bio"))) or None
             self.location = _s(desc.get("location"))
             self.url = _s(desc.get("website"))
@@ -371,11 +371,11 @@ def _media_names(m: dict[str, Any]) -> list[str]:
 
 
 def tweet_items(tweet: dict[str, Any], location: str, raw: bytes, account: Account, notes: Notes | None,
-                media: MediaFiles, deleted: bool) -> list[Item]:
+                media: MediaFiles, deleted: bool) -> list[Post | User]:
     items = parse_status(tweet, location, raw)
     post = items[0]
     assert isinstance(post, Post)
-    text = tweet.get("full_text") if isinstance(tweet.get("full_text"), str) else tweet.get("text") or ""
+    text = as_str(tweet.get("full_text")) or as_str(tweet.get("text")) or ""
     if notes and post.kind != "retweet":
         note = notes.match(post, text)
         if note is not None:
@@ -388,9 +388,9 @@ def tweet_items(tweet: dict[str, Any], location: str, raw: bytes, account: Accou
         for m in raw_media(tweet):
             by_key.setdefault(media_key(m), m)
         for item in post.media:
-            m = by_key.get(item.key)
-            if m is not None:
-                item.local = media.find(post.id, _media_names(m))
+            record = by_key.get(item.key)
+            if record is not None:
+                item.local = media.find(post.id, _media_names(record))
     return items
 
 
@@ -401,7 +401,7 @@ class AccountArchivePosts:
 
     def sniff(self, src: SourceFile, head: str) -> bool:
         m = _POSTS_HEAD.match(head)
-        return bool(m) and m.group(1) in _POST_VARS
+        return m is not None and m.group(1) in _POST_VARS
 
     def parse(self, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         try:

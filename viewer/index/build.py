@@ -3,6 +3,7 @@ processes for large batches), deletions, folding of small segments, and
 the commit that switches generations."""
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -12,21 +13,22 @@ import threading
 import uuid
 from itertools import compress
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from typing import Callable, Iterable, Iterator, Sequence
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
+import sqlite_utils
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
+from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
 from viewer.batching import in_chunks
 from viewer.collection import Collection
-from viewer.index import lock, segment_writer
+from viewer.index import colfile, lock, segment_writer, whoosh_internals
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
 from viewer.index.lock import writing
@@ -47,6 +49,12 @@ from viewer.index.schema import (
 from viewer.index.verify import compare
 from viewer.jobs import Job
 
+log = logging.getLogger(__name__)
+
+# What documents are read from: the collection's database, or a worker's
+# read-only connection to it.
+ReadDb = sqlite3.Connection | sqlite_utils.Database
+
 # A batch of at least this many posts is written by worker processes.
 PARALLEL_MIN = 20_000
 # Ids per SQL "IN (…)", under SQLite's 999-variable limit of old builds;
@@ -61,20 +69,13 @@ MAX_SEGMENTS = 8
 FOLD_MAX = 20_000
 
 
-
-
-# ---------------------------------------------------------------------------
-# writing
-# ---------------------------------------------------------------------------
-
-
-def _add(writer: Any, doc: Doc) -> None:
+def _add(writer: SegmentWriter, doc: Doc) -> None:
     if isinstance(writer, segment_writer.FastSegmentWriter):
         writer.add({"text": doc.text},
                    {"author": doc.author, "hashtags": doc.hashtags, "mentions": doc.mentions, "to": doc.to},
                    doc.columns())
         return
-    fields = dict(zip(COLUMNS, doc.columns()))
+    fields = dict(zip(COLUMNS, doc.columns(), strict=True))
     fields["text"] = fields["phrases"] = doc.text
     for name in KEYWORD_FIELDS:
         values = getattr(doc, name)
@@ -83,35 +84,42 @@ def _add(writer: Any, doc: Doc) -> None:
     writer.add_document(**fields)
 
 
-def _part_writer(ix: Index) -> Any:
+# Set to "whoosh" to write with Whoosh's own (slower) writer, the path taken
+# when the running Whoosh is laid out differently from what the fast writer
+# knows; the tests run the index suite both ways so that path stays alive.
+# An environment variable, so worker processes follow it.
+WRITER_ENV = "ARCHIVE_VIEWER_INDEX_WRITER"
+
+
+def _part_writer(ix: Index) -> SegmentWriter:
     """A writer of new segments that takes no lock (the build holds it)."""
-    if segment_writer.supported():
+    if os.environ.get(WRITER_ENV) != "whoosh" and segment_writer.supported():
         try:
             return segment_writer.FastSegmentWriter(ix, TEXT_FIELDS, KEYWORD_FIELDS, COLUMNS,
                                                     blocksize=BLOCK, _lk=False)
-        except TypeError:
-            pass  # a Whoosh laid out otherwise: its own (slower) writer
+        except TypeError as e:
+            log.warning("indexing with Whoosh's own writer: %s", e)
     return SegmentWriter(ix, _lk=False)
 
 
-def _finish_part(writer: Any) -> Any:
+def _finish_part(writer: SegmentWriter) -> Segment | None:
     """Close a part writer; its segment (None if it holds no documents)."""
-    if not writer._added:
-        writer._close_segment()
-        return None
-    return writer._finalize_segment()
+    return whoosh_internals.finish_part(writer)
 
 
-def write_part(db: Any, ix: Index, id_chunks: Iterable[list[int]], progress: Any = None) -> list[Any]:
+def write_part(db: ReadDb, ix: Index, id_chunks: Iterable[list[int]],
+               progress: Callable[[int], None] | None = None) -> list[Segment]:
     """Write the documents of the ids into new segments (one more each time
     the one in hand holds as many postings as memory allows); returns them."""
-    segments: list[Any] = []
+    segments: list[Segment] = []
     w = _part_writer(ix)
     for chunk in id_chunks:
         for doc in documents(db, chunk):
             _add(w, doc)
         if getattr(w, "postings_held", 0) > segment_writer.MAX_POSTINGS:
-            segments.append(_finish_part(w))
+            full = _finish_part(w)
+            if full is not None:
+                segments.append(full)
             w = _part_writer(ix)
         if progress is not None:
             progress(len(chunk))
@@ -121,7 +129,7 @@ def write_part(db: Any, ix: Index, id_chunks: Iterable[list[int]], progress: Any
     return segments
 
 
-def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Any, results: Any) -> None:
+def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, results: Queue) -> None:
     """A worker process: writes the chunks of ids it is given into segments."""
     try:
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
@@ -142,7 +150,7 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Any, result
         results.put(("error", me, f"{type(e).__name__}: {e}"))
 
 
-def _mp_context() -> Any:
+def _mp_context() -> ForkContext | SpawnContext:
     # fork is fast, but forking a process that runs other threads can
     # deadlock the child; the window runs Qt threads Python's threading
     # module does not count. spawn then (a fresh interpreter, ~0.3 s).
@@ -153,19 +161,24 @@ def _mp_context() -> Any:
 
 
 def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, done: int,
-               total: int) -> list[Any]:
+               total: int) -> list[Segment]:
     """New segments with the documents of `ids`: in worker processes for a
     large batch, here for a small one."""
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if job is not None:
+            job.check()
+            job.progress(done, total, "Indexing", done)
+
     workers = min((os.cpu_count() or 1), 4)
     if len(ids) < PARALLEL_MIN or workers < 2:
-        def progress(n: int) -> None:
-            nonlocal done
-            done += n
-            if job is not None:
-                job.check()
-                job.progress(done, total, "Indexing", done)
         return write_part(coll.db, ix, in_chunks(ids, CHUNK), progress)
+    return _write_in_workers(coll, ix, ids, workers, job, progress)
 
+
+def _write_in_workers(coll: Collection, ix: Index, ids: list[int], workers: int, job: Job | None,
+                      progress: Callable[[int], None]) -> list[Segment]:
     ctx = _mp_context()
     # Each worker gets an even, contiguous share of the (time-ordered) ids
     # on its own queue, so its segments follow one another in time.
@@ -182,28 +195,7 @@ def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, don
             for chunk in chunks[w * len(chunks) // workers:(w + 1) * len(chunks) // workers]:
                 q.put(chunk)
             q.put(None)
-        by_worker: dict[int, list[Any]] = {}
-        finished: set[int] = set()
-        while len(finished) < len(procs):
-            if job is not None:
-                job.check()
-            try:
-                msg = results.get(timeout=0.5)
-            except queue.Empty:
-                for i, p in enumerate(procs):
-                    if i not in finished and not p.is_alive() and results.empty():
-                        raise RuntimeError("an indexing process ended without finishing its work")
-                continue
-            kind, who, value = msg
-            if kind == "progress":
-                done += value
-                if job is not None:
-                    job.progress(done, total, "Indexing", done)
-            elif kind == "done":
-                finished.add(who)
-                by_worker[who] = value
-            else:
-                raise RuntimeError(f"indexing failed: {value}")
+        by_worker = _gather(procs, results, job, progress)
         for p in procs:
             p.join()
         return [seg for w in sorted(by_worker) for seg in by_worker[w]]
@@ -212,6 +204,29 @@ def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, don
             if p.is_alive():
                 p.terminate()
                 p.join()
+
+
+def _gather(procs: Sequence[BaseProcess], results: Queue, job: Job | None,
+            progress: Callable[[int], None]) -> dict[int, list[Segment]]:
+    """The workers' messages until each is done: its segments by worker."""
+    by_worker: dict[int, list[Segment]] = {}
+    while len(by_worker) < len(procs):
+        if job is not None:
+            job.check()
+        try:
+            kind, who, value = results.get(timeout=0.5)
+        except queue.Empty:
+            for i, p in enumerate(procs):
+                if i not in by_worker and not p.is_alive() and results.empty():
+                    raise RuntimeError("an indexing process ended without finishing its work") from None
+            continue
+        if kind == "progress":
+            progress(value)
+        elif kind == "done":
+            by_worker[who] = value
+        else:
+            raise RuntimeError(f"indexing failed: {value}")
+    return by_worker
 
 
 def _docnums_of(reader: IndexReader, pids: set[int]) -> list[int]:
@@ -265,13 +280,15 @@ def _commit(coll: Collection, ix: Index, ids: set[int], job: Job | None, fresh: 
         if job is not None:
             job.check()
         kept = [s for s in parent.segments if s.doc_count() > 0]
-        parent._close_segment()
-        parent._commit_toc(kept + segments)
-        parent._finish()
+        # The generation's column file first: a kill before the table of
+        # contents below leaves the previous generation (and its file) whole.
+        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments)
+        whoosh_internals.commit_segments(parent, kept + segments)
     except BaseException:
         if not parent.is_closed:
             parent.cancel()
         raise
+    colfile.remove_stale(coll.index_dir, ix.indexname, parent.generation)
     return sum(s.doc_count_all() for s in segments)
 
 
@@ -351,10 +368,12 @@ class IndexSink:
             return
         try:
             pending = with_retweets(coll.db, self._pending)
+            mend_columns = False
             if self._was_dirty:
                 report = compare(coll, ix)
                 pending.update(report.missing, report.stale, report.extra)
-            if pending:
+                mend_columns = report.columns is not None  # the commit rewrites the file
+            if pending or mend_columns:
                 _commit(coll, ix, pending, job, fresh=False)
         finally:
             ix.close()
@@ -369,6 +388,3 @@ def update_posts(coll: Collection, ids: list[int]) -> None:
     sink = IndexSink(coll)
     sink.posts_changed(list(ids))
     sink.commit()
-
-
-# ---------------------------------------------------------------------------

@@ -3,12 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NamedTuple
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
-
-
 from viewer.batching import in_chunks
 from viewer.index.schema import (
     FLAG_IMAGES,
@@ -138,6 +132,3 @@ def with_retweets(db: Any, ids: Iterable[int]) -> set[int]:
         out.update(r[0] for r in db.execute(
             f"SELECT id FROM posts WHERE retweet_of IN ({marks}) AND +collected = 1", chunk))
     return out
-
-
-# ---------------------------------------------------------------------------

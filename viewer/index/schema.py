@@ -2,16 +2,12 @@
 collection is the current one (its name and state live in SQLite's meta)."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
-
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
 
 from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn, VarBytesColumn
@@ -21,6 +17,8 @@ from whoosh.index import Index
 
 from viewer.collection import Collection
 from viewer.textproc import ANALYSIS_VERSION, exact_analyzer, text_analyzer
+
+log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into a document changes; with
 # textproc.ANALYSIS_VERSION it says whether an index can still be searched.
@@ -112,6 +110,7 @@ def open_index(coll: Collection) -> Index | None:
             return None
         return whoosh_index.open_dir(str(coll.index_dir), indexname=name)
     except Exception:  # a damaged table of contents: rebuilt, never fatal
+        log.warning("the search index %s cannot be opened; it will be rebuilt", name, exc_info=True)
         return None
 
 

@@ -21,9 +21,11 @@ phrases). What it writes is checked by tests against Whoosh's own writer
 given the same documents: same terms, postings, weights, positions, lengths
 and column values.
 
-It relies on the layout of Whoosh's W3 codec (whoosh-reloaded 2.7): the
-constructor raises TypeError when the running Whoosh differs, and
-viewer.index then uses Whoosh's own writer.
+It relies on the layout of Whoosh's W3 codec (whoosh-reloaded 2.7), reached
+only through viewer.index.whoosh_internals: the constructor raises TypeError
+when the running Whoosh differs, and viewer.index then uses Whoosh's own
+writer. Besides those, it uses the codec's per-document and field writer
+interface (start_doc, finish_doc, start_field, finish_field, close).
 """
 from __future__ import annotations
 
@@ -31,20 +33,17 @@ import struct
 import sys
 import zlib
 from array import array
-from itertools import chain
+from itertools import chain, pairwise
 from pickle import dumps
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from whoosh import formats
 from whoosh.analysis import Token
-from whoosh.writing import SegmentWriter
+from whoosh.columns import Column
+from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-try:
-    from whoosh.codec import whoosh3 as _w3
-    from whoosh.columns import NumericColumn
-    from whoosh.system import pack_int, pack_uint, pack_ushort
-    from whoosh.util.numeric import byte_to_length, length_to_byte
-except ImportError:  # pragma: no cover - a Whoosh without the W3 codec
-    _w3 = None
+from viewer.index import whoosh_internals as wi
 
 # As W3PostingsWriter: 128 postings a block, zlib level 3.
 _BLOCK = 128
@@ -59,8 +58,7 @@ MAX_POSTINGS = 6_000_000
 
 
 def supported() -> bool:
-    return _w3 is not None and all(hasattr(_w3, n) for n in (
-        "W3Codec", "W3TermInfo", "WHOOSH3_HEADER_MAGIC", "LENGTHS_COLUMN", "_lenfield"))
+    return wi.w3_available()
 
 
 class TermCache:
@@ -123,7 +121,7 @@ def _word_splitter(tokenizer: Any) -> Any:
     finditer = token_re.finditer
 
     def words(text: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for m in finditer(text):
             if m.lastgroup == "url":
                 out.extend(w for w, _, _ in url_words(m.group(), m.start()))
@@ -133,6 +131,10 @@ def _word_splitter(tokenizer: Any) -> Any:
 
     return words
 
+
+# A text field's postings of one term: document numbers, their encoded
+# positions, and (index, frequency) pairs where a frequency is not 1.
+_TextPostings = tuple[array, list[bytes], "array | None"]
 
 # The encoded positions of a posting with one occurrence at `pos` (by far
 # the commonest), shared rather than pickled again for every posting.
@@ -153,11 +155,11 @@ def _length_tables() -> None:
 
 def _positions_bytes(poslist: list[int]) -> bytes:
     # As formats.Positions.encode: a count, then the pickled position deltas.
-    deltas = [b - a for a, b in zip(chain((0,), poslist), poslist)]
+    deltas = [b - a for a, b in pairwise(chain((0,), poslist))]
     return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
-class FastSegmentWriter(SegmentWriter):
+class FastSegmentWriter(wi.BulkSegmentWriter):
     """A SegmentWriter fed through `add(...)`, writing its segment in bulk.
 
     `text_fields`: pairs (frequency field, positions field or None): the
@@ -171,7 +173,7 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, text_fields: Sequence[tuple[str, str | None]], keyword_fields: Sequence[str],
                  columns: Sequence[str], blocksize: int = _BLOCK, **kwargs: Any):
         super().__init__(ix, **kwargs)
-        if not supported() or not isinstance(self.codec, _w3.W3Codec) or not _has_internals(self):
+        if not wi.writer_supported(self):
             self.cancel()
             raise TypeError("this Whoosh's writers are not laid out as this module expects")
         self._text = list(text_fields)
@@ -188,15 +190,15 @@ class FastSegmentWriter(SegmentWriter):
         cols = [(name, self.schema[name].column_type) for name in columns]
         # Numeric columns are gathered in arrays and written in one go at
         # the end; byte-string columns go straight to their writers.
-        self._numeric = [(i, name, ctype, array(ctype._typecode)) for i, (name, ctype) in enumerate(cols)
-                         if _bulk_numeric(ctype)]
+        self._numeric = [(i, name, ctype, array(wi.numeric_typecode(ctype) or "q"))
+                         for i, (name, ctype) in enumerate(cols) if _bulk_numeric(ctype)]
         self._bytecols = [(i, name, ctype) for i, (name, ctype) in enumerate(cols) if not _bulk_numeric(ctype)]
         self._colwriters: dict[str, Any] = {}
         self._caches = {f: TermCache(self.schema[f].analyzer) for f, _ in self._text}
-        # term → (docnums, positions values (None for keywords), sparse
-        # (index, freq) pairs for frequencies other than 1)
-        self._inv: dict[str, dict[str, tuple[array, list | None, array | None]]] = {
-            f: {} for f in (*(f for f, _ in self._text), *self._keyword_fields)}
+        # Text fields: term → (docnums, encoded positions, sparse (index,
+        # freq) pairs for frequencies other than 1); keywords: term → docnums.
+        self._inv: dict[str, dict[str, _TextPostings]] = {f: {} for f, _ in self._text}
+        self._kinv: dict[str, dict[str, array]] = {f: {} for f in self._keyword_fields}
         _length_tables()
         self._lengths = {f: array("I") for f, _ in self._text}  # quantised, per doc
         self._lenbytes = {f: array("B") for f, _ in self._text}
@@ -207,62 +209,81 @@ class FastSegmentWriter(SegmentWriter):
     def postings_held(self) -> int:
         return self._postings
 
-    def add(self, texts: dict[str, str], keywords: dict[str, Iterable[str]], columns: Sequence[Any]) -> int:
+    def add(self, texts: Mapping[str, str], keywords: Mapping[str, Sequence[str]], columns: Sequence[Any]) -> int:
         """Add one document: its texts (keyed by frequency field), keyword
         terms and column values. Returns its document number."""
         docnum = self.docnum
         pdw = self.perdocwriter
         pdw.start_doc(docnum)
         n = 0
-        one_pos = _ONE_POS
         for fname, _ in self._text:
-            value = texts.get(fname)
-            poses = self._caches[fname].positions(value) if value else {}
-            length = 0
-            inv = self._inv[fname]
-            for term, poslist in poses.items():
-                p = inv.get(term)
-                if p is None:
-                    p = inv[term] = (array("I"), [], None)
-                p[0].append(docnum)
-                if len(poslist) == 1:
-                    length += 1
-                    v = one_pos.get(poslist[0])
-                    if v is None:
-                        v = one_pos[poslist[0]] = _positions_bytes(poslist)
-                    p[1].append(v)
-                else:
-                    freq = len(poslist)
-                    length += freq
-                    p[1].append(_positions_bytes(poslist))
-                    if p[2] is None:
-                        p = inv[term] = (p[0], p[1], array("I"))
-                    p[2].append(len(p[0]) - 1)
-                    p[2].append(freq)
-            n += len(poses)
-            if self._modes[fname] == "exist":
-                length = len(poses)  # Existence counts each word once
-            if length <= _MAXLEN:
-                self._lengths[fname].append(_QUANTISED[length])
-                self._lenbytes[fname].append(_LENGTH_BYTE[length])
-            else:
-                self._lenbytes[fname].append(length_to_byte(length))
-                self._lengths[fname].append(byte_to_length(length_to_byte(length)))
-            self._lensum[fname] += length
+            n += self._add_text(fname, texts.get(fname), docnum)
         for fname in self._keyword_fields:
-            values = keywords.get(fname)
-            if not values:
-                continue
-            inv = self._inv[fname]
-            for term in (set(values) if len(values) > 1 else values):
-                if term:
-                    p = inv.get(term)
-                    if p is None:
-                        p = inv[term] = (array("I"), None, None)
-                    p[0].append(docnum)
-                    n += 1
-        for i, _, _, values in self._numeric:
-            values.append(columns[i])
+            words = keywords.get(fname)
+            if words:
+                n += self._add_keywords(fname, words, docnum)
+        self._add_columns(columns, docnum)
+        pdw.finish_doc()
+        self._postings += n * (1 + sum(1 for _, p in self._text if p))
+        self.mark_added()
+        self.docnum += 1
+        return docnum
+
+    def _add_text(self, fname: str, value: str | None, docnum: int) -> int:
+        """Invert one document's text into the field's postings and record
+        its length; returns the number of distinct terms."""
+        poses = self._caches[fname].positions(value) if value else {}
+        one_pos = _ONE_POS
+        length = 0
+        inv = self._inv[fname]
+        for term, poslist in poses.items():
+            p = inv.get(term)
+            if p is None:
+                p = inv[term] = (array("I"), [], None)
+            p[0].append(docnum)
+            if len(poslist) == 1:
+                length += 1
+                v = one_pos.get(poslist[0])
+                if v is None:
+                    v = one_pos[poslist[0]] = _positions_bytes(poslist)
+                p[1].append(v)
+            else:
+                freq = len(poslist)
+                length += freq
+                p[1].append(_positions_bytes(poslist))
+                freqs = p[2]
+                if freqs is None:
+                    freqs = array("I")
+                    inv[term] = (p[0], p[1], freqs)
+                freqs.append(len(p[0]) - 1)
+                freqs.append(freq)
+        if self._modes[fname] == "exist":
+            length = len(poses)  # Existence counts each word once
+        if length <= _MAXLEN:
+            self._lengths[fname].append(_QUANTISED[length])
+            self._lenbytes[fname].append(_LENGTH_BYTE[length])
+        else:
+            self._lenbytes[fname].append(length_to_byte(length))
+            self._lengths[fname].append(byte_to_length(length_to_byte(length)))
+        self._lensum[fname] += length
+        return len(poses)
+
+    def _add_keywords(self, fname: str, words: Sequence[str], docnum: int) -> int:
+        """One document's keyword terms (each once); returns how many."""
+        kinv = self._kinv[fname]
+        n = 0
+        for term in (set(words) if len(words) > 1 else words):
+            if term:
+                docs = kinv.get(term)
+                if docs is None:
+                    docs = kinv[term] = array("I")
+                docs.append(docnum)
+                n += 1
+        return n
+
+    def _add_columns(self, columns: Sequence[Any], docnum: int) -> None:
+        for i, _, _, colvalues in self._numeric:
+            colvalues.append(columns[i])
         for i, cname, ctype in self._bytecols:
             value = columns[i]
             if value:
@@ -270,65 +291,56 @@ class FastSegmentWriter(SegmentWriter):
                 if w is None:
                     w = self._colwriters[cname] = self._column_writer(cname, ctype)
                 w.add(docnum, value)
-        pdw.finish_doc()
-        self._postings += n * (1 + sum(1 for _, p in self._text if p))
-        self._added = True
-        self.docnum += 1
-        return docnum
 
-    def _column_writer(self, name: str, ctype: Any) -> Any:
-        pdw = self.perdocwriter
-        if not pdw._has_column(name):
-            pdw._create_column(name, ctype)
-        return pdw._get_column(name)
+    def _column_writer(self, name: str, ctype: Column) -> Any:
+        return wi.column_writer(self, name, ctype)
 
-    def _write_numeric(self, name: str, ctype: Any, values: array) -> None:
+    def _write_numeric(self, name: str, ctype: Column, values: array) -> None:
         """A whole numeric column in one write: the big-endian values that
         NumericColumn.Writer would write one by one."""
-        w = self._column_writer(name, ctype)
         data = array(values.typecode, values)
         if data.itemsize > 1 and sys.byteorder == "little":
             data.byteswap()
-        w._dbfile.write(data.tobytes())
-        w._count = len(values)
+        wi.write_numeric_column(self._column_writer(name, ctype), data.tobytes(), len(values))
 
     # -- the segment -------------------------------------------------------------
-    def _flush_segment(self) -> None:
-        for _, name, ctype, values in self._numeric:
-            self._write_numeric(name, ctype, values)
+    def write_segment(self) -> None:
+        for _, name, ctype, colvalues in self._numeric:
+            self._write_numeric(name, ctype, colvalues)
         for fname, _ in self._text:
             if self._lensum[fname]:
-                self._write_numeric(_w3._lenfield(fname), _w3.LENGTHS_COLUMN, self._lenbytes[fname])
-                self.perdocwriter._fieldlengths[fname] += self._lensum[fname]
+                wi.write_field_lengths(self, fname, self._lenbytes[fname], self._lensum[fname])
         self.perdocwriter.close()
-        plan: list[tuple[str, dict, str, array | None]] = []
+        plan: list[tuple[str, Mapping[str, _TextPostings | array], str, array | None]] = []
         for fname, pname in self._text:
             plan.append((fname, self._inv[fname], self._modes[fname],
                          self._lengths[fname] if self.schema[fname].scorable else None))
             if pname:
                 plan.append((pname, self._inv[fname], "pos", None))
         for fname in self._keyword_fields:
-            plan.append((fname, self._inv[fname], "exist", None))
+            plan.append((fname, self._kinv[fname], "exist", None))
         fw = self.fieldwriter
-        postfile = fw._postfile
-        add = fw._tindex.add
+        out = wi.TermsOut(fw)
+        postfile = out.postfile
         # Fields in name order (their ids then grow with their names, as
         # the terms table wants its keys in order), terms in byte order.
         for fname, terms, mode, lengths in sorted(plan, key=lambda x: x[0]):
             if not terms:
                 continue
             fw.start_field(fname, self.schema[fname])
-            prefix = pack_ushort(fw._fieldmap[fname])
+            prefix = pack_ushort(out.field_prefix(fname))
             offset = postfile.tell()
             for btext, term in sorted((t.encode("utf-8"), t) for t in terms):
-                docs, values, freqs = terms[term]
+                entry = terms[term]
+                docs, values, freqs = entry if isinstance(entry, tuple) else (entry, None, None)
                 info, size = _write_postings(postfile, offset, mode, docs, values, freqs, lengths,
                                              self._blocksize)
                 offset += size
-                add(prefix + btext, info.to_bytes())
+                out.add_term(prefix + btext, info)
             fw.finish_field()
         fw.close()
         self._inv = {}
+        self._kinv = {}
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         # Whoosh's merge policies feed old segments through the posting pool,
@@ -344,30 +356,22 @@ def drop_empty(writer: Any, segments: list) -> list:
     return [s for s in segments if s.doc_count() > 0]
 
 
-def _has_internals(w: SegmentWriter) -> bool:
-    pdw, fw = w.perdocwriter, w.fieldwriter
-    return (all(hasattr(pdw, a) for a in ("_has_column", "_create_column", "_get_column", "_fieldlengths"))
-            and all(hasattr(fw, a) for a in ("_fieldmap", "_postfile", "_tindex")))
-
-
 def _bulk_numeric(ctype: Any) -> bool:
     """Whether a column can be written in one go: a plain NumericColumn
     whose struct size matches the array's item size."""
-    if type(ctype) is not NumericColumn:
+    tc = wi.numeric_typecode(ctype)
+    if tc is None:
         return False
-    tc = ctype._typecode
     try:
         return array(tc).itemsize == struct.calcsize("!" + tc)
     except (ValueError, struct.error):
         return False
 
 
-_ONE_FREQ = pack_uint(1) if _w3 else b""
+_ONE_FREQ = pack_uint(1)
 
 
 def _mode(fieldobj: Any) -> str:
-    from whoosh import formats
-
     fmt = type(fieldobj.format)
     if fmt is formats.Positions:
         return "pos"
@@ -378,68 +382,33 @@ def _mode(fieldobj: Any) -> str:
     raise TypeError(f"no fast path for {fmt.__name__} fields")
 
 
-def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: list | None,
+def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: list[bytes] | None,
                     freqs: array | None, lengths: array | None, block: int = _BLOCK) -> tuple[Any, int]:
     """Write one term's posting list at `start` as W3PostingsWriter would,
     a block at a time; returns its W3TermInfo and the bytes written.
     mode: "freq" (formats.Frequency), "pos" (formats.Positions) or "exist"
     (formats.Existence)."""
-    ti = _w3.W3TermInfo()
-    parts = [_w3.WHOOSH3_HEADER_MAGIC]
+    parts = [wi.postings_header()]
     n = len(docs)
-    weights = None
-    if freqs is not None and mode != "exist":
-        weights = array("f", [1.0]) * n
-        for i in range(0, len(freqs), 2):
-            weights[freqs[i]] = float(freqs[i + 1])
+    weights = _weights(freqs, n) if freqs is not None and mode != "exist" else None
     total_weight = 0.0
     maxweight_all = 0.0
-    minlen_all = None
+    minlen_all: int | None = None
     maxlen_all = 0
     for b in range(0, n, block):
         ids = docs[b:b + block]
-        count = len(ids)
-        if weights is None:
-            mini_w = None
-            maxweight = 1.0
-            total_weight += count
-        else:
-            ws = weights[b:b + block]
-            maxweight = max(ws)
-            total_weight += sum(ws)
-            if maxweight == 1.0 and min(ws) == 1.0:
-                mini_w = None
-            elif all(w == ws[0] for w in ws):
-                mini_w = ws[0]
-            else:
-                mini_w = tuple(ws)
+        ws = weights[b:b + block] if weights is not None else None
+        mini_w, maxweight = _block_weights(ws)
+        total_weight += sum(ws) if ws is not None else len(ids)
         if mode == "pos":
+            assert values is not None, "a positions field without positions"
             mini_v: Any = tuple(values[b:b + block])
         elif mode == "freq":
-            if mini_w is None:
-                mini_v = _ONE_FREQ * count
-            else:
-                mini_v = b"".join(pack_uint(int(w)) for w in ws)
+            mini_v = _ONE_FREQ * len(ids) if mini_w is None else b"".join(pack_uint(int(w)) for w in ws or ())
         else:
             mini_v = None
-        if lengths is not None:
-            lens = [lengths[d] for d in ids]
-            maxlen = max(lens)
-            minlen = min(lens) if 0 not in lens else min((x for x in lens if x), default=None)
-        else:
-            minlen, maxlen = None, 0
-        mini_ids = (ids[0], *(y - x for x, y in zip(ids, ids[1:])))
-        databytes = dumps((mini_ids, mini_w, mini_v), 2)
-        comp = _COMPRESSION if len(databytes) > _COMPRESS_MIN else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        infobytes = dumps((count, ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen)), 2)
-        blocklength = len(infobytes) + len(databytes)
-        if b + block >= n:
-            blocklength = -blocklength  # the last block
-        parts.append(pack_int(blocklength))
-        parts.append(infobytes)
-        parts.append(databytes)
+        minlen, maxlen = _block_lengths(ids, lengths)
+        parts.append(_encode_block(ids, mini_w, mini_v, maxweight, minlen, maxlen, last=b + block >= n))
         # W3TermInfo.add_block's bookkeeping
         if minlen_all is None:
             minlen_all = minlen
@@ -449,12 +418,52 @@ def _write_postings(postfile: Any, start: int, mode: str, docs: array, values: l
         maxweight_all = max(maxweight_all, maxweight)
     data = b"".join(parts)
     postfile.write(data)
-    ti._weight = total_weight
-    ti._df = n
-    ti._minlength = minlen_all
-    ti._maxlength = maxlen_all
-    ti._maxweight = maxweight_all
-    ti._minid = docs[0]
-    ti._maxid = docs[-1]
-    ti.set_extent(start, len(data))
+    ti = wi.term_info(weight=total_weight, df=n, minlength=minlen_all, maxlength=maxlen_all,
+                      maxweight=maxweight_all, minid=docs[0], maxid=docs[-1], offset=start, length=len(data))
     return ti, len(data)
+
+
+def _weights(freqs: array, n: int) -> array:
+    """Every posting's weight: 1.0 but where the sparse (index, freq) pairs say otherwise."""
+    weights = array("f", [1.0]) * n
+    for i in range(0, len(freqs), 2):
+        weights[freqs[i]] = float(freqs[i + 1])
+    return weights
+
+
+def _block_weights(ws: array | None) -> tuple[float | tuple[float, ...] | None, float]:
+    """A block's weights as W3 stores them (None when all are 1.0, one
+    number when all are equal) and the largest."""
+    if ws is None:
+        return None, 1.0
+    maxweight = max(ws)
+    if maxweight == 1.0 and min(ws) == 1.0:
+        return None, maxweight
+    if all(w == ws[0] for w in ws):
+        return ws[0], maxweight
+    return tuple(ws), maxweight
+
+
+def _block_lengths(ids: array, lengths: array | None) -> tuple[int | None, int]:
+    """The shortest (ignoring empty ones) and longest document of a block."""
+    if lengths is None:
+        return None, 0
+    lens = [lengths[d] for d in ids]
+    maxlen = max(lens)
+    minlen = min(lens) if 0 not in lens else min((x for x in lens if x), default=None)
+    return minlen, maxlen
+
+
+def _encode_block(ids: array, mini_w: Any, mini_v: Any, maxweight: float, minlen: int | None, maxlen: int,
+                  last: bool) -> bytes:
+    """One block as W3 writes it: its length (negative for the last), the
+    pickled block info, then the pickled ids (delta-coded), weights and
+    values, compressed unless small."""
+    mini_ids = (ids[0], *(y - x for x, y in pairwise(ids)))
+    databytes = dumps((mini_ids, mini_w, mini_v), 2)
+    comp = _COMPRESSION if len(databytes) > _COMPRESS_MIN else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = dumps((len(ids), ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    return pack_int(-blocklength if last else blocklength) + infobytes + databytes

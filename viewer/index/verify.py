@@ -4,14 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: one writer at a time rests on Whoosh's own lock
-    fcntl = None  # type: ignore[assignment]
-
 from whoosh.index import Index
+from whoosh.reading import IndexReader
 
 from viewer.collection import Collection
+from viewer.index import colfile
 from viewer.index.columns import deleted_docs, segment_columns
 from viewer.index.schema import (
     META_FORMAT,
@@ -35,10 +32,13 @@ class VerifyReport:
     stale: list[int] = field(default_factory=list)  # documents older than their post (rev differs)
     problem: str | None = None  # no index, unreadable, or built with another analysis
     dirty: bool = False  # a writer did not finish (a kill), whatever the counts say
+    # What is wrong with the generation's column file (viewer.index.colfile),
+    # e.g. "its ts column differs"; None when it agrees with the segments.
+    columns: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.stale or self.problem)
+        return not (self.missing or self.extra or self.stale or self.problem or self.columns)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +50,7 @@ class VerifyReport:
             "stale": [str(i) for i in self.stale],
             "problem": self.problem,
             "interrupted": self.dirty,
+            "columns": self.columns,
         }
 
 
@@ -65,7 +66,7 @@ def compare(coll: Collection, ix: Index) -> VerifyReport:
         for seg, _ in r.leaf_readers():
             cols = segment_columns(seg, ("pid", "rev", "orig_rev"))
             deleted = deleted_docs(seg)
-            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"])):
+            for d, (pid, rev, orev) in enumerate(zip(cols["pid"], cols["rev"], cols["orig_rev"], strict=True)):
                 if d in deleted:
                     continue
                 report.indexed += 1
@@ -75,10 +76,28 @@ def compare(coll: Collection, ix: Index) -> VerifyReport:
                 elif expect != (rev, orev):
                     report.stale.append(pid)
                 seen.add(pid)
+        report.columns = check_columns(coll, ix.indexname, r, set(want))
     report.missing = sorted(set(want) - seen)
     report.extra.sort()
     report.stale.sort()
     return report
+
+
+def check_columns(coll: Collection, name: str, reader: IndexReader, collected: set[int]) -> str | None:
+    """What is wrong with the column file of the generation `reader` reads,
+    compared with its segments and with the posts SQLite holds; None when
+    it agrees (or there is nothing indexed to describe)."""
+    if reader.doc_count_all() == 0:
+        return None
+    path = colfile.path_for(coll.index_dir, name, reader.generation())
+    try:
+        m = colfile.Mapped(path)
+    except colfile.ColumnFileError as e:
+        return f"the column file of the index is missing or unreadable ({e})"
+    problems = colfile.disagreements(m, reader)
+    if not problems and set(m.arrays["pid"].tolist()) != collected:
+        problems.append("its posts are not the collected posts of the database")
+    return f"the column file {path.name} disagrees with the index: {'; '.join(problems)}" if problems else None
 
 
 def verify(coll: Collection) -> VerifyReport:
@@ -87,6 +106,7 @@ def verify(coll: Collection) -> VerifyReport:
     if ix is None:
         ids = [r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY id")]
         name = get_meta(coll.db, META_NAME)
+        problem: str | None
         if name and get_meta(coll.db, META_FORMAT) != index_format():
             problem = "the index was built by another version of archive-viewer"
         elif name:

@@ -28,6 +28,7 @@ class ClusterMasks:
                 pids = similar_posts(db, node.post_id)
             else:
                 pids = posts_with_copies(db, node.at_least)
-            m = mask_from_ranks(g.n, (r for p in pids if (r := g.rank_of(p)) >= 0))
+            ranks = g.ranks_of(sorted(pids))
+            m = mask_from_ranks(g.n, ranks[ranks >= 0].tolist())
             self._cache[node] = m
         return m

@@ -1,18 +1,23 @@
-"""The per-post columns of one index generation, read once and kept in
-memory, ordered by time; and the curation tables a search reads live."""
-from array import array
-from bisect import bisect_left, bisect_right
-from collections import Counter, deque
-from dataclasses import dataclass
-from itertools import compress
-from typing import Any
+"""The per-post columns of one index generation, ordered by time: mapped
+from the generation's column file (viewer.index.colfile) when it has one,
+built in memory from the segments otherwise (an index written before
+column files, or whose file is missing); and the curation tables a search
+reads live."""
+from __future__ import annotations
 
-from viewer import index as ix_mod
-from viewer.index import KIND_CODES, NO_TIME, TAG_SEP
-from viewer.search.masks import column_mask, equal_table, ones
+from array import array
+from bisect import bisect_left
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from viewer.index import KIND_CODES, colfile
+from viewer.search.masks import ones
 
 # A language with at least 1/LANG_MASK_SHARE of the posts gets a mask of its
-# own (a byte per post) for quick facet counts.
+# own (a byte per post) for the lang: filter.
 LANG_MASK_SHARE = 200
 
 # ---------------------------------------------------------------------------
@@ -21,198 +26,174 @@ LANG_MASK_SHARE = 200
 
 
 class Names:
-    """Distinct values and their codes (code 0: none), with a cache from the
-    raw column bytes to the code, so each distinct value is decoded and
-    normalised once, not once per document. Facets show each value in its
-    most used written form (#FreeMosul rather than #FREEMOSUL)."""
+    """A generation's table of values: `shown(code)` is the value as facets
+    show it, `codes` maps a normalised value to its code (built on first
+    use)."""
 
-    def __init__(self, normalise: Any) -> None:
-        self.normalise = normalise
-        self.codes: dict[Any, int] = {None: 0}
-        self.names: list[Any] = [None]  # the normalised value of each code
-        self.forms: list[Counter] = [Counter()]  # written forms of each code, with their counts
-        self.raw: dict[bytes, int] = {b"": 0}
-        self.lists: dict[bytes, tuple[int, ...]] = {b"": ()}
-
-    def code(self, raw: bytes, count: int = 1) -> int:
-        c = self.raw.get(raw)
-        if c is None:
-            form = raw.decode("utf-8", "replace")
-            key = self.normalise(form) or None
-            c = self.codes.get(key)
-            if c is None:
-                c = self.codes[key] = len(self.names)
-                self.names.append(key)
-                self.forms.append(Counter())
-            self.raw[raw] = c
-        if c:
-            self.forms[c][raw] += count
-        return c
-
-    def codes_of_list(self, raw: bytes, count: int = 1) -> tuple[int, ...]:
-        """Codes of a TAG_SEP-joined list of values (cached per list)."""
-        c = self.lists.get(raw)
-        if c is None:
-            c = self.lists[raw] = tuple(dict.fromkeys(self.code(v, 0) for v in raw.split(TAG_SEP) if v))
-        for v in raw.split(TAG_SEP):
-            if v:
-                self.forms[self.raw[v]][v] += count
-        return c
+    def __init__(self, shown: Callable[[int], str], normalised: Callable[[], list[Any]] | None = None):
+        self._shown = shown
+        self._normalised = normalised
 
     def shown(self, code: int) -> str:
-        forms = self.forms[code]
-        if not forms:
-            return self.names[code] or ""
-        best = max(forms.items(), key=lambda f: (f[1], f[0]))[0]
-        return best.decode("utf-8", "replace")
+        return self._shown(int(code))
+
+    @cached_property
+    def codes(self) -> dict[Any, int]:
+        values = self._normalised() if self._normalised is not None else []
+        return {v: c for c, v in enumerate(values) if v is not None}
 
 
-@dataclass
-class SegmentData:
-    """One segment's columns, read once: a segment never changes but for
-    its deletions."""
-
-    doccount: int
-    pid: array
-    ts: array
-    kind: bytes
-    flags: bytes
-    lang: bytes  # language codes
-    author: array  # author codes
-    tags: list  # per document, a tuple of hashtag codes (shared tuples)
-
-
-def time_ordered(docs: list[int], ts: array, pid: array) -> list[int]:
-    """Document numbers ordered by (time, post id). Documents are mostly
-    written in that order already (viewer.index writes them so), so one
-    stable sort by time runs in linear time, and only runs of equal times
-    are then put in id order."""
-    docs.sort(key=ts.__getitem__)
-    times = array("q", map(ts.__getitem__, docs))
-    # Positions where a time equals the next one: the ties to order by id.
-    ties = list(compress(range(len(times) - 1), map(int.__eq__, times, times[1:]))) if len(times) > 1 else []
-    i = 0
-    while i < len(ties):
-        start = ties[i]
-        end = start + 1
-        while i < len(ties) and ties[i] == end - 1:
-            end += 1
-            i += 1
-        docs[start:end] = sorted(docs[start:end], key=pid.__getitem__)
-    return docs
-
-
-def load_segment(seg: Any, names: dict[str, Names]) -> SegmentData:
-    cols = ix_mod.segment_columns(seg, ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c"))
-    n = seg.doc_count_all()
-    # Each distinct value is decoded once; then one C-level lookup a document.
-    langs, authors, tags = names["lang"], names["author"], names["tag"]
-    for raw, count in Counter(cols["lang"]).items():
-        langs.code(raw, count)
-    for raw, count in Counter(cols["author_c"]).items():
-        authors.code(raw, count)
-    for raw, count in Counter(cols["tags_c"]).items():
-        tags.codes_of_list(raw, count)
-    lang = bytes(min(c, 255) for c in map(langs.raw.__getitem__, cols["lang"])) if len(langs.names) > 255 \
-        else bytes(map(langs.raw.__getitem__, cols["lang"]))
-    author = array("I", map(authors.raw.__getitem__, cols["author_c"]))
-    tag_lists = list(map(tags.lists.__getitem__, cols["tags_c"]))
-    return SegmentData(n, cols["pid"], cols["ts"], bytes(cols["kind"]), bytes(cols["flags"]), lang,
-                        author, tag_lists)
+def _view(arr: np.ndarray, fmt: str) -> memoryview:
+    """A memoryview over a numpy array that indexes to Python ints (what the
+    bisect and map based code paths want), without a copy."""
+    view: Any = np.ascontiguousarray(arr).data  # typed loosely: cast() wants a literal format
+    return view.cast("B").cast(fmt)
 
 
 class Generation:
     """Every live document of one index generation, by rank (time order).
 
-    Columns that facets and ids read through itertools.compress are Python
-    lists whose items are shared objects (compress over a list only touches
-    pointers; over an array it would box every value): a pass over a million
-    posts then costs a few milliseconds."""
+    `cols` holds numpy arrays (pid, ts, kind, flags, lang, author, taglist,
+    docrank, bypid_pid, bypid_rank), views of a memory mapping or arrays in
+    memory; what a query needs beyond them (masks) is made on first use."""
 
-    def __init__(self, reader: Any, cache: dict[str, SegmentData], names: dict[str, Names]):
+    def __init__(self, reader: Any, cols: dict[str, np.ndarray], n: int, total_docs: int, first_dated: int,
+                 shift: dict[int, int], names: dict[str, Names], taglists: Callable[[], tuple[np.ndarray,
+                                                                                          np.ndarray]],
+                 source: str, keep: Any = None):
         self.reader = reader
-        segs: list[tuple[int, SegmentData, frozenset]] = []
-        for seg, offset in reader.leaf_readers():
-            n = seg.doc_count_all()
-            segid = seg.segment().segment_id()
-            data = cache.get(segid)
-            if data is None or data.doccount != n:
-                data = cache[segid] = load_segment(seg, names)
-            deleted = seg.deleted_docs_set if seg.has_deletions() else frozenset()
-            segs.append((offset, data, deleted))
-        self.total_docs = total = reader.doc_count_all()
-        pid = array("q")
-        ts = array("q")
-        kind = bytearray()
-        flags = bytearray()
-        lang = bytearray()
-        author = array("I")
-        tags: list = []
-        live = bytearray(b"\x01") * total
-        for offset, data, deleted in segs:
-            pid.extend(data.pid)
-            ts.extend(data.ts)
-            kind += data.kind
-            flags += data.flags
-            lang += data.lang
-            author.extend(data.author)
-            tags.extend(data.tags)
-            for d in deleted:
-                live[offset + d] = 0
-        docs = time_ordered(list(compress(range(total), live)), ts, pid)
-        n = self.n = len(docs)
-        self.docrank = array("i", [-1]) * total
-        deque(map(self.docrank.__setitem__, docs, range(n)), maxlen=0)
-        self.pids = list(map(pid.__getitem__, docs))
-        self.ts = array("q", map(ts.__getitem__, docs))
-        self.kind = bytes(map(kind.__getitem__, docs))
-        self.flags = bytes(map(flags.__getitem__, docs))
-        self.lang = bytes(map(lang.__getitem__, docs))
-        shared = list(range(len(names["author"].names)))
-        self.author = list(map(shared.__getitem__, map(author.__getitem__, docs)))
-        self.tags = list(map(tags.__getitem__, docs))
-        self.all = ones(n)
-        # Segments whose documents hold consecutive ranks, in order (what a
-        # rebuild writes, and an import of newer posts): their document
-        # numbers map to ranks by adding a number.
-        self.shift: dict[int, int] = {}
-        for offset, data, deleted in segs:
-            cnt = data.doccount
-            if cnt and not deleted:
-                first = self.docrank[offset]
-                if self.docrank[offset:offset + cnt] == array("i", range(first, first + cnt)):
-                    self.shift[offset] = first - offset
-        # First rank with a real date (undated posts sort first).
-        self.first_dated = bisect_right(self.ts, NO_TIME)
-        self._by_pid: tuple[array, array] | None = None
-        # Masks of each kind, and of each language with a fair share of the
-        # posts: their facet counts are then one AND and one bit count each.
-        self.kind_masks = {c: column_mask(self.kind, equal_table(c)) for c in KIND_CODES.values()}
-        self.lang_masks: dict[int, int] = {}
-        self.rare_langs = 0  # the posts in every other language
-        for c in set(self.lang):
-            m = column_mask(self.lang, equal_table(c))
-            if self.lang.count(c) * LANG_MASK_SHARE >= n:
-                self.lang_masks[c] = m
-            else:
-                self.rare_langs |= m
+        self.cols = cols
+        self.n = n
+        self.total_docs = total_docs
+        self.first_dated = first_dated
+        self.shift = shift
+        self.names = names
+        self._taglists = taglists
+        self.source = source  # "file" (mapped) or "memory" (built at open)
+        self._keep = keep  # the mapping, alive as long as the views
+        self.pids = _view(cols["pid"], "q")
+        self.ts = _view(cols["ts"], "q")
+        self.docrank = _view(cols["docrank"], "i")
+
+    @classmethod
+    def mapped(cls, reader: Any, m: colfile.Mapped) -> "Generation":
+        a = m.arrays
+        shown = colfile.names_of(m)
+        langs = m.header["langs"]
+        names = {"lang": Names(shown["lang"], lambda: langs), "author": Names(shown["author"]),
+                 "tag": Names(shown["hashtag"])}
+        return cls(reader, a, m.n, m.total_docs, m.first_dated, m.shift, names,
+                   lambda: (a["taglists_off"], a["taglists_codes"]), "file", m)
+
+    @classmethod
+    def built(cls, reader: Any) -> "Generation":
+        b = colfile.build(reader)
+        names = {"lang": Names(b.langs.shown, lambda: b.langs.names), "author": Names(b.authors.shown),
+                 "tag": Names(b.tags.shown)}
+
+        def taglists() -> tuple[np.ndarray, np.ndarray]:
+            off = np.zeros(len(b.taglists) + 1, dtype=np.int64)
+            np.cumsum([len(t) for t in b.taglists], out=off[1:])
+            return off, np.fromiter((c for t in b.taglists for c in t), np.uint32)
+
+        return cls(reader, b.arrays, b.n, b.total_docs, b.first_dated, b.shift, names, taglists, "memory")
+
+    # -- what the evaluation reads ---------------------------------------------
+    @cached_property
+    def all(self) -> int:
+        return ones(self.n)
+
+    @cached_property
+    def flags(self) -> bytes:
+        return self.cols["flags"].tobytes()
+
+    @cached_property
+    def lang(self) -> bytes:
+        return self.cols["lang"].tobytes()
+
+    @cached_property
+    def kind_masks(self) -> dict[int, int]:
+        kind = self.cols["kind"]
+        return {c: _mask(kind == c) for c in KIND_CODES.values()}
+
+    @cached_property
+    def lang_masks(self) -> dict[int, int]:
+        """Masks of the languages with a fair share of the posts."""
+        counts = np.bincount(self.cols["lang"], minlength=256)
+        lang = self.cols["lang"]
+        return {int(c): _mask(lang == c) for c in np.flatnonzero(counts * LANG_MASK_SHARE >= max(self.n, 1))}
+
+    def lang_mask(self, code: int) -> int:
+        m = self.lang_masks.get(code)
+        return m if m is not None else _mask(self.cols["lang"] == code)
+
+    # -- facets: counts over a selection (a byte per rank, 0 or 1) -------------
+    @staticmethod
+    def picked(sel: bytes) -> np.ndarray:
+        """The ranks a selection holds (computed once per result set, then
+        used for every facet)."""
+        return np.flatnonzero(np.frombuffer(sel, dtype=np.uint8))
+
+    def counts(self, key: str, ranks: np.ndarray) -> dict[int, int]:
+        """Posts per code of the `author`, `lang` or `kind` column."""
+        return _nonzero(np.bincount(self.cols[key][ranks]))
+
+    def hashtag_counts(self, ranks: np.ndarray) -> dict[int, int]:
+        """Posts per hashtag code: posts per distinct hashtag list first
+        (most posts share a few lists), then spread over their tags."""
+        per_list = np.bincount(self.cols["taglist"][ranks])
+        used = np.flatnonzero(per_list)
+        if not used.size:
+            return {}
+        off, codes = self._taglists()
+        starts, ends = off[used].astype(np.int64), off[used + 1].astype(np.int64)
+        lengths = ends - starts
+        if not lengths.sum():
+            return {}
+        # The positions of every used list's codes, in one array.
+        idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        return _nonzero(np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64))
+
+    # -- ids and time ------------------------------------------------------------
+    def ids_of(self, sel: bytes, newest_first: bool) -> list[int]:
+        ids = self.cols["pid"][np.frombuffer(sel, dtype=np.bool_)]
+        return (ids[::-1] if newest_first else ids).tolist()
+
+    def ids_at(self, ranks: Any) -> list[int]:
+        return self.cols["pid"][np.asarray(ranks, dtype=np.int64)].tolist() if len(ranks) else []
+
+    def ranks_of(self, pids: list[int]) -> np.ndarray:
+        """The rank of each post id (-1 for one not in this generation)."""
+        by_pid, by_rank = self.cols["bypid_pid"], self.cols["bypid_rank"]
+        want = np.asarray(pids, dtype=np.int64)
+        if not by_pid.size or not want.size:
+            return np.full(want.size, -1, dtype=np.int64)
+        i = np.minimum(np.searchsorted(by_pid, want), by_pid.size - 1)
+        return np.where(by_pid[i] == want, by_rank[i], -1).astype(np.int64)
 
     def rank_of(self, pid: int) -> int:
-        if self._by_pid is None:
-            # Post id → rank through a sorted copy, made when curation first
-            # needs it (a dict of a million ints would take ~100 MB).
-            order = sorted(range(self.n), key=self.pids.__getitem__)
-            self._by_pid = (array("q", map(self.pids.__getitem__, order)), array("i", order))
-        pids, ranks = self._by_pid
-        i = bisect_left(pids, pid)
-        if i < len(pids) and pids[i] == pid:
-            return ranks[i]
-        return -1
+        return int(self.ranks_of([pid])[0])
 
     def time_range(self, start: int | None, end: int | None) -> tuple[int, int]:
         lo = self.first_dated if start is None else max(self.first_dated, bisect_left(self.ts, start))
         hi = self.n if end is None else bisect_left(self.ts, end)
         return lo, hi
+
+
+def _mask(flags: np.ndarray) -> int:
+    return int.from_bytes(flags.view(np.uint8).tobytes(), "little")
+
+
+def _nonzero(counts: np.ndarray) -> dict[int, int]:
+    nz = np.flatnonzero(counts)
+    return dict(zip(nz.tolist(), counts[nz].tolist(), strict=True))
+
+
+def open_generation(reader: Any, index_dir: Path, name: str) -> Generation:
+    """The generation `reader` reads: mapped from its column file when that
+    was built from exactly these segments, else built in memory."""
+    m = colfile.open_for(index_dir, name, reader.generation(), colfile.signature(reader))
+    return Generation.mapped(reader, m) if m is not None else Generation.built(reader)
 
 
 # ---------------------------------------------------------------------------
@@ -237,14 +218,21 @@ class Curation:
         if key == self.key:
             return
         self.tag_names = {tid: name for tid, name in conn.execute("SELECT id, name FROM tags")}
+        rows = conn.execute("SELECT tag_id, post_id FROM post_tags ORDER BY tag_id").fetchall()
         by_tag: dict[int, array] = {}
-        for tid, pid in conn.execute("SELECT tag_id, post_id FROM post_tags ORDER BY tag_id"):
-            r = gen.rank_of(pid)
-            if r >= 0:
-                by_tag.setdefault(tid, array("i")).append(r)
+        if rows:
+            tids = np.fromiter((t for t, _ in rows), np.int64, len(rows))
+            ranks = gen.ranks_of([p for _, p in rows])
+            keep = ranks >= 0
+            tids, ranks = tids[keep], ranks[keep]
+            bounds = np.flatnonzero(np.diff(tids)) + 1
+            for part_t, part_r in zip(np.split(tids, bounds), np.split(ranks, bounds), strict=True):
+                if part_t.size:
+                    by_tag[int(part_t[0])] = array("i", part_r.astype(np.int32).tobytes())
         self.tag_ranks = by_tag
-        self.note_ranks = array("i", (r for (pid,) in conn.execute("SELECT DISTINCT post_id FROM notes")
-                                      if (r := gen.rank_of(pid)) >= 0))
+        notes = [pid for (pid,) in conn.execute("SELECT DISTINCT post_id FROM notes")]
+        note_ranks = gen.ranks_of(notes)
+        self.note_ranks = array("i", note_ranks[note_ranks >= 0].astype(np.int32).tobytes())
         self.key = key
 
     def tag_ids(self, name: str) -> list[int]:
@@ -253,23 +241,13 @@ class Curation:
         return [tid for tid, n in self.tag_names.items() if " ".join((n or "").split()).casefold() == want]
 
 
-
 def empty_generation() -> Generation:
     """The generation of a collection with no index yet: nothing matches."""
-    g = Generation.__new__(Generation)
-    g.reader = None
-    g.total_docs = g.n = 0
-    g.docrank = array("i")
-    g.pids = []
-    g.ts = array("q")
-    g.kind = g.flags = g.lang = b""
-    g.author = []
-    g.tags = []
-    g.all = 0
-    g.shift = {}
-    g.first_dated = 0
-    g._by_pid = None
-    g.kind_masks = {c: 0 for c in KIND_CODES.values()}
-    g.lang_masks = {}
-    g.rare_langs = 0
-    return g
+    z8, zi = np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    cols: dict[str, np.ndarray] = {
+        "pid": zi, "ts": zi, "kind": z8, "flags": z8, "lang": z8, "author": zi.astype(np.uint32),
+        "taglist": zi.astype(np.uint32), "docrank": zi.astype(np.int32), "bypid_pid": zi,
+        "bypid_rank": zi.astype(np.int32)}
+    names = {k: Names(lambda c: "") for k in ("lang", "author", "tag")}
+    return Generation(None, cols, 0, 0, 0, {}, names,
+                      lambda: (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32)), "memory")

@@ -1,12 +1,17 @@
 """Turning query nodes into masks: posting lists read in bulk, wildcard
 and fuzzy expansion."""
-from collections import deque
-from itertools import accumulate, repeat
-from typing import Any, Iterable
+import re
+from fnmatch import fnmatchcase
+from pathlib import PurePath
+from typing import Any, Iterable, Sequence
+
+import numpy as np
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from viewer.batching import in_chunks
+from viewer.index import whoosh_internals
 from viewer.search.columns import Generation
 from viewer.search.query import And, Fuzzy, Or, Pattern, Phrase, QueryError, Term
 
@@ -27,7 +32,7 @@ def expand(reader: Any, node: Pattern | Fuzzy) -> list[str]:
     else:
         q = wq.Wildcard(node.field, node.pattern)
     out = []
-    for btext in q._btexts(reader):
+    for btext in whoosh_internals.expanded_terms(q, reader):
         out.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
         if len(out) > MAX_EXPANSION:
             raise QueryError(f"'{_shown(node)}' matches too many different words; make it longer.")
@@ -36,25 +41,6 @@ def expand(reader: Any, node: Pattern | Fuzzy) -> list[str]:
 
 def _shown(node: Pattern | Fuzzy) -> str:
     return node.pattern if isinstance(node, Pattern) else f"{node.term}~{node.maxdist}"
-
-
-def _blocks(m: Any) -> Any:
-    """The delta-coded id tuples of a W3 posting list, or None if `m` is
-    not Whoosh's W3 leaf matcher (then the caller reads ids one by one)."""
-    needed = ("_read_data", "_lastblock", "_goto", "_nextoffset", "_atend")
-    if type(m).__name__ != "W3LeafMatcher" or not all(hasattr(m, a) for a in needed):
-        return None
-
-    def gen() -> Iterable[tuple]:
-        while not m._atend:
-            if m._data is None:
-                m._read_data()
-            yield m._data[0]
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-    return gen()
-
 
 
 def positive_text(node: Any) -> list[Any]:
@@ -72,27 +58,78 @@ def positive_text(node: Any) -> list[Any]:
 
 
 def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
-    buf = bytearray(g.n + 1)
-    setitem = buf.__setitem__
+    # One byte per rank and a spare last one, which rank -1 (a deleted
+    # document: the blocks are read past the deletion filter) lands on.
+    buf = np.zeros(g.n + 1, dtype=np.uint8)
     btext = text.encode("utf-8")
-    rank = g.docrank
+    docrank = g.cols["docrank"]
     for seg, offset in g.reader.leaf_readers():
         try:
             m = seg.postings(fieldname, btext)
         except TermNotFound:
             continue
-        m = getattr(m, "child", m)  # the deletion filter: deleted docs have rank -1 anyway
-        blocks = _blocks(m)
+        blocks = whoosh_internals.posting_blocks(m)
         if blocks is None:
-            deque(map(setitem, map(rank.__getitem__, (offset + d for d in m.all_ids())), repeat(1)), 0)
+            docs = np.fromiter(m.all_ids(), dtype=np.int64)
+        else:
+            docs = _block_docs(blocks)
+        if not docs.size:
             continue
         shift = g.shift.get(offset)
-        for ids in blocks:
-            # Block ids are deltas, the first one absolute within the segment.
-            if shift is not None:
-                deque(map(setitem, accumulate(ids[1:], initial=ids[0] + offset + shift), repeat(1)), 0)
-            else:
-                first = ids[0] + offset
-                deque(map(setitem, map(rank.__getitem__, accumulate(ids[1:], initial=first)), repeat(1)), 0)
-    del buf[g.n:]
-    return int.from_bytes(buf, "little")
+        if shift is not None:
+            buf[docs + (offset + shift)] = 1
+        else:
+            buf[docrank[docs + offset]] = 1
+    return int.from_bytes(buf[:g.n].tobytes(), "little")
+
+
+def _block_docs(blocks: Iterable[Sequence[int]]) -> np.ndarray:
+    """Document numbers of delta-coded posting blocks (the first id of each
+    absolute within the segment), decoded with one cumulative sum."""
+    flat: list[int] = []
+    starts: list[int] = []
+    for ids in blocks:
+        starts.append(len(flat))
+        flat.extend(ids)
+    if not flat:
+        return np.zeros(0, dtype=np.int64)
+    deltas = np.array(flat, dtype=np.int64)
+    total = np.cumsum(deltas)
+    at = np.array(starts, dtype=np.int64)
+    # Each block restarts from its absolute first id: take away what the
+    # blocks before it summed to.
+    before = total[at] - deltas[at]
+    lengths = np.diff(np.append(at, deltas.size))
+    return total - np.repeat(before, lengths)
+
+
+# ---------------------------------------------------------------------------
+# source: the imported files, from SQLite
+# ---------------------------------------------------------------------------
+
+_SHA_PREFIX = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+def matching_sources(db: Any, pattern: str) -> list[int]:
+    """Ids of the imported files `source:pattern` names: the file's name
+    (case-insensitive, * and ? as wildcards; the member's name inside a zip
+    too) or, for six or more hex digits, a prefix of its SHA-256."""
+    want = pattern.strip().casefold()
+    sha = bool(_SHA_PREFIX.match(want))
+    out = []
+    for sid, name, path, digest in db.execute("SELECT id, name, path, sha256 FROM sources").fetchall():
+        names = {(name or "").casefold(), PurePath((path or "").split("!")[-1]).name.casefold(),
+                 (path or "").casefold()}
+        if any(fnmatchcase(n, want) for n in names if n) or (sha and (digest or "").startswith(want)):
+            out.append(int(sid))
+    return out
+
+
+def source_post_ids(db: Any, pattern: str) -> list[int]:
+    """The posts read from the files `source:pattern` names."""
+    ids = matching_sources(db, pattern)
+    out: list[int] = []
+    for chunk in in_chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        out.extend(r[0] for r in db.execute(f"SELECT DISTINCT post_id FROM raw WHERE source_id IN ({marks})", chunk))
+    return out

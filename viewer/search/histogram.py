@@ -62,6 +62,7 @@ def floor(ts: int, unit: str, tz: tzinfo | None = None) -> int:
         if unit == "week":  # 1970-01-05, four days after the epoch, was a Monday
             return (ts - 4 * 86400) // step * step + 4 * 86400
         return ts // step * step
+    assert tz is not None  # None is UTC
     local = datetime.fromtimestamp(ts, tz)
     if unit == "hour":
         local = local.replace(minute=0, second=0, microsecond=0)
@@ -83,6 +84,7 @@ def edges(start: int, end: int, unit: str, tz: tzinfo | None = None) -> list[int
         step = UNIT_SECONDS[unit]
         n = max(1, -(-(end - first) // step))
         return [first + i * step for i in range(n + 1)]
+    assert tz is not None  # None is UTC
     day = datetime.fromtimestamp(first, tz).replace(tzinfo=None)
     step_days = 7 if unit == "week" else 1
     while out[-1] < end or len(out) < 2:

@@ -36,6 +36,5 @@ def equal_table(value: int) -> bytes:
     return bytes(1 if i == value else 0 for i in range(256))
 
 
-
 def column_mask(column: bytes, table: bytes) -> int:
     return int.from_bytes(column.translate(table), "little")

@@ -33,7 +33,7 @@ from viewer.textproc import (
 __all__ = [
     "QueryError", "Query", "parse", "OPERATORS",
     "Node", "All", "Empty", "Term", "Phrase", "Pattern", "Fuzzy", "Flags", "Kind", "Lang",
-    "TimeRange", "CuratorTag", "HasNote", "HasTag", "And", "Or", "Not",
+    "TimeRange", "CuratorTag", "HasNote", "HasTag", "Source", "And", "Or", "Not",
 ]
 
 
@@ -113,6 +113,14 @@ class CuratorTag:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Posts read from an imported file: its name (case-insensitive, * and ?
+    allowed) or a prefix of its SHA-256."""
+
+    pattern: str
+
+
+@dataclass(frozen=True)
 class HasNote:
     pass
 
@@ -150,7 +158,7 @@ class Not:
 
 
 Node = Union[All, Empty, Term, Phrase, Pattern, Fuzzy, Flags, Kind, Lang, TimeRange, CuratorTag,
-             HasNote, HasTag, Similar, Copies, And, Or, Not]
+             HasNote, HasTag, Source, Similar, Copies, And, Or, Not]
 
 
 @dataclass
@@ -161,6 +169,7 @@ class Query:
     text: str
     root: Node
     terms: set[str] = field(default_factory=set)  # analysed text terms
+    phrases: list[Phrase] = field(default_factory=list)  # marked only where they match
     patterns: list[Pattern | Fuzzy] = field(default_factory=list)  # expanded against the index
     hashtags: set[str] = field(default_factory=set)  # normalised
     mentions: set[str] = field(default_factory=set)  # normalised handles
@@ -217,6 +226,7 @@ OPERATORS: list[tuple[str, str]] = [
     ("-filter:retweets", "no retweets"),
     ("tag:name", 'posts with the curator\'s tag (tag:"two words")'),
     ("has:note", "posts with a curator's note (has:tag: with any tag)"),
+    ("source:tweets.js", "posts read from an imported file, by name (source:harvest-*.jsonl) or sha256 prefix"),
     ("similar:ID", "near-copies of the post's text and re-posts of its images"),
     ("copies:N", "posts copied (text or image) at least N times in the collection"),
 ]
@@ -232,6 +242,7 @@ _NEEDS = {
     "has": "has: needs what the posts have, like has:note or has:media.",
     "tag": 'tag: needs a tag name, like tag:evidence (or tag:"two words").',
     "kind": "kind: needs a kind of post: post, reply, retweet or quote.",
+    "source": "source: needs an imported file's name or sha256, like source:tweets.js or source:harvest-*.jsonl.",
     "similar": "similar: needs a post id, like similar:787954310789947395.",
     "copies": "copies: needs a number of posts, like copies:10.",
 }
@@ -278,6 +289,8 @@ def _operator(op: str, value: str) -> Node:
         return TimeRange(None, _date(op, value))
     if op == "tag":
         return CuratorTag(value)
+    if op == "source":
+        return Source(value)
     if op == "similar":
         if not value.isdigit() or len(value) > 20 or int(value) >= 2 ** 63:
             raise QueryError(f"similar:{value} is not a post id; write its digits, like similar:787954310789947395.")
@@ -359,7 +372,8 @@ def _tokens(q: str) -> Iterator[_Tok]:
                 yield _Tok("OP", op, i, value=value, quoted=quoted)
             elif m and m.group(2) and not m.group(2).startswith("//"):
                 raise QueryError(f"'{m.group(1)}:' is not an operator this search knows; use from:, to:, "
-                                 "lang:, since:, until:, filter:, kind:, has:, is:, tag:, similar: or copies: "
+                                 "lang:, since:, until:, filter:, kind:, has:, is:, tag:, source:, similar: "
+                                 "or copies: "
                                  "(or leave out the colon).")
             elif word in _KEYWORDS:
                 yield _Tok("KW", word, i)
@@ -379,10 +393,48 @@ def _terms(text: str) -> list[str]:
     return [t.text for t in _ANALYZER(text, mode="query")]
 
 
+# Deeper nesting than this is refused with a message: the parser and the
+# searcher walk the tree recursively, and a few hundred levels is already
+# far beyond any query a person writes. Redundant pairs, (((x))), and
+# chains of NOT or '-' do not count: they are flattened first.
+MAX_DEPTH = 100
+
+
+def _without_redundant_parentheses(toks: list[_Tok]) -> list[_Tok]:
+    """Drops every pair of parentheses that only wraps another pair:
+    ((x)) is (x). Unbalanced ones are left for the parser to report."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, t in enumerate(toks):
+        if t.kind == "(":
+            stack.append(i)
+        elif t.kind == ")" and stack:
+            match[stack.pop()] = i
+    drop: set[int] = set()
+    for i, j in match.items():
+        if toks[i + 1].kind == "(" and match.get(i + 1) == j - 1:
+            drop.update((i, j))
+    return [t for k, t in enumerate(toks) if k not in drop] if drop else toks
+
+
+def _check_depth(toks: list[_Tok]) -> None:
+    depth = deepest = 0
+    for t in toks:
+        if t.kind == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t.kind == ")":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise QueryError(f"The query nests parentheses {deepest} deep; at most {MAX_DEPTH} levels "
+                         "can be searched.")
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
-        self.toks = list(_tokens(text))
+        self.toks = _without_redundant_parentheses(list(_tokens(text)))
+        _check_depth(self.toks)
         self.i = 0
         self.query = Query(text, All())
         self._negated = 0
@@ -399,8 +451,7 @@ class _Parser:
         if not self.toks:
             return self.query
         root = self.seq()
-        if self.peek() is not None:
-            t = self.peek()
+        if (t := self.peek()) is not None:
             if t.kind == ")":
                 raise QueryError("A closing parenthesis has no opening one.")
             raise QueryError(f"'{t.text}' cannot stand there.")  # pragma: no cover - seq consumes all
@@ -447,15 +498,19 @@ class _Parser:
 
     # unary := (NOT | -) unary | primary
     def unary(self) -> Node:
-        t = self.peek()
-        if t is not None and (t.kind == "-" or (t.kind == "KW" and t.text == "NOT")):
+        # A chain of NOT and '-' is counted in a loop, not by recursion, so
+        # NOT NOT … x of any length is parsed (an even count cancels out).
+        count = 0
+        while (t := self.peek()) is not None and (t.kind == "-" or (t.kind == "KW" and t.text == "NOT")):
             self.take()
             self._need_operand("NOT" if t.kind == "KW" else "-")
-            self._negated += 1
-            child = self.unary()
-            self._negated -= 1
-            return _not(child)
-        return self.primary()
+            count += 1
+        if not count:
+            return self.primary()
+        self._negated += count % 2
+        child = self.primary()
+        self._negated -= count % 2
+        return _not(child) if count % 2 else child
 
     def primary(self) -> Node:
         t = self.peek()
@@ -463,9 +518,10 @@ class _Parser:
             raise QueryError("The query ends where something was expected.")
         if t.kind == "(":
             self.take()
-            if self.peek() is None:
+            inner = self.peek()
+            if inner is None:
                 raise QueryError("A parenthesis is not closed.")
-            if self.peek().kind == ")":
+            if inner.kind == ")":
                 raise QueryError("A pair of parentheses holds nothing.")
             node = self.seq()
             if self.peek() is None:
@@ -490,10 +546,12 @@ class _Parser:
             if not t.text.strip():
                 raise QueryError("A pair of quotation marks holds nothing.")
             return Empty()
-        self._mark(terms)
         if len(terms) == 1:
+            self._mark(terms)
             return Term("text", terms[0])
-        return Phrase(tuple(terms), int(t.value) if t.value else 1)
+        node = Phrase(tuple(terms), int(t.value) if t.value else 1)
+        self._mark_phrase(node)
+        return node
 
     def operator(self, t: _Tok) -> Node:
         return _operator(t.text, t.value)
@@ -518,12 +576,14 @@ class _Parser:
         terms = _terms(raw)
         if not terms:
             return Empty()
-        self._mark(terms)
         if len(terms) == 1:
+            self._mark(terms)
             return Term("text", terms[0])
         # One word the analysis cuts in several (al-Nuri, تحرير_الموصل, 17.10):
         # the pieces side by side, as Twitter matches them.
-        return Phrase(tuple(terms))
+        split = Phrase(tuple(terms))
+        self._mark_phrase(split)
+        return split
 
     def pattern(self, raw: str) -> Node:
         if not raw.strip("*?"):
@@ -569,6 +629,12 @@ class _Parser:
     def _mark(self, terms: list[str]) -> None:
         if not self._negated:
             self.query.terms.update(terms)
+
+    def _mark_phrase(self, node: Phrase) -> None:
+        # Kept apart from the single words: a phrase's words are marked only
+        # where the phrase matched, not wherever one of them stands alone.
+        if not self._negated:
+            self.query.phrases.append(node)
 
 
 # A word with nothing searchable in it ("!!!", a lone tatweel) is left out

@@ -16,7 +16,6 @@ from viewer.textproc import fold
 _TOKEN = re.compile(r'-?(?:[\w#@:.]*"[^"]*"?)|\S+')
 
 
-
 def tokens(query: str) -> list[str]:
     return _TOKEN.findall(query)
 
@@ -79,3 +78,95 @@ def word_at(text: str, cursor: int) -> tuple[int, int]:
     while end < len(text) and not text[end].isspace():
         end += 1
     return start, end
+
+
+# -- facets that compose (Timesketch-style): OR within a group, exclusion --------------
+
+def _group_re(facet: str) -> re.Pattern[str]:
+    """A facet's OR group as the window writes it: (from:a OR from:b)."""
+    prefix = re.escape(facet_terms(facet, "x")[0][:-1])
+    term = rf'{prefix}(?:"[^"]*"|[^\s()]+)'
+    return re.compile(rf"\(\s*{term}(?:\s+OR\s+{term})+\s*\)")
+
+
+def _group_terms(group: str) -> list[str]:
+    return [t for t in re.split(r"\s+OR\s+", group.strip()[1:-1].strip()) if t]
+
+
+def facet_state(query: str, facet: str, value: str) -> str | None:
+    """'in' when the value is applied (alone or in its group's OR), 'out' when
+    it is excluded (-term), None when the query does not name it."""
+    term = _key(facet_terms(facet, value)[0])
+    for m in _group_re(facet).finditer(query):
+        if term in {_key(t) for t in _group_terms(m.group())}:
+            return "in"
+    keys = {_key(t) for t in tokens(query)}
+    if term in keys:
+        return "in"
+    if "-" + term in keys:
+        return "out"
+    return None
+
+
+def without_facet_terms(query: str, facet: str) -> tuple[str, list[str]]:
+    """The query without this facet's positive terms (alone or in an OR
+    group), and those terms in the order they were written."""
+    found: list[str] = []
+    group = _group_re(facet)
+    for m in group.finditer(query):
+        found.extend(_group_terms(m.group()))
+    query = " ".join(group.sub(" ", query).split()) if found else query
+    prefix = _key(facet_terms(facet, "x")[0][:-1])
+    singles = [t for t in tokens(query) if _key(t).startswith(prefix) and not t.startswith("-")
+               and t not in ("OR", "AND")]
+    found.extend(singles)
+    return remove_terms(query, singles), found
+
+
+def toggle_any(query: str, facet: str, value: str) -> str:
+    """Ctrl-click: add the value to (or take it out of) its group's OR, so two
+    authors or three hashtags can be picked at once: (from:a OR from:b)."""
+    term = facet_terms(facet, value)[0]
+    rest, terms = without_facet_terms(query, facet)
+    keys = [_key(t) for t in terms]
+    if _key(term) in keys:
+        terms = [t for t in terms if _key(t) != _key(term)]
+    else:
+        rest = remove_terms(rest, ["-" + term])
+        terms.append(term)
+    if not terms:
+        return rest
+    clause = terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+    return " ".join([rest, clause]).strip()
+
+
+def toggle_exclude(query: str, facet: str, value: str) -> str:
+    """Leave the value out (-from:x), or stop leaving it out. Excluding a
+    value that was applied takes it out of what is applied first."""
+    term = facet_terms(facet, value)[0]
+    if facet_state(query, facet, value) == "out":
+        return remove_terms(query, ["-" + term])
+    if facet_state(query, facet, value) == "in":
+        rest, terms = without_facet_terms(query, facet)
+        terms = [t for t in terms if _key(t) != _key(term)]
+        if terms:
+            rest = " ".join([rest, terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"]).strip()
+        query = rest
+    return add_terms(query, ["-" + term])
+
+
+def toggle_facet(query: str, facet: str, value: str) -> str:
+    """A plain click: apply the value alone (AND) or take it off, wherever it is."""
+    state = facet_state(query, facet, value)
+    if state == "in":
+        term = facet_terms(facet, value)[0]
+        rest, terms = without_facet_terms(query, facet)
+        kept = [t for t in terms if _key(t) != _key(term)]
+        if len(kept) == len(terms):  # applied alone as a typed token
+            return remove_terms(query, [term])
+        if kept:
+            rest = " ".join([rest, kept[0] if len(kept) == 1 else "(" + " OR ".join(kept) + ")"]).strip()
+        return rest
+    if state == "out":
+        return remove_terms(query, ["-" + facet_terms(facet, value)[0]])
+    return add_terms(query, facet_terms(facet, value))

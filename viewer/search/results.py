@@ -2,12 +2,13 @@
 the histogram over the whole result set."""
 import heapq
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
-from itertools import chain, compress
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
 
 from viewer.index import KIND_CODES
 from viewer.search.columns import Generation, Names
@@ -45,8 +46,9 @@ class TimeOrderedIds(Sequence):
 
     _PREFIX = 1000
 
-    def __init__(self, pids: list[int], sel: bytes, total: int, newest_first: bool):
-        self._pids = pids
+    def __init__(self, gen: Generation, sel: bytes, total: int, newest_first: bool):
+        self._gen = gen
+        self._pids = gen.pids
         self._sel = sel
         self._total = total
         self._newest = newest_first
@@ -58,26 +60,27 @@ class TimeOrderedIds(Sequence):
 
     def _full(self) -> list[int]:
         if self._all is None:
-            ids = list(compress(self._pids, self._sel))
-            if self._newest:
-                ids.reverse()
-            self._all = ids
+            self._all = self._gen.ids_of(self._sel, self._newest)
         return self._all
 
     def _head(self, k: int) -> list[int]:
-        out = []
-        sel, pids = self._sel, self._pids
-        if self._newest:
-            i = sel.rfind(1)
-            while i >= 0 and len(out) < k:
-                out.append(pids[i])
-                i = sel.rfind(1, 0, i)
-        else:
-            i = sel.find(1)
-            while i >= 0 and len(out) < k:
-                out.append(pids[i])
-                i = sel.find(1, i + 1)
-        return out
+        """The first k ids, scanning the selection a chunk at a time from
+        the wanted end (a rare word's newest hits may sit far back)."""
+        sel = np.frombuffer(self._sel, dtype=np.uint8)
+        pid = self._gen.cols["pid"]
+        found: list[np.ndarray] = []
+        got, n, step = 0, sel.size, 65536
+        pos = n if self._newest else 0
+        while got < k and (pos > 0 if self._newest else pos < n):
+            lo, hi = (max(0, pos - step), pos) if self._newest else (pos, min(n, pos + step))
+            ranks = np.flatnonzero(sel[lo:hi]) + lo
+            if self._newest:
+                ranks = ranks[::-1]
+            found.append(ranks[:k - got])
+            got += min(ranks.size, k - got)
+            pos = lo if self._newest else hi
+            step *= 4
+        return pid[np.concatenate(found)].tolist() if found else []
 
     def __getitem__(self, i: Any) -> Any:
         if self._all is None:
@@ -144,9 +147,9 @@ class ResultSet:
         self._bytes = mask.to_bytes(gen.n, "little") if gen.n else b""
         self.total = mask.bit_count()  # one set bit per matching post
         if order is not None:
-            self.ids: Sequence[int] = list(map(gen.pids.__getitem__, order))
+            self.ids: Sequence[int] = gen.ids_at(order)
         else:
-            self.ids = TimeOrderedIds(gen.pids, self._bytes, self.total, newest_first=sort == "-time")
+            self.ids = TimeOrderedIds(gen, self._bytes, self.total, newest_first=sort == "-time")
         if q.patterns:
             # Expanded here, on the searching thread, which owns the reader:
             # the window highlights rows on its own thread.
@@ -163,24 +166,23 @@ class ResultSet:
         if not self.total:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
-        tags = Counter(chain.from_iterable(compress(g.tags, sel)))
-        out["hashtags"] = top(tags, names["tag"])
-        authors = Counter(compress(g.author, sel))
+        # Counted over the generation's columns (numpy, a pass each).
+        ranks = g.picked(sel)
+        out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
+        authors = g.counts("author", ranks)
         authors.pop(0, None)
         out["authors"] = top(authors, names["author"])
-        mask = self._mask
-        langs = {c: (mask & m).bit_count() for c, m in g.lang_masks.items()}
-        rare = mask & g.rare_langs
-        if rare:
-            rare_langs = bytes(compress(g.lang, rare.to_bytes(g.n, "little")))
-            langs.update((c, rare_langs.count(c)) for c in set(rare_langs))
+        langs = g.counts("lang", ranks)
+        langs.pop(0, None)
         out["langs"] = top(langs, names["lang"])
-        kinds = ((name, (mask & g.kind_masks[code]).bit_count()) for name, code in KIND_CODES.items())
+        kind_counts = g.counts("kind", ranks)
+        kinds = ((name, kind_counts.get(code, 0)) for name, code in KIND_CODES.items())
         out["kinds"] = sorted(((k, c) for k, c in kinds if c), key=lambda x: (-x[1], x[0]))
         cur = self._searcher._curation
         counts = []
+        picked = np.frombuffer(sel, dtype=np.uint8)
         for tid, ranks in cur.tag_ranks.items():
-            c = sum(map(sel.__getitem__, ranks))
+            c = int(picked[np.frombuffer(ranks, dtype=np.int32)].sum()) if len(ranks) else 0
             if c:
                 counts.append((cur.tag_names.get(tid) or str(tid), c))
         out["tags"] = sorted(counts, key=lambda x: (-x[1], x[0]))[:FACET_SIZE]
@@ -221,7 +223,7 @@ class ResultSet:
         bounds = edges(t0, t1, unit, tzi)
         buckets = []
         r = max(lo, bisect_left(g.ts, bounds[0]))
-        for edge, nxt in zip(bounds, bounds[1:]):
+        for edge, nxt in pairwise(bounds):
             r2 = min(bisect_left(g.ts, nxt, r), hi)
             buckets.append((edge, sel.count(1, r, r2) if r2 > r else 0))
             r = max(r, r2)
@@ -263,6 +265,8 @@ class ResultSet:
     def _highlight_terms(self) -> set[str]:
         terms = set(self._q.terms)
         reader = self._gen.reader
+        if reader is None:  # no index segment yet: no words to expand into
+            return terms
         for p in self._q.patterns:
             if isinstance(p, Pattern) and p.field == "text":
                 terms.update(expand(reader, p))
@@ -274,7 +278,8 @@ class ResultSet:
         """Character spans of `text` that match the query's words, by the
         same analysis as the index (والموصل is marked for الموصل), and its
         #hashtags and @mentions; never what sits under a negation."""
-        return highlight_spans(text, self._highlight_terms, self._q.hashtags, self._q.mentions)
+        return highlight_spans(text, self._highlight_terms, self._q.hashtags, self._q.mentions,
+                               self._q.phrases)
 
     def as_json(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         return {

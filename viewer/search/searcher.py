@@ -2,9 +2,9 @@
 a parsed query and hands back a ResultSet."""
 import threading
 from itertools import compress
-from typing import Any
 
 from whoosh import query as wq
+from whoosh.index import Index
 
 from viewer import index as ix_mod
 from viewer.collection import Collection
@@ -14,14 +14,13 @@ from viewer.search.columns import (
     Curation,
     Generation,
     Names,
-    SegmentData,
     empty_generation,
+    open_generation,
 )
 from viewer.search.clusters import ClusterMasks
-from viewer.search.evaluation import expand, mask_of_term, positive_text
+from viewer.search.evaluation import expand, mask_of_term, positive_text, source_post_ids
 from viewer.search.masks import (
     column_mask,
-    equal_table,
     mask_from_ranks,
     range_mask,
     translate_table,
@@ -35,13 +34,16 @@ from viewer.search.query import (
     Fuzzy,
     HasNote,
     HasTag,
+    Source,
     Kind,
     Lang,
+    Node,
     Not,
     Or,
     Pattern,
     Phrase,
     Query,
+    QueryError,
     Similar,
     Copies,
     Term,
@@ -49,7 +51,6 @@ from viewer.search.query import (
     parse,
 )
 from viewer.search.results import SORTS, ResultSet
-from viewer.textproc import normalize_handle, normalize_tag
 
 # Relevance: the best-scoring posts (Whoosh's BM25F) come first, then the
 # rest of the result set newest first; scoring every one of 300,000 hits in
@@ -58,23 +59,23 @@ RELEVANCE_TOP = 1000
 TERM_CACHE = 64  # term masks kept (the window searches as the user types)
 
 class Searcher:
-    """Searches one collection. Opening reads the index's columns (once per
-    index generation); `search()` is then cheap enough to run per keystroke.
+    """Searches one collection. Opening maps the index generation's column
+    file (viewer.index.colfile): nothing is read until a query needs it;
+    `search()` is then cheap enough to run per keystroke.
     Not shared between threads: open one per thread (SQLite connections and
     Whoosh readers are not)."""
 
     def __init__(self, coll: Collection):
         self.coll = coll
+        self._sources: dict[tuple[object, str], int] = {}
         self.db = coll.db
         self._lock = threading.RLock()
-        self._segments: dict[str, SegmentData] = {}
-        self._names = {"lang": Names(str.lower), "author": Names(normalize_handle),
-                       "tag": Names(normalize_tag)}
+        self._names: dict[str, Names] = {}
         self._curation = Curation()
         self._clusters = ClusterMasks()
-        self._ix: Any = None
+        self._ix: Index | None = None
         self._gen: Generation | None = None
-        self._key: Any = None
+        self._key: tuple[str | None, int] | None = None
         self._terms: dict[tuple[str, str], int] = {}
         self.refresh()
 
@@ -131,19 +132,22 @@ class Searcher:
                 if self._ix is not None:
                     self._ix.close()
                 self._ix = ix_mod.open_index(self.coll)
-                self._segments.clear()
             key = (name, self._ix.latest_generation()) if self._ix is not None else None
             if key != self._key or self._gen is None:
                 old = self._gen
                 reader = self._ix.reader() if self._ix is not None else None
-                self._gen = Generation(reader, self._segments, self._names) if reader \
+                if reader is not None and reader.doc_count_all() == 0:
+                    # An index with no segment yet (an import that added
+                    # nothing): Whoosh's empty reader has no segment to read.
+                    reader.close()
+                    reader = None
+                # The generation's column file, mapped (opening reads
+                # nothing); built in memory only without one.
+                self._gen = open_generation(reader, self.coll.index_dir, name or "") if reader \
                     else empty_generation()
+                self._names = self._gen.names
                 if old is not None and old.reader is not None:
                     old.reader.close()
-                live = {seg.segment().segment_id() for seg, _ in reader.leaf_readers()} if reader else set()
-                for segid in list(self._segments):
-                    if segid not in live:
-                        del self._segments[segid]
                 self._key = key
                 self._terms.clear()
             self._curation.key = None
@@ -153,9 +157,20 @@ class Searcher:
                until_ts: int | None = None) -> ResultSet:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        try:
+            return self._search(query, sort, since_ts, until_ts)
+        except RecursionError:
+            # The parser refuses deep nesting (query.MAX_DEPTH); this is the
+            # backstop for a tree deep some other way, which must still end
+            # in a message and not a traceback.
+            raise QueryError("The query is nested too deeply to search; simplify it.") from None
+
+    def _search(self, query: str, sort: str, since_ts: int | None, until_ts: int | None) -> ResultSet:
         q = parse(query)
         with self._lock:
             gen = self._gen
+            if gen is None:
+                raise RuntimeError("this searcher is closed")
             self._curation.refresh(self.coll.db, gen)
             base = self._eval(q.root, gen)
             mask = base
@@ -165,7 +180,7 @@ class Searcher:
             order = self._relevance(q, gen, mask) if sort == "relevance" else None
             return ResultSet(self, gen, q, sort, base, mask, order)
 
-    def _eval(self, node: Any, g: Generation) -> int:
+    def _eval(self, node: Node, g: Generation) -> int:
         if isinstance(node, All):
             return g.all
         if isinstance(node, Empty):
@@ -204,7 +219,7 @@ class Searcher:
             code = self._names["lang"].codes.get(node.code)
             if code is None:
                 return 0
-            return g.lang_masks.get(code) or column_mask(g.lang, equal_table(code))
+            return g.lang_mask(code)
         if isinstance(node, TimeRange):
             lo, hi = g.time_range(node.start, node.end)
             return range_mask(g.n, lo, hi)
@@ -220,6 +235,18 @@ class Searcher:
             return m
         if isinstance(node, HasNote):
             return mask_from_ranks(g.n, self._curation.note_ranks)
+        if isinstance(node, Source):
+            # Read at query time like curation: a file imported a moment ago
+            # is a source now. Cached until the database changes.
+            key = (self._curation.key, node.pattern)
+            cached = self._sources.get(key)
+            if cached is None:
+                found = g.ranks_of(source_post_ids(self.coll.db, node.pattern))
+                cached = mask_from_ranks(g.n, found[found >= 0].tolist())
+                if len(self._sources) > 32:
+                    self._sources.clear()
+                self._sources[key] = cached
+            return cached
         if isinstance(node, (Similar, Copies)):
             return self._clusters.mask(self.db, g, node)
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
@@ -234,7 +261,7 @@ class Searcher:
             self._terms[key] = m
         return m
 
-    def _docs_query(self, g: Generation, q: Any) -> int:
+    def _docs_query(self, g: Generation, q: wq.Query) -> int:
         if g.reader is None:
             return 0
         from whoosh.searching import Searcher as WhooshSearcher

@@ -74,14 +74,14 @@ def load_vocabulary(db: sqlite_utils.Database) -> Vocabulary:
             "SELECT author_handle, count(*) AS n FROM posts WHERE author_handle IS NOT NULL "
             "GROUP BY author_handle ORDER BY n DESC LIMIT ?", [MAX_NAMES]).fetchall():
         norm = normalize_handle(handle)
-        prev = handles.get(norm)
-        handles[norm] = (prev[0] if prev else handle, (prev[1] if prev else 0) + n)
+        seen = handles.get(norm)
+        handles[norm] = (seen[0] if seen else handle, (seen[1] if seen else 0) + n)
     for handle, n in db.execute(
             "SELECT min(handle), count(*) AS n FROM mentions GROUP BY handle_norm ORDER BY n DESC LIMIT ?",
             [MAX_NAMES]).fetchall():
         norm = normalize_handle(handle)
-        prev = handles.get(norm)
-        handles[norm] = (prev[0] if prev else handle, (prev[1] if prev else 0) + n)
+        seen = handles.get(norm)
+        handles[norm] = (seen[0] if seen else handle, (seen[1] if seen else 0) + n)
     tags = [(r[0].casefold(), r[0], r[1]) for r in db.execute(
         "SELECT t.name, count(pt.post_id) FROM tags t LEFT JOIN post_tags pt ON pt.tag_id = t.id "
         "GROUP BY t.id").fetchall() if r[0]]

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from viewer.store import decompress
+from viewer.store import reading
 from viewer.store.rows import PostRow, load_rows
 
 THREAD_UP = 40
@@ -42,10 +42,9 @@ class PostDetail:
     notes: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
-def _pretty(blob: bytes | None) -> str:
-    if blob is None:
+def _pretty(data: bytes | None) -> str:
+    if data is None:
         return ""
-    data = decompress(blob)
     try:
         text = json.dumps(json.loads(data), ensure_ascii=False, indent=2)
     except (ValueError, UnicodeDecodeError):
@@ -61,10 +60,10 @@ def load_detail(db: sqlite_utils.Database, post_id: int) -> PostDetail | None:
     row = rows.get(post_id)
     if row is None:
         return None
-    post = next(db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
+    post = reading.posts(db, [post_id])[post_id]
     author = None
     if post.get("author_id") is not None:
-        author = next(db.query("SELECT * FROM users WHERE id = ?", [post["author_id"]]), None)
+        author = reading.users(db, [post["author_id"]]).get(post["author_id"])
     original = None
     oid = row.retweet_of or row.quote_of
     if oid:
@@ -91,16 +90,15 @@ def load_detail(db: sqlite_utils.Database, post_id: int) -> PostDetail | None:
         got = load_rows(db, reply_ids)
         d.replies = [got[i] for i in reply_ids if i in got]
 
-    d.urls = [(r[0], r[1]) for r in db.execute(
-        "SELECT url, expanded FROM urls WHERE post_id = ? ORDER BY rowid", [post_id]).fetchall()]
-    for name, path, fmt, location, collected, data in db.execute(
-            "SELECT s.name, s.path, s.format, r.location, r.collected, r.data FROM raw r "
-            "LEFT JOIN sources s ON s.id = r.source_id WHERE r.post_id = ? ORDER BY r.source_id", [post_id]).fetchall():
-        d.raw.append(RawRecord(name or "?", path or "?", fmt, location, bool(collected), _pretty(data)))
-    d.tags = [tuple(r) for r in db.execute(
-        "SELECT t.name, t.colour, pt.added_by, pt.added_at FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
-        "WHERE pt.post_id = ? ORDER BY t.name", [post_id]).fetchall()]
-    d.notes = [tuple(r) for r in db.execute(
-        "SELECT text, author, coalesce(updated_at, created_at) FROM notes WHERE post_id = ? ORDER BY id",
-        [post_id]).fetchall()]
+    d.urls = [(u["url"], u["expanded"]) for u in reading.urls(db, [post_id]).get(post_id, [])]
+    records = reading.raw_records(db, [post_id], with_data=True).get(post_id, [])
+    files = reading.sources(db) if records else {}
+    for r in records:
+        src = files.get(r["source_id"], {})
+        d.raw.append(RawRecord(src.get("name") or "?", src.get("path") or "?", src.get("format"), r["location"],
+                               bool(r["collected"]), _pretty(r["data"])))
+    d.tags = [(t["name"], t["colour"], t["added_by"], t["added_at"])
+              for t in reading.tags(db, [post_id]).get(post_id, [])]
+    d.notes = [(n["text"], n["author"], n["updated_at"] or n["created_at"])
+               for n in reading.notes(db, [post_id]).get(post_id, [])]
     return d

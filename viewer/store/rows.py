@@ -11,6 +11,8 @@ from typing import Sequence
 
 import sqlite_utils
 
+from viewer.store import reading
+
 _POST_COLS = ("id, created_ts, author_name, author_handle, text, lang, kind, reply_to_handle, "
               "retweet_of, quote_of, media_count, reply_to")
 
@@ -78,10 +80,6 @@ class PostRow:
         return []
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
 def load_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, PostRow]:
     """The rows of these post ids (missing ones, e.g. deleted since the
     search, are simply absent)."""
@@ -89,52 +87,42 @@ def load_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, PostRo
     if not ids:
         return {}
     rows: dict[int, PostRow] = {}
-    for r in db.execute(f"SELECT {_POST_COLS} FROM posts WHERE id IN ({_marks(len(ids))})", ids).fetchall():
-        rows[r[0]] = PostRow(id=r[0], created_ts=r[1], author_name=r[2], author_handle=r[3], text=r[4] or "",
-                             lang=r[5], kind=r[6] or "post", reply_to_handle=r[7], retweet_of=r[8],
-                             quote_of=r[9], reply_to=r[11])
-    media = _media(db, ids)
-    for pid, items in media.items():
+    for p in reading.posts(db, ids, _POST_COLS).values():
+        rows[p["id"]] = PostRow(id=p["id"], created_ts=p["created_ts"], author_name=p["author_name"],
+                                author_handle=p["author_handle"], text=p["text"] or "", lang=p["lang"],
+                                kind=p["kind"] or "post", reply_to_handle=p["reply_to_handle"],
+                                retweet_of=p["retweet_of"], quote_of=p["quote_of"], reply_to=p["reply_to"])
+    # Entities of a post missing from `posts` (a hostile or damaged
+    # collection) have no row to go to.
+    for pid, items in _media(db, ids).items():
         if pid in rows:
             rows[pid].media = items
-    originals = {r.retweet_of or r.quote_of for r in rows.values() if r.retweet_of or r.quote_of}
+    originals = {ref for r in rows.values() if (ref := r.retweet_of or r.quote_of)}
     if originals:
         orig = _originals(db, list(originals))
         for r in rows.values():
             o = orig.get(r.retweet_of or r.quote_of or -1)
             if o is not None:
                 r.original = o
-    for pid, tag in db.execute(
-            f"SELECT post_id, tag FROM hashtags WHERE post_id IN ({_marks(len(ids))}) ORDER BY post_id, rowid",
-            ids).fetchall():
+    for pid, tags in reading.hashtags(db, ids).items():
         if pid in rows:
-            rows[pid].hashtags.append(tag)
-    for pid, name, colour in db.execute(
-            f"SELECT pt.post_id, t.name, t.colour FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
-            f"WHERE pt.post_id IN ({_marks(len(ids))}) ORDER BY t.name", ids).fetchall():
+            rows[pid].hashtags = tags
+    for pid, chips in reading.tags(db, ids).items():
         if pid in rows:
-            rows[pid].tags.append((name, colour))
-    for (pid,) in db.execute(f"SELECT DISTINCT post_id FROM notes WHERE post_id IN ({_marks(len(ids))})",
-                             ids).fetchall():
-        if pid in rows:
-            rows[pid].has_note = True
+            rows[pid].tags = [(t["name"], t["colour"]) for t in chips]
+    for pid in reading.with_notes(db, ids) & rows.keys():
+        rows[pid].has_note = True
     return rows
 
 
 def _media(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[MediaRef]]:
-    out: dict[int, list[MediaRef]] = {}
-    for r in db.execute(
-            f"SELECT post_id, key, type, url, file, sha256, alt_text, width, height FROM media "
-            f"WHERE post_id IN ({_marks(len(ids))}) ORDER BY post_id, rowid", ids).fetchall():
-        out.setdefault(r[0], []).append(MediaRef(*r[1:]))
-    return out
+    return {pid: [MediaRef(m["key"], m["type"], m["url"], m["file"], m["sha256"], m["alt_text"], m["width"],
+                           m["height"]) for m in items]
+            for pid, items in reading.media(db, ids).items()}
 
 
 def _originals(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Original]:
     media = _media(db, ids)
-    return {
-        r[0]: Original(r[0], r[1], r[2], r[3] or "", r[4], media.get(r[0], []))
-        for r in db.execute(
-            f"SELECT id, author_name, author_handle, text, created_ts FROM posts WHERE id IN ({_marks(len(ids))})",
-            ids).fetchall()
-    }
+    return {pid: Original(pid, r["author_name"], r["author_handle"], r["text"] or "", r["created_ts"],
+                          media.get(pid, []))
+            for pid, r in reading.posts(db, ids, "id, author_name, author_handle, text, created_ts").items()}

@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout,
+                               QWidget)
 
 from viewer import store
 from viewer.collection import Collection
@@ -22,9 +23,13 @@ from viewer.ui.search.facets import FacetPanel
 from viewer.store.first_rows import CollectedInTimeOrder
 from viewer.ui.chart.histogram_view import HistogramPanel, events_from_rows
 from viewer.ui.io.import_panel import ImportPanel, ImportSummary
+from viewer.ui.io.sources_panel import SourcesPanel
+from viewer.ui import help as help_dialogs
+from viewer.ui import theme
 from viewer.ui.ops import Op
 from viewer.store.post_detail import load_detail
-from viewer.search.query_edit import toggle
+from viewer.search.query_edit import add_terms, remove_terms, toggle_any, toggle_exclude, toggle_facet
+from viewer.search.query_edit import tokens as query_edit_tokens
 from viewer.ui.search.search_bar import SearchBar
 from viewer.ui.search.runner import Results, SearchSession
 from viewer.ui.settings import Settings
@@ -44,24 +49,38 @@ def open_read_only(path: Path) -> Collection:
     return Collection(Path(path), db)
 
 
+# Windows opened by a switch of collection, kept alive until they close.
+_open_windows: set["MainWindow"] = set()
+
+
 class MainWindow(QMainWindow):
     rowsApplied = Signal()  # the list and the chart show the latest results
     resultsApplied = Signal()  # … and the facets too
     importFinished = Signal(object)  # ImportReport
     detailShown = Signal(object)  # post id (64-bit: not a C int)
+    collectionSwitched = Signal(object)  # the MainWindow that took over
+    # The one change signal (Anki's operation_did_execute): after any write
+    # to the collection is shown, what changed: "posts" (an import), "tags",
+    # "notes", "searches", "events". Parts that show such data listen here.
+    collectionChanged = Signal(str)
 
     def __init__(self, collection_path: Path, settings: Settings | None = None, query: str | None = None):
         super().__init__()
         self.collection_path = Path(collection_path)
         self.settings = settings or Settings()
+        self.settings.use_collection(self.collection_path)
+        self._settings_scope = self.settings.scope
+        self.replaced_by: MainWindow | None = None
         self.coll = open_read_only(self.collection_path)
         self.clock = Clock(self.settings.time_zone)
         self.setWindowTitle(f"archive-viewer — {self.coll.name}")
         self.setAcceptDrops(True)
         self.results: Results | None = None
         self.summary: ImportSummary | None = None
+        self.sources_panel: SourcesPanel | None = None
         self._search_started = 0.0
         self.last_update_seconds = 0.0
+        self._preparing = ""
 
         # Pieces.
         self.search_bar = SearchBar(self)
@@ -157,32 +176,53 @@ class MainWindow(QMainWindow):
         self.session.rowsReady.connect(self._apply_rows)
         self.session.resultsReady.connect(self._apply_facets)
         self.session.failed.connect(self._search_failed)
-        self.session.preparing.connect(lambda msg: self.statusBar().showMessage(msg, 4000))
+        self.session.preparing.connect(self._show_preparing)
         self.chart.rangeSelected.connect(self.session.set_range)
         self.chart.selectionCleared.connect(self.session.clear_range)
         self.chart.zoomRequested.connect(self.session.zoom)
         self.chart_panel.resetRequested.connect(self.reset_chart)
         self.facets.toggled.connect(self.toggle_facet)
+        self.facets.anyToggled.connect(self.toggle_facet_any)
+        self.facets.excludeToggled.connect(self.toggle_facet_exclude)
         self.timeline.selectionModel().currentChanged.connect(self._current_changed)
         self.timeline.activatedPost.connect(lambda _: self.open_detail())
         self.detail.openPost.connect(self.show_post)
+        self.detail.navigated.connect(self.show_post)
+        self.detail.copied.connect(lambda what: self.statusBar().showMessage(
+            {"text": "Copied the post's text", "link": "Copied the post's link (as text)",
+             "id": "Copied the post's id"}[what], 4000))
         self.thumbs.ready.connect(lambda _: self.timeline.viewport().update())
         self.import_panel.finished.connect(self._import_done)
         self.import_panel.failed.connect(self._import_failed)
 
+    def _show_preparing(self, message: str) -> None:
+        self._preparing = message
+        self.statusBar().showMessage(message, 4000)
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file = mb.addMenu("&File")
+        # One collection per investigation: each in its own folder, one at a time in the window.
+        a = file.addAction("&New collection…", self.new_collection_dialog)
+        a.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        a = file.addAction("&Open collection…", self.open_collection_dialog)
+        a.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        file.addSeparator()
         a = file.addAction("&Import files…", self.import_files_dialog)
         a.setShortcut(QKeySequence("Ctrl+I"))
         file.addAction("Import a &folder…", self.import_folder_dialog)
         file.addSeparator()
-        file.addAction("Export chart as &PNG…", lambda: self.chart_panel._export("png"))
+        # Exports (posts, chart) go from here on; parts add theirs before this.
+        self.export_anchor = file.addAction("Export chart as &PNG…", lambda: self.chart_panel._export("png"))
         file.addAction("Export chart as &SVG…", lambda: self.chart_panel._export("svg"))
         file.addSeparator()
         q = file.addAction("&Quit", self.close)
         q.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
 
+        edit = mb.addMenu("&Edit")  # filled by curation
         view = mb.addMenu("&View")
         zones = view.addMenu("&Time zone")
         group = QActionGroup(self)
@@ -208,6 +248,10 @@ class MainWindow(QMainWindow):
             sgroup.addAction(act)
             act.triggered.connect(lambda _=False, k=key: self.set_color_scheme(k))
         view.addSeparator()
+        a = view.addAction("&Sources…", self.show_sources)
+        a.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        a.setStatusTip("Every imported file: format, SHA-256, what it added, what it could not read")
+        view.addSeparator()
         self.detail_action = view.addAction("&Detail pane")
         self.detail_action.setCheckable(True)
         self.detail_action.setChecked(True)
@@ -228,6 +272,17 @@ class MainWindow(QMainWindow):
         a.setShortcut(QKeySequence("Ctrl+Return"))
         a = go.addAction("&Reset dates", self.reset_chart)
         a.setShortcut(QKeySequence("Ctrl+0"))
+        go.addSeparator()
+        self.back_action = go.addAction("&Back", lambda: self.detail.go(-1))
+        self.back_action.setShortcut(QKeySequence("Alt+Left"))
+        self.forward_action = go.addAction("&Forward", lambda: self.detail.go(1))
+        self.forward_action.setShortcut(QKeySequence("Alt+Right"))
+        go.addSeparator()
+        self.copy_text_action = go.addAction("Copy post &text", self.detail._copy("text"))
+        self.copy_text_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_link_action = go.addAction("Copy post &link", self.detail._copy("link"))
+        self.copy_link_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.copy_id_action = go.addAction("Copy post &id", self.detail._copy("id"))
         # j/k in the list, as in mail and feed readers.
         for key, step in (("J", 1), ("K", -1)):
             sc = QShortcut(QKeySequence(key), self.timeline)
@@ -236,6 +291,11 @@ class MainWindow(QMainWindow):
 
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("Search &operators", self.search_bar.show_cheat_sheet)
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction("&About archive-viewer", self.show_about)
+        # The menus by role, for the parts that add to them.
+        self.menus = {"file": file, "edit": edit, "view": view, "go": go, "help": help_menu}
 
     def _restore(self) -> None:
         s = self.settings
@@ -255,9 +315,13 @@ class MainWindow(QMainWindow):
         s.set_splitter("body", self.body.saveState())
         s.set_splitter("vertical", self.vsplit.saveState())
         s.set_splitter("sidebar", self.sidebar.saveState())
+        # This window's collection's keys, even when another window (a switch)
+        # has moved the shared settings on to its own collection.
+        scope, s.scope = s.scope, self._settings_scope
         s.last_query = self.search_bar.text()
         self.search_bar.add_history(self.search_bar.text())
         s.history = self.search_bar.history
+        s.scope = scope
         s.sort = self.session.sort
         s.time_zone = self.clock.zone
         s.sync()
@@ -303,11 +367,21 @@ class MainWindow(QMainWindow):
 
     def _apply_rows(self, r: Results) -> None:
         """The list and the chart, as soon as the search has found the posts."""
+        previous = self.results
         self.results = r
+        # A new question (other words or another order) starts at its first
+        # result; brushing dates or a refresh after curation keeps the reader
+        # on the post they were reading, if it is still there.
+        new_search = previous is not None and (previous.query, previous.sort) != (r.query, r.sort)
         self.search_bar.show_error(None)
-        self.statusBar().clearMessage()  # "building the search index …" is over
-        keep = self.current_post_id()
+        if self._preparing and self.statusBar().currentMessage() == self._preparing:
+            self.statusBar().clearMessage()  # "building the search index …" is over; other news stays
+        keep = None if new_search else self.current_post_id()
         self.model.set_results(r.listed.ids, r.listed.highlight)
+        if new_search:
+            self.timeline.go_to_top()
+            self.detail.show_empty("Pick a post to read it here." if self.model.rowCount()
+                                   else "No posts match this search.")
         self.chart.set_histogram(r.histogram)
         if r.range:
             self.chart.set_selection(*r.range)
@@ -322,7 +396,7 @@ class MainWindow(QMainWindow):
             # The post being read is still among the results: stay on it.
             self.timeline.setCurrentIndex(self.model.index(row))
             self.timeline.scrollTo(self.model.index(row))
-        elif self.detail.detail is None and self.model.rowCount():
+        elif self.detail.detail is None and self.model.rowCount() and not new_search:
             # Nothing read yet (the window just opened): the first post.
             self.timeline.selectionModel().setCurrentIndex(
                 self.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -361,7 +435,13 @@ class MainWindow(QMainWindow):
         self.count_label.setToolTip(f"Searched in {r.seconds * 1000:.0f} ms")
 
     def toggle_facet(self, facet: str, value: str) -> None:
-        self.search_bar.set_text(toggle(self.search_bar.text(), facet, value))
+        self.search_bar.set_text(toggle_facet(self.search_bar.text(), facet, value))
+
+    def toggle_facet_any(self, facet: str, value: str) -> None:
+        self.search_bar.set_text(toggle_any(self.search_bar.text(), facet, value))
+
+    def toggle_facet_exclude(self, facet: str, value: str) -> None:
+        self.search_bar.set_text(toggle_exclude(self.search_bar.text(), facet, value))
 
     def reset_chart(self) -> None:
         self.chart.clear_selection(emit=False)
@@ -408,6 +488,105 @@ class MainWindow(QMainWindow):
         self.detail.tabs.setCurrentIndex(0)
         self.detail.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    # -- collections ---------------------------------------------------------------------------
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        here = str(self.collection_path.expanduser().resolve())
+        for path in self.settings.recent_collections:
+            a = self.recent_menu.addAction(f"{Path(path).name}  —  {path}")
+            a.setData(path)
+            a.setEnabled(path != here and Collection.exists(Path(path)))
+            a.triggered.connect(lambda _=False, p=path: self.switch_collection(Path(p)))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No other collection yet").setEnabled(False)
+
+    def new_collection_dialog(self) -> QInputDialog:
+        """Ask for a name; the collection is a folder beside this one."""
+        dlg = QInputDialog(self)
+        dlg.setWindowTitle("New collection")
+        dlg.setLabelText(f"Name of the new collection (a folder in {self.collection_path.parent}):")
+        dlg.textValueSelected.connect(lambda name: self.new_collection(name))
+        self.name_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def new_collection(self, name: str) -> "MainWindow | None":
+        clean = name.strip()
+        if not clean or clean in (".", "..") or any(c in clean for c in "/\\:\0"):
+            self.statusBar().showMessage("A collection's name is one folder name, like mosul-2016.", 8000)
+            return None
+        path = self.collection_path.parent / clean
+        if path.exists():
+            self.statusBar().showMessage(f"{path} exists already: open it with File › Open collection…", 8000)
+            return None
+        Collection.open(path).close()
+        return self.switch_collection(path)
+
+    def open_collection_dialog(self) -> QFileDialog:
+        dlg = QFileDialog(self, "Open a collection (its folder)", str(self.collection_path.parent))
+        dlg.setFileMode(QFileDialog.FileMode.Directory)
+        dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dlg.fileSelected.connect(lambda folder: self.open_collection(Path(folder)))
+        self.folder_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_collection(self, path: Path) -> "MainWindow | None":
+        if not Collection.exists(path):
+            self.statusBar().showMessage(f"{path}: not a collection (make one with File › New collection…)", 8000)
+            return None
+        return self.switch_collection(path)
+
+    def switch_collection(self, path: Path) -> "MainWindow | None":
+        """Another collection, in a window of its own: this one (its list,
+        caches, searcher, curation state) closes, so nothing of one
+        collection can ever show in the other's."""
+        if Path(path).expanduser().resolve() == self.collection_path.expanduser().resolve():
+            return self
+        if self.import_panel.running:
+            self.statusBar().showMessage("An import is running: wait for it or cancel it first.", 8000)
+            return None
+        self.save_state()
+        new = MainWindow(Path(path), self.settings)
+        new.setGeometry(self.geometry())
+        self.replaced_by = new
+        _open_windows.add(new)
+        new.destroyed.connect(lambda *_: _open_windows.discard(new))
+        new.show()
+        self.close()
+        self.collectionSwitched.emit(new)
+        return new
+
+    # -- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> QDialog:
+        self.help_dialog = help_dialogs.ShortcutsDialog(self)
+        self.help_dialog.show()
+        return self.help_dialog
+
+    def show_about(self) -> QDialog:
+        self.help_dialog = help_dialogs.AboutDialog(self.coll, self)
+        self.help_dialog.show()
+        return self.help_dialog
+
+    # -- sources ----------------------------------------------------------------------------
+    def show_sources(self) -> SourcesPanel:
+        if self.sources_panel is None:
+            self.sources_panel = SourcesPanel(self.coll.db, self)
+            self.sources_panel.filterRequested.connect(self.filter_to_source)
+            self.collectionChanged.connect(lambda what: self.sources_panel.reload() if what == "posts" else None)
+        else:
+            self.sources_panel.reload()
+        self.sources_panel.show()
+        self.sources_panel.raise_()
+        return self.sources_panel
+
+    def filter_to_source(self, term: str) -> None:
+        """The timeline narrowed to one file's posts: its `source:` added to
+        the query, in place of any other source."""
+        query = self.search_bar.text()
+        others = [t for t in query_edit_tokens(query) if t.lower().startswith("source:")]
+        self.search_bar.set_text(add_terms(remove_terms(query, others), [term]))
+
     # -- time zone and appearance ----------------------------------------------------------
     def set_time_zone(self, zone: str) -> None:
         self.clock.set_zone(zone)
@@ -432,10 +611,8 @@ class MainWindow(QMainWindow):
         self.zone_label.setText(f"Times: {self.clock.label()}")
 
     def set_color_scheme(self, scheme: str) -> None:
-        from viewer.ui.app import apply_color_scheme
-
         self.settings.color_scheme = scheme
-        apply_color_scheme(scheme)
+        theme.apply_color_scheme(scheme)
         self.delegate.clear_cache()
         self.timeline.viewport().update()
 
@@ -490,6 +667,7 @@ class MainWindow(QMainWindow):
             self.summary.show()
         self._quiet_import = False
         self.importFinished.emit(report)
+        self.collectionChanged.emit("posts")
 
     def _import_failed(self, message: str) -> None:
         self.session.set_importing(False)

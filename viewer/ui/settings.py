@@ -1,7 +1,11 @@
 """What the window remembers between runs (QSettings): geometry, splitters,
-the last query, search history, time zone, sort order, colour scheme."""
+time zone, sort order, colour scheme; the collections opened (recent, last);
+and, per collection, its last query and search history (one investigation's
+searches never show up in another's)."""
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -11,8 +15,32 @@ APP = "archive-viewer"
 
 
 class Settings:
+    RECENT_MAX = 10
+
     def __init__(self, qsettings: QSettings | None = None):
         self.q = qsettings or QSettings(ORG, APP)
+        self.scope = ""  # the collection the per-collection keys belong to
+
+    def use_collection(self, path: Path | str) -> None:
+        """Per-collection keys from now on are this collection's; it becomes
+        the last one opened and the first of the recent ones."""
+        resolved = str(Path(path).expanduser().resolve())
+        self.scope = "collection-" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+        self.q.setValue("collections/last", resolved)
+        recent = [resolved] + [r for r in self.recent_collections if r != resolved]
+        self.q.setValue("collections/recent", recent[: self.RECENT_MAX])
+
+    def _scoped(self, key: str) -> str:
+        return f"{self.scope}/{key}" if self.scope else key
+
+    @property
+    def last_collection(self) -> str | None:
+        v = self._get("collections/last", "", str)
+        return v or None
+
+    @property
+    def recent_collections(self) -> list[str]:
+        return self._get("collections/recent", [], list)
 
     @classmethod
     def at(cls, path: str) -> "Settings":
@@ -57,19 +85,19 @@ class Settings:
 
     @property
     def last_query(self) -> str:
-        return self._get("search/last_query", "", str)
+        return self._get(self._scoped("search/last_query"), "", str)
 
     @last_query.setter
     def last_query(self, v: str) -> None:
-        self.q.setValue("search/last_query", v)
+        self.q.setValue(self._scoped("search/last_query"), v)
 
     @property
     def history(self) -> list[str]:
-        return self._get("search/history", [], list)
+        return self._get(self._scoped("search/history"), [], list)
 
     @history.setter
     def history(self, v: list[str]) -> None:
-        self.q.setValue("search/history", list(v))
+        self.q.setValue(self._scoped("search/history"), list(v))
 
     @property
     def sort(self) -> str:

@@ -2,7 +2,9 @@
 read well; and the font that shapes Arabic."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 # Families known to carry Arabic glyphs, tried before the platform default
 # when that default cannot shape Arabic.
@@ -77,3 +79,43 @@ def install_font(app: QGuiApplication) -> QFont:
     font = arabic_capable_font(app.font())
     app.setFont(font)
     return font
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    c = QColor
+    for role, colour in (
+        (QPalette.ColorRole.Window, c(45, 45, 48)), (QPalette.ColorRole.WindowText, c(230, 230, 230)),
+        (QPalette.ColorRole.Base, c(30, 30, 32)), (QPalette.ColorRole.AlternateBase, c(52, 52, 56)),
+        (QPalette.ColorRole.Text, c(230, 230, 230)), (QPalette.ColorRole.Button, c(52, 52, 56)),
+        (QPalette.ColorRole.ButtonText, c(230, 230, 230)), (QPalette.ColorRole.Highlight, c(42, 100, 170)),
+        (QPalette.ColorRole.HighlightedText, c(255, 255, 255)), (QPalette.ColorRole.ToolTipBase, c(52, 52, 56)),
+        (QPalette.ColorRole.ToolTipText, c(230, 230, 230)), (QPalette.ColorRole.Link, c(120, 170, 240)),
+        (QPalette.ColorRole.PlaceholderText, c(150, 150, 150)),
+    ):
+        p.setColor(role, colour)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, c(120, 120, 120))
+    return p
+
+
+def apply_color_scheme(scheme: str) -> None:
+    """Follow the system (its light or dark palette), or force one. Where the
+    platform cannot switch (offscreen, older desktops) a dark palette is set
+    by hand."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    hints = QGuiApplication.styleHints()
+    if scheme == "system":
+        if hasattr(hints, "unsetColorScheme"):
+            hints.unsetColorScheme()
+        app.setPalette(app.style().standardPalette())
+        return
+    want = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(want)
+    if scheme == "dark" and not is_dark(app.palette()):
+        app.setPalette(_dark_palette())
+    elif scheme == "light" and is_dark(app.palette()):
+        app.setPalette(app.style().standardPalette())

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip,
@@ -82,14 +82,28 @@ def ticks(start: int, end: int, max_ticks: int, tz: tzinfo = timezone.utc) -> li
     return out
 
 
+def y_ticks(highest: int, max_ticks: int = 5) -> list[int]:
+    """Whole-number y-axis ticks from 0 to a round top at or above the
+    highest bar, at most `max_ticks` intervals: 0 1 2 for a top of 2, 0 2 4 6 8
+    for 7, 0 250 500 750 1,000 for 900. Counts are whole posts, so a tick is
+    never a fraction (which, rounded, would label a line with the wrong count)."""
+    highest = max(1, int(highest))
+    max_ticks = max(1, max_ticks)
+    mag = 1
+    while True:
+        for m in (1, 2, 2.5, 5):
+            step = m * mag
+            if step != int(step):
+                continue
+            step = int(step)
+            top = -(-highest // step) * step
+            if top // step <= max_ticks:
+                return list(range(0, top + 1, step))
+        mag *= 10
+
+
 def nice_max(v: int) -> int:
-    if v <= 5:
-        return max(1, v)
-    mag = 10 ** (len(str(v)) - 1)
-    for m in (1, 2, 2.5, 5, 10):
-        if v <= m * mag:
-            return int(m * mag)
-    return v
+    return y_ticks(v)[-1]
 
 
 class HistogramWidget(QWidget):
@@ -173,8 +187,12 @@ class HistogramWidget(QWidget):
     # -- coordinates ---------------------------------------------------------------
     def plot_rect(self, size: QSize | None = None) -> QRect:
         s = size or self.size()
-        return QRect(self.MARGIN_LEFT, self.MARGIN_TOP, max(10, s.width() - self.MARGIN_LEFT - self.MARGIN_RIGHT),
-                     max(10, s.height() - self.MARGIN_TOP - self.MARGIN_BOTTOM))
+        # Room above the bars for the event titles' lanes (and the markers).
+        fm_h = self.label_metrics().height()
+        top = max(self.MARGIN_TOP, 2 + self.event_lanes() * fm_h + 12)
+        bottom = max(self.MARGIN_BOTTOM, fm_h + 5)
+        return QRect(self.MARGIN_LEFT, top, max(10, s.width() - self.MARGIN_LEFT - self.MARGIN_RIGHT),
+                     max(10, s.height() - top - bottom))
 
     def x_of(self, ts: float, plot: QRect | None = None) -> float:
         p = plot or self.plot_rect()
@@ -225,17 +243,17 @@ class HistogramWidget(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
         p.setFont(font)
-        fm = QFontMetrics(font)
-        top = nice_max(max((c for _, c in self.buckets), default=0))
-        # Grid and y labels.
+        fm = self.label_metrics()
+        axis = self.y_axis(plot, fm)
+        top = axis[-1][0]
+        # Grid and y labels, one per whole-number tick.
         grid = theme.mix(bg, ink, 0.12)
-        for frac in (0.0, 0.5, 1.0):
-            y = plot.bottom() - frac * plot.height()
+        for value, y in axis:
             p.setPen(QPen(grid, 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(dim)
             p.drawText(QRectF(0, y - fm.height() / 2, self.MARGIN_LEFT - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{int(top * frac):,}")
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:,}")
         # Bars.
         bar = theme.bar_colour(pal)
         sel = self.selection
@@ -267,49 +285,97 @@ class HistogramWidget(QWidget):
         # X axis and labels.
         p.setPen(QPen(dim, 1))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())
-        max_ticks = max(2, plot.width() // 80)
-        for ts, label in ticks(self.start, self.end, max_ticks, self.tz):
+        for ts, (rect, label) in self.x_labels(plot, fm):
             x = self.x_of(ts, plot)
             p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
-            p.drawText(QRectF(x - 40, plot.bottom() + 3, 80, fm.height()), Qt.AlignmentFlag.AlignHCenter, label)
-        p.drawText(QRectF(2, plot.bottom() + 3, self.MARGIN_LEFT - 6, fm.height()), Qt.AlignmentFlag.AlignRight,
-                   fm.elidedText(self.zone_label, Qt.TextElideMode.ElideRight, self.MARGIN_LEFT - 6))
+            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter, label)
+        zone_rect, zone_text = self.zone_label_rect(plot, fm)
+        p.drawText(zone_rect, Qt.AlignmentFlag.AlignRight, zone_text)
         self._paint_events(p, plot, pal, fm)
+
+    # -- the layout of the labels (also what the tests measure) -------------------------
+    def label_metrics(self) -> QFontMetrics:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        return QFontMetrics(font)
+
+    def y_axis(self, plot: QRect, fm: QFontMetrics) -> list[tuple[int, float]]:
+        """(count, y) of each y-axis line: whole numbers, as many as fit."""
+        highest = max((c for _, c in self.buckets), default=0)
+        room = max(1, int(plot.height() // (fm.height() + 2)))
+        values = y_ticks(highest, min(5, room))
+        top = values[-1]
+        return [(v, plot.bottom() - v / top * plot.height()) for v in values]
+
+    def x_labels(self, plot: QRect, fm: QFontMetrics) -> list[tuple[int, tuple[QRectF, str]]]:
+        """The date labels under the axis, each whole, none over another nor
+        over the zone's name left of the axis."""
+        out: list[tuple[int, tuple[QRectF, str]]] = []
+        max_ticks = max(2, plot.width() // 80)
+        last_right = float(plot.left() - 2)
+        for ts, label in ticks(self.start, self.end, max_ticks, self.tz):
+            x = self.x_of(ts, plot)
+            w = fm.horizontalAdvance(label) + 4
+            left = min(max(x - w / 2, float(plot.left() - 2)), plot.right() + self.MARGIN_RIGHT - w)
+            if left < last_right + 6:
+                continue  # would touch the previous label
+            out.append((ts, (QRectF(left, plot.bottom() + 3, w, fm.height()), label)))
+            last_right = left + w
+        return out
+
+    def zone_label_rect(self, plot: QRect, fm: QFontMetrics) -> tuple[QRectF, str]:
+        """The zone's name, left of the axis, in the margin only."""
+        room = plot.left() - 6
+        return (QRectF(2, plot.bottom() + 3, room - 2, fm.height()),
+                fm.elidedText(self.zone_label, Qt.TextElideMode.ElideRight, room - 2))
+
+    def event_labels(self, plot: QRect, fm: QFontMetrics) -> list[tuple[float, QRectF | None, str]]:
+        """(marker x, label box or None, title) per visible event. Titles are
+        never cut: each goes in the first of the lanes above the plot where it
+        fits, right of its marker or else left of it; one that fits nowhere is
+        left to the marker's tooltip."""
+        visible = [e for e in self.events if self.start <= e.ts < self.end]
+        lanes = self.event_lanes()
+        lane_h = fm.height()
+        occupied: list[list[tuple[float, float]]] = [[] for _ in range(lanes)]
+        right_edge = float(plot.right() + self.MARGIN_RIGHT - 1)
+        out: list[tuple[float, QRectF | None, str]] = []
+        for ev in visible:
+            x = self.x_of(ev.ts, plot)
+            w = fm.horizontalAdvance(ev.title) + 3
+            placed: QRectF | None = None
+            for lane in range(lanes):
+                for left in (x + 5, x - 5 - w):
+                    right = left + w
+                    if left < 1 or right > right_edge:
+                        continue
+                    if all(right + 6 <= a or left >= b + 6 for a, b in occupied[lane]):
+                        placed = QRectF(left, 2 + lane * lane_h, w, lane_h)
+                        occupied[lane].append((left, right))
+                        break
+                if placed is not None:
+                    break
+            out.append((x, placed, ev.title))
+        return out
+
+    def event_lanes(self) -> int:
+        return 2 if self.events else 1
 
     def _paint_events(self, p: QPainter, plot: QRect, pal: QPalette, fm: QFontMetrics) -> None:
         colour = theme.marker_colour(pal)
-        visible = [e for e in self.events if self.start <= e.ts < self.end]
-        xs = [self.x_of(e.ts, plot) for e in visible]
-        right_edge = plot.right() + self.MARGIN_RIGHT
-        # Each title goes right of its marker if it fits before the next
-        # one, else left of it if it fits after the previous title, else on
-        # the roomier side, cut.
-        slots: list[tuple[float, float, bool]] = []  # (left, right, aligned right)
-        occupied = float(plot.left() - 8)
-        for i, (ev, x) in enumerate(zip(visible, xs)):
-            width = fm.horizontalAdvance(ev.title) + 3
-            right_room = (xs[i + 1] if i + 1 < len(xs) else right_edge) - 4 - (x + 6)
-            left_room = (x - 6) - (occupied + 8)
-            if right_room >= width or right_room >= left_room:
-                slots.append((x + 6, x + 6 + min(width, right_room), False))
-                occupied = x + 6 + min(width, right_room)
-            else:
-                slots.append((x - 6 - min(width, left_room), x - 6, True))
-                occupied = x
-        for ev, x, (left, right, to_right) in zip(visible, xs, slots):
+        for x, box, title in self.event_labels(plot, fm):
             p.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
             p.drawLine(QPointF(x, plot.top() - 4), QPointF(x, plot.bottom()))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.drawPolygon([QPointF(x - 4, plot.top() - 10), QPointF(x + 4, plot.top() - 10), QPointF(x, plot.top() - 3)])
+            p.drawPolygon([QPointF(x - 4, plot.top() - 10), QPointF(x + 4, plot.top() - 10),
+                           QPointF(x, plot.top() - 3)])
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            room = int(right - left)
-            if room > 24:
+            if box is not None:
                 p.setPen(colour)
-                title = fm.elidedText(ev.title, Qt.TextElideMode.ElideRight, room)
-                align = Qt.AlignmentFlag.AlignRight if to_right else Qt.AlignmentFlag.AlignLeft
-                p.drawText(QRectF(left, 0, room, self.MARGIN_TOP - 2), align | Qt.AlignmentFlag.AlignVCenter, title)
+                p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                           title)
 
     # -- mouse -------------------------------------------------------------------------
     def _drag_range(self) -> tuple[int, int] | None:
@@ -421,9 +487,11 @@ class HistogramPanel(QWidget):
     reset, export."""
 
     resetRequested = Signal()
+    exported = Signal(str)  # the file written ("" when writing failed)
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
+        self.export_dialog: QFileDialog | None = None
         self.chart = HistogramWidget(self)
         self.caption = QLabel(self)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -478,15 +546,27 @@ class HistogramPanel(QWidget):
                      f"{c.local(c.selection[1]):%Y-%m-%d %H:%M} {c.zone_label}")
         self.caption.setText(text)
 
-    def _export(self, kind: str) -> None:
+    def _export(self, kind: str) -> QFileDialog:
+        """A save dialog starting in the user's documents folder (never the
+        folder the program happened to start in)."""
         filt = "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the chart", f"histogram.{kind}", filt)
-        if not path:
-            return
-        if kind == "png":
-            self.chart.export_png(path)
-        else:
-            self.chart.export_svg(path)
+        dlg = QFileDialog(self, "Export the chart", str(documents_folder() / f"histogram.{kind}"), filt)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix(kind)
+        dlg.fileSelected.connect(lambda path: self._save(kind, path))
+        self.export_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _save(self, kind: str, path: str) -> None:
+        ok = self.chart.export_png(path) if kind == "png" else self.chart.export_svg(path)
+        self.exported.emit(path if ok else "")
+
+
+def documents_folder() -> Path:
+    """The user's documents folder, or their home when there is none."""
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
 def events_from_rows(rows: Sequence[tuple[str, str, str]]) -> list[Event]:

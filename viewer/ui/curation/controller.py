@@ -12,11 +12,11 @@ the chart reloaded where they show what changed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMenu, QProgressDialog, QSplitter, QTabWidget
+from PySide6.QtWidgets import QMenu, QProgressDialog, QPushButton, QSplitter, QStatusBar, QTabWidget
 
 from viewer import curation
 from viewer.collection import Collection
@@ -29,8 +29,45 @@ from viewer.ui.curation.saved_searches import SavedSearchesPanel
 from viewer.ui.curation.tag_manager import TagManager
 from viewer.ui.curation.widgets import swatch
 from viewer.ui.curation.tag_menu import TagPicker
+from viewer.ui.curation.undo import Step, UndoStack
 
 T = TypeVar("T")
+
+
+class Host(Protocol):
+    """What curation needs of the window, named: the parts it talks to and
+    the signals it listens on. (The window is the one implementation; tests
+    and other windows can be others.)"""
+
+    collection_path: Path
+    coll: Collection
+    results: Any  # the current Results, or None
+    timeline: Any  # TimelineView
+    model: Any  # TimelineModel
+    detail: Any  # DetailPane
+    search_bar: Any  # SearchBar
+    session: Any  # SearchSession
+    sidebar: QSplitter
+    menus: dict[str, QMenu]
+    export_anchor: QAction
+    detail_action: QAction
+    copy_text_action: QAction
+    copy_link_action: QAction
+    copy_id_action: QAction
+    rowsApplied: Any  # Signal()
+    resultsApplied: Any  # Signal()
+    detailShown: Any  # Signal(object)
+    collectionChanged: Any  # Signal(str): the one change signal
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def current_post_id(self) -> int | None: ...
+
+    def show_post(self, post_id: int, select: bool = True) -> None: ...
+
+    def load_events(self) -> None: ...
+
+    def load_vocabulary(self) -> None: ...
 
 # Above this many posts a write shows a progress dialog: below it the write
 # is over before a dialog could be read.
@@ -40,7 +77,7 @@ BUSY_DIALOG_FROM = 2000
 RESTORE_SELECTION_UP_TO = 200_000
 
 
-def selected_ids(window: Any) -> list[int]:
+def selected_ids(window: Host) -> list[int]:
     """The post ids of the list's selection, in list order; the current post
     when nothing is selected. Read from the selection's ranges, so a select-all
     over a million rows costs one slice, not a million indexes."""
@@ -61,7 +98,7 @@ def selected_ids(window: Any) -> list[int]:
     return out
 
 
-def result_ids(window: Any) -> tuple[list[int], str]:
+def result_ids(window: Host) -> tuple[list[int], str]:
     """Every post the list shows now (within a selected date range, if any),
     and the query that found them (for the audit log)."""
     r = window.results
@@ -77,14 +114,16 @@ class Curator(QObject):
     # window shows it (the search has been run again where that matters).
     changed = Signal(str)
     failed = Signal(str)  # a message for the user
+    bulk_done = Signal(str)  # a tagging or untagging is written: what it did, in words
 
-    def __init__(self, window: Any):
+    def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
         self.path = Path(window.collection_path)
         self._after_rows: list[Callable[[], None]] = []
         self._after_results: list[Callable[[], None]] = []
         self.busy: QProgressDialog | None = None
+        self.undo_stack = UndoStack(self)
         window.rowsApplied.connect(self._rows_applied)
         window.resultsApplied.connect(self._results_applied)
 
@@ -107,21 +146,30 @@ class Curator(QObject):
     # -- writes ------------------------------------------------------------------------
     def write(self, what: str, fn: Callable[[Collection, Job], T], *, done: Callable[[T], Any] | None = None,
               error: Callable[[str], Any] | None = None, posts: int = 0, busy_text: str = "",
-              touched: Sequence[int] | None = None) -> Op[T]:
+              touched: Sequence[int] | None = None) -> Op[Any]:
         """Run `fn(collection, job)` on a worker with its own connection, then
         show what changed. `touched`: the posts whose rows changed (None: any)."""
         path = self.path
 
-        def run(job: Job) -> T:
+        def run(job: Job) -> tuple[T, Step | None]:
             with Collection.open(path) as coll:
-                return fn(coll, job)
+                with curation.recording() as written:
+                    result = fn(coll, job)
+                # What Undo can take back of it, labelled while the rows are at hand.
+                ids = [i for i in written if curation.undoable(coll, i)]
+                step = Step(ids, curation.describe(coll, ids[-1]), what) if ids else None
+                return result, step
 
-        op: Op[T] = Op(self, run)
+        op: Op[tuple[T, Step | None]] = Op(self, run)
         if posts >= BUSY_DIALOG_FROM:
             self._show_busy(busy_text or "Working …")
 
-        def ok(result: T) -> None:
+        def ok(got: tuple[T, Step | None]) -> None:
+            result, step = got
             self._hide_busy()
+            if step is not None:
+                step.posts = list(touched or [])
+                self.undo_stack.push(step)
             if done is not None:
                 done(result)
             self._refresh(what, touched)
@@ -137,6 +185,48 @@ class Curator(QObject):
             self.failed.emit(msg)
 
         return op.success(ok).failure(bad).run_in_background()
+
+    # -- undo and redo -------------------------------------------------------------------
+    def undo(self) -> Op[Any] | None:
+        step = self.undo_stack.take_undo()
+        if step is None:
+            self.window.statusBar().showMessage("Nothing to undo.", 4000)
+            return None
+        return self._revert(step, self.undo_stack.undone, self.undo_stack.redone, "Undid")
+
+    def redo(self) -> Op[Any] | None:
+        step = self.undo_stack.take_redo()
+        if step is None:
+            self.window.statusBar().showMessage("Nothing to redo.", 4000)
+            return None
+        return self._revert(step, self.undo_stack.redone, self.undo_stack.undone, "Redid")
+
+    def _revert(self, step: Step, moved: Callable[[Step], None], restore: Callable[[Step], None],
+                verb: str) -> Op[Any]:
+        """Revert a step's audit rows, newest first, each logged as its own
+        undo (or redo); the rows written become the opposite step."""
+        path = self.path
+
+        def run(job: Job) -> tuple[Step, list[int]]:
+            with Collection.open(path) as coll:
+                done = [curation.revert(coll, i) for i in reversed(step.ids)]
+                ids = [d["audit_id"] for d in reversed(done)]
+                posts = sorted({p for d in done for p in d["posts"]})
+                return Step(ids, curation.describe(coll, ids[-1]), step.area, posts), posts
+
+        def ok(got: tuple[Step, list[int]]) -> None:
+            new_step, posts = got
+            moved(new_step)
+            self.window.statusBar().showMessage(f"{verb} {step.label}", 8000)
+            self._refresh(step.area, posts or None)
+
+        def bad(exc: BaseException) -> None:
+            restore(step)  # nothing changed: the step stays where it was
+            msg = str(exc) if isinstance(exc, curation.CurationError) else f"{type(exc).__name__}: {exc}"
+            self.window.statusBar().showMessage(f"Could not {'undo' if verb == 'Undid' else 'redo'}: {msg}", 10_000)
+            self.failed.emit(msg)
+
+        return Op(self, run).success(ok).failure(bad).run_in_background()
 
     def _show_busy(self, text: str) -> None:
         dlg = QProgressDialog(text, "", 0, 0, self.window)
@@ -205,24 +295,24 @@ class Curator(QObject):
             error: Callable[[str], Any] | None = None) -> Op[Any]:
         ids = list(ids)
         return self.write("tags", lambda c, job: curation.tag_posts(c, name, ids, query=query, job=job),
-                          done=lambda r: self.window.statusBar().showMessage(
-                              f"Tagged {r['added']:,} posts “{r['tag']}”"
-                              + (f" ({r['already']:,} had it already)" if r["already"] else ""), 8000),
+                          done=lambda r: self.bulk_done.emit(
+                              f"Tagged {r['added']:,} {'post' if r['added'] == 1 else 'posts'} “{r['tag']}”"
+                              + (f" ({r['already']:,} had it already)" if r["already"] else "")),
                           error=error, posts=len(ids), busy_text=f"Tagging {len(ids):,} posts …", touched=ids)
 
     def untag(self, name: str, ids: Sequence[int], query: str | None = None,
               error: Callable[[str], Any] | None = None) -> Op[Any]:
         ids = list(ids)
         return self.write("tags", lambda c, job: curation.untag_posts(c, name, ids, query=query, job=job),
-                          done=lambda r: self.window.statusBar().showMessage(
-                              f"Took “{r['tag']}” off {r['removed']:,} posts", 8000),
+                          done=lambda r: self.bulk_done.emit(
+                              f"Took “{r['tag']}” off {r['removed']:,} {'post' if r['removed'] == 1 else 'posts'}"),
                           error=error, posts=len(ids), busy_text=f"Untagging {len(ids):,} posts …", touched=ids)
 
 
 class CurationUI(QObject):
     """The menus, shortcuts, panels and dialogs of curation on one window."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
         self.curator = Curator(window)
@@ -249,6 +339,15 @@ class CurationUI(QObject):
         tl.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tl.customContextMenuRequested.connect(self.show_context_menu)
         self.curator.changed.connect(self._changed)
+        self.curator.changed.connect(window.collectionChanged)
+        self.undo_button = QPushButton("Undo", window)
+        self.undo_button.setToolTip("Take back what was just done")
+        self.undo_button.setFlat(True)
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self._undo_from_bar)
+        window.statusBar().addWidget(self.undo_button)
+        window.statusBar().messageChanged.connect(self._status_changed)
+        self.curator.bulk_done.connect(self._bulk_done)
         if window.detail.detail is not None:
             self.note_editor.set_post(window.detail.detail.row.id)
 
@@ -297,38 +396,28 @@ class CurationUI(QObject):
         self.add_event_action = self._action("Add an &event…", self.events.add_event)
         self.export_action = self._action("&Export posts…", self.export, "Ctrl+E",
                                           tip="Write the selection or the results as CSV, JSONL or an HTML report")
+        self.undo_action = self._action("&Undo", self.curator.undo, tip="Take back the last curation action")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self._action("&Redo", self.curator.redo, tip="Do again what was undone")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.curator.undo_stack.changed.connect(self._undo_changed)
+        self._undo_changed()
         self.sidebar_action = QAction("&Saved searches and events", self.window)
         self.sidebar_action.setCheckable(True)
         self.sidebar_action.setChecked(True)
         self.sidebar_action.toggled.connect(self.sidebar.setVisible)
 
-    def _menu(self, title: str) -> QMenu | None:
-        for a in self.window.menuBar().actions():
-            if a.menu() is not None and a.text().replace("&", "") == title:
-                return a.menu()
-        return None
-
     def _build_menus(self) -> None:
-        mb = self.window.menuBar()
-        edit = QMenu("&Edit", mb)
-        for a in (self.tag_action, self.untag_action, None, self.tag_all_action, self.untag_all_action, None,
-                  self.note_action, None, self.manage_action, self.save_search_action, self.add_event_action):
+        menus = self.window.menus
+        edit = menus["edit"]
+        for a in (self.undo_action, self.redo_action, None, self.tag_action, self.untag_action, None,
+                  self.tag_all_action, self.untag_all_action, None, self.note_action, None, self.manage_action,
+                  self.save_search_action, self.add_event_action):
             edit.addSeparator() if a is None else edit.addAction(a)
-        view = self._menu("View")
-        if view is not None:
-            mb.insertMenu(view.menuAction(), edit)
-            view.addAction(self.sidebar_action)
-        else:
-            mb.addMenu(edit)
+        menus["view"].addAction(self.sidebar_action)
         self.edit_menu = edit
-        file = self._menu("File")
-        if file is not None:
-            acts = file.actions()
-            # Before "Export chart as PNG…", with the other exports.
-            before = next((a for a in acts if "Export" in a.text()), acts[-1] if acts else None)
-            file.insertAction(before, self.export_action)
-        else:
-            edit.addAction(self.export_action)
+        # With the other exports, at the place the window keeps for them.
+        menus["file"].insertAction(self.window.export_anchor, self.export_action)
 
     def _build_shortcuts(self) -> None:
         tl = self.window.timeline
@@ -363,6 +452,10 @@ class CurationUI(QObject):
         menu.addSeparator()
         menu.addAction(self.note_action)
         menu.addAction(self.tag_all_action)
+        menu.addSeparator()
+        w = self.window
+        for a in (w.copy_text_action, w.copy_link_action, w.copy_id_action):
+            menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.export_action)
         return menu
@@ -451,6 +544,28 @@ class CurationUI(QObject):
         self.export_dialog.open()
         return self.export_dialog
 
+    def _undo_changed(self) -> None:
+        stack = self.curator.undo_stack
+        self.undo_action.setText(stack.undo_text)
+        self.undo_action.setEnabled(bool(stack.undo_steps))
+        self.redo_action.setText(stack.redo_text)
+        self.redo_action.setEnabled(bool(stack.redo_steps))
+
+    def _bulk_done(self, text: str) -> None:
+        """How many posts changed, with an Undo button beside it for as long
+        as the message stands."""
+        bar = self.window.statusBar()
+        bar.showMessage(text, 15_000)
+        self.undo_button.show()
+
+    def _status_changed(self, message: str) -> None:
+        if not message:
+            self.undo_button.hide()
+
+    def _undo_from_bar(self) -> None:
+        self.undo_button.hide()
+        self.curator.undo()
+
     # -- keeping panels current ---------------------------------------------------------------
     def _changed(self, what: str) -> None:
         if what == "tags" and self.manager is not None:
@@ -465,7 +580,7 @@ class CurationUI(QObject):
         self.note_editor.set_post(d.row.id if d is not None else None)
 
 
-def install_curation(window: Any) -> CurationUI:
+def install_curation(window: Host) -> CurationUI:
     """Attach curation to a MainWindow: Edit menu, T / Shift+T / N on the list,
     a context menu, the note editor under the detail pane, saved searches and
     events under the facets, File → Export posts…. Returns the object holding them

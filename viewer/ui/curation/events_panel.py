@@ -3,7 +3,7 @@ order, as the histogram marks them; add, edit and delete. A date is typed as
 YYYY-MM-DD (an event with a time of day keeps it)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -13,6 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
 
 from viewer import curation
 from viewer.ui.curation.widgets import confirm, error_label, show_error
+
+if TYPE_CHECKING:  # the controller imports these panels
+    from viewer.ui.curation.controller import Curator, Host
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -65,7 +68,7 @@ class EventDialog(QDialog):
 
 
 class EventsPanel(QWidget):
-    def __init__(self, curator: Any, window: Any):
+    def __init__(self, curator: Curator, window: Host):
         super().__init__(window)
         self.curator = curator
         self.window = window

@@ -3,7 +3,7 @@
 existing name gets the new query); Delete removes one."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -13,12 +13,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QInputDialog, QLi
 from viewer import curation
 from viewer.ui.curation.widgets import confirm
 
+if TYPE_CHECKING:  # the controller imports these panels
+    from viewer.ui.curation.controller import Curator, Host
+
 QueryRole = Qt.ItemDataRole.UserRole + 1
 NameRole = Qt.ItemDataRole.UserRole + 2
 
 
 class SavedSearchesPanel(QWidget):
-    def __init__(self, curator: Any, window: Any):
+    def __init__(self, curator: Curator, window: Host):
         super().__init__(window)
         self.curator = curator
         self.window = window

@@ -13,11 +13,13 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap, QTextBlockFormat, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+from PySide6.QtWidgets import (QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
                                QSizePolicy, QTabWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from viewer.ui import theme
-from viewer.ui.bidi import is_rtl
+from viewer.ui.bidi import FSI, PDI, first_strong, isolate
+from viewer.ui.copying import copy_id, copy_link, copy_text
+from viewer.ui.search.facets import label_for
 from viewer.clock import Clock
 from viewer.ui.ops import Op
 from viewer.store.post_detail import PostDetail
@@ -62,11 +64,22 @@ class PlainText(QTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(lambda _: self._fit())
 
     def set_post_text(self, text: str, highlights: list[tuple[int, int]] | None = None) -> None:
-        self.setPlainText(text)
+        # Handles, hashtags, URLs and numbers isolated for display (one
+        # paragraph at a time, so offsets map paragraph by paragraph).
+        shown, maps, starts = [], [], []
+        offset = 0
+        for para in text.split("\n"):
+            display, to_display = isolate(para)
+            starts.append((offset, len(para), sum(len(s) + 1 for s in shown)))
+            shown.append(display)
+            maps.append(to_display)
+            offset += len(para) + 1
+        self.stored_text = text
+        self.setPlainText("\n".join(shown))
         doc = self.document()
         block = doc.begin()
         while block.isValid():
-            rtl = is_rtl(block.text())
+            rtl = first_strong(block.text()) == "R"
             fmt = QTextBlockFormat(block.blockFormat())
             fmt.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
             fmt.setAlignment((Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
@@ -76,18 +89,37 @@ class PlainText(QTextEdit):
         if highlights:
             hl = QTextCharFormat()
             hl.setBackground(theme.match_background(self.palette()))
+            total = doc.characterCount() - 1
+
+            def where(pos: int) -> int:
+                for (start, length, dstart), to_display in zip(starts, maps, strict=True):
+                    if pos <= start + length:
+                        return dstart + to_display(max(0, pos - start))
+                return total
+
             for a, b in highlights:
                 c = QTextCursor(doc)
-                c.setPosition(max(0, a))
-                c.setPosition(min(len(text), b), QTextCursor.MoveMode.KeepAnchor)
+                c.setPosition(min(total, where(max(0, a))))
+                c.setPosition(min(total, where(min(len(text), b))), QTextCursor.MoveMode.KeepAnchor)
                 c.mergeCharFormat(hl)
         self._fit()
+
+    def toPlainText(self) -> str:  # type: ignore[override]
+        """The text as stored: the isolate marks are for layout only."""
+        return super().toPlainText().replace(FSI, "").replace(PDI, "")
+
+    def createMimeDataFromSelection(self) -> Any:
+        """A copied selection is the post's text, without the isolate marks."""
+        mime = super().createMimeDataFromSelection()
+        mime.setText(mime.text().replace(FSI, "").replace(PDI, ""))
+        return mime
 
     def paragraph_directions(self) -> list[tuple[str, bool]]:
         out = []
         block = self.document().begin()
         while block.isValid():
-            out.append((block.text(), block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft))
+            out.append((block.text().replace(FSI, "").replace(PDI, ""),
+                        block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft))
             block = block.next()
         return out
 
@@ -134,11 +166,38 @@ def _load_full_image(path: Path) -> QImage:
     return reader.read()
 
 
+class ImageDialog(QDialog):
+    """One local image, large: at its own size, or fitted to the screen,
+    scrollable. Never anything remote (only a loaded local file gets here)."""
+
+    def __init__(self, image: QImage, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.image = image
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        area = QScrollArea(self)
+        area.setWidget(self.label)
+        area.setWidgetResizable(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(area)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry().size() if screen is not None else QSize(1366, 768)
+        room = QSize(max(200, avail.width() - 80), max(200, avail.height() - 120))
+        shown = image if image.width() <= room.width() and image.height() <= room.height() else image.scaled(
+            room, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self.label.setPixmap(QPixmap.fromImage(shown))
+        self.resize(shown.width() + 24, shown.height() + 24)
+
+
 class ImageView(QLabel):
-    """One local image at full size, scaled down only to fit the pane."""
+    """One local image at full size, scaled down only to fit the pane; a
+    click shows it large."""
 
     def __init__(self, media_dir: Path, m: MediaRef, parent: QWidget | None = None):
         super().__init__(parent)
+        self.dialog: ImageDialog | None = None
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText("loading image …")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -159,7 +218,20 @@ class ImageView(QLabel):
             self.setText("(not an image this program shows)")
             return
         self._image = img
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip((self.media.alt_text + "\n" if self.media.alt_text else "") + "Click to view it large")
         self._fit()
+
+    def mouseReleaseEvent(self, e: Any) -> None:
+        if e.button() == Qt.MouseButton.LeftButton and not self._image.isNull():
+            self.open_large()
+        super().mouseReleaseEvent(e)
+
+    def open_large(self) -> "ImageDialog":
+        self.dialog = ImageDialog(self._image, self.media.alt_text or Path(self.media.file or "image").name,
+                                  self.window())
+        self.dialog.show()
+        return self.dialog
 
     @property
     def loaded(self) -> bool:
@@ -231,6 +303,8 @@ class DetailPane(QWidget):
     """Shows one post. `openPost` asks the window to show another one."""
 
     openPost = Signal(object)  # post id
+    navigated = Signal(object)  # post id: Back or Forward asks the window to show it
+    copied = Signal(str)  # "text", "link" or "id"
 
     def __init__(self, media_dir: Path, clock: Clock, parent: QWidget | None = None):
         super().__init__(parent)
@@ -250,12 +324,74 @@ class DetailPane(QWidget):
         mono.setStyleHint(mono.StyleHint.Monospace)
         self.raw.setFont(mono)
         self.tabs.addTab(self.raw, "Raw JSON")
+        # Back / Forward through the posts read here (a quoted original
+        # opened, then back to the quote), and the copies people reach for.
+        self.history: list[int] = []
+        self.history_pos = -1
+        self._navigating = False
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.setSpacing(2)
+        self.back_button = self._tool("◀ Back", "Back to the post read before (Alt+Left)", lambda: self.go(-1))
+        self.forward_button = self._tool("Forward ▶", "Forward again (Alt+Right)", lambda: self.go(1))
+        self.copy_text_button = self._tool("Copy text", "Copy the post's text", self._copy("text"))
+        self.copy_link_button = self._tool("Copy link", "Copy the post's x.com address (as text; nothing is opened)",
+                                           self._copy("link"))
+        self.copy_id_button = self._tool("Copy id", "Copy the post's id", self._copy("id"))
+        for b in (self.back_button, self.forward_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        for b in (self.copy_text_button, self.copy_link_button, self.copy_id_button):
+            bar.addWidget(b)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(bar)
         lay.addWidget(self.tabs)
         self.text: PlainText | None = None
         self.images: list[ImageView] = []
         self.show_empty()
+
+    def _tool(self, text: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.clicked.connect(lambda _=False: slot())
+        return b
+
+    def _copy(self, what: str) -> Callable[[], Any]:
+        def do() -> None:
+            if self.detail is not None:
+                {"text": copy_text, "link": copy_link, "id": copy_id}[what](self.detail.row)
+                self.copied.emit(what)
+        return do
+
+    def go(self, step: int) -> None:
+        """Back (-1) or forward (+1) in the posts read here."""
+        pos = self.history_pos + step
+        if not 0 <= pos < len(self.history):
+            return
+        self.history_pos = pos
+        self._navigating = True
+        try:
+            self.navigated.emit(self.history[pos])
+        finally:
+            self._navigating = False
+        self._update_nav()
+
+    def _remember(self, post_id: int) -> None:
+        if self._navigating or (0 <= self.history_pos < len(self.history)
+                                and self.history[self.history_pos] == post_id):
+            return
+        del self.history[self.history_pos + 1:]
+        self.history.append(post_id)
+        del self.history[:-100]
+        self.history_pos = len(self.history) - 1
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        self.back_button.setEnabled(self.history_pos > 0)
+        self.forward_button.setEnabled(self.history_pos < len(self.history) - 1)
 
     def add_footer(self, widget: QWidget) -> None:
         """A widget under the tabs, shown whichever tab is open (the note editor)."""
@@ -287,6 +423,10 @@ class DetailPane(QWidget):
 
     def show_empty(self, message: str = "Select a post to see all of it here.") -> None:
         self.detail = None
+        if hasattr(self, "copy_text_button"):
+            for b in (self.copy_text_button, self.copy_link_button, self.copy_id_button):
+                b.setEnabled(False)
+            self._update_nav()
         self.text = None
         self.images = []
         for box in (self._post_box, self._thread_box, self._source_box):
@@ -299,6 +439,9 @@ class DetailPane(QWidget):
 
     def show_detail(self, d: PostDetail, highlights: list[tuple[int, int]] | None = None) -> None:
         self.detail = d
+        self._remember(d.row.id)
+        for b in (self.copy_text_button, self.copy_link_button, self.copy_id_button):
+            b.setEnabled(True)
         for box in (self._post_box, self._thread_box, self._source_box):
             self._clear(box)
         self._fill_post(d, highlights or [])
@@ -373,7 +516,9 @@ class DetailPane(QWidget):
             sec.body.addWidget(plain_label("No tags or notes yet.", selectable=False))
         box.addWidget(sec)
 
-        facts = [("Kind", row.kind), ("Language", post.get("lang")), ("Posted with", post.get("source_app")),
+        lang = post.get("lang")
+        facts = [("Kind", row.kind), ("Language", label_for("langs", lang) if lang else None),
+                 ("Posted with", post.get("source_app")),
                  ("Place", post.get("place")), ("Conversation", post.get("conversation_id")),
                  ("Retweets", post.get("retweet_count")), ("Replies", post.get("reply_count")),
                  ("Likes", post.get("like_count")), ("Quotes", post.get("quote_count")),

@@ -17,7 +17,8 @@ from viewer.jobs import Cancelled, Job, Progress
 from viewer.ui.curation.widgets import error_label, show_error
 from viewer.ui.ops import Op
 
-FORMATS = [("csv", "&CSV (spreadsheets, twarc-csv columns, tags and notes)", ".csv"),
+FORMATS = [("csv", "&CSV (twarc-csv columns, tags and notes; for pandas, R, twarc)", ".csv"),
+           ("xlsx", "E&xcel workbook (ids kept exact as text; posts and sources sheets)", ".xlsx"),
            ("jsonl", "&JSONL (the original records, re-importable)", ".jsonl"),
            ("html", "&HTML report (one offline file with images, tags, notes, provenance)", ".html")]
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from viewer.collection import Collection
 from viewer.curation import load_events_beside
-from viewer.importer import ImportReport, import_paths
+from viewer.importer import Failure, FileReport, ImportReport, import_paths
 from viewer.index import index_sink
 from viewer.jobs import Job, Progress
 from viewer.ui.ops import Op
@@ -53,6 +53,7 @@ class ImportPanel(QWidget):
         lay.addWidget(self.bar)
         lay.addWidget(self.cancel_button)
         self.op: Op[ImportReport] | None = None
+        self.phase = ""  # "reading" the files, then "indexing" them
         self.hide()
 
     @property
@@ -85,7 +86,13 @@ class ImportPanel(QWidget):
         if p.total:
             self.bar.setRange(0, 1000)
             self.bar.setValue(min(1000, int(1000 * p.done / p.total)))
-        self.label.setText(f"{p.message} — {p.posts:,} posts" if p.message else f"{p.posts:,} posts")
+        self.phase = "indexing" if p.message.startswith("Indexing") else "reading"
+        if self.phase == "indexing":
+            # The second phase: the posts are stored; now they are made searchable.
+            of = f" of {p.total:,}" if p.total else ""
+            self.label.setText(f"Indexing for search: {p.done:,}{of} posts")
+        else:
+            self.label.setText(f"{p.message} — {p.posts:,} posts" if p.message else f"{p.posts:,} posts")
         self.progressed.emit(p)
 
     def _done(self, report: ImportReport) -> None:
@@ -99,12 +106,38 @@ class ImportPanel(QWidget):
         self.failed.emit(f"The import stopped: {exc}")
 
 
+def stored_report(db: Any, import_id: int) -> ImportReport:
+    """An earlier import's report, as the collection keeps it: its files with
+    their counts and every record it could not read."""
+    r = ImportReport()
+    row = db.execute("SELECT status FROM imports WHERE id = ?", [import_id]).fetchone()
+    r.cancelled = bool(row and row[0] == "cancelled")
+    for sid, path, fmt, status, added, merged, unchanged, referenced, failed in db.execute(
+            "SELECT id, path, format, status, added, merged, unchanged, referenced, failed FROM sources "
+            "WHERE import_id = ? ORDER BY id", [import_id]).fetchall():
+        shown = "imported" if status == "complete" else (status or "")
+        r.files.append(FileReport(path, fmt, shown, added or 0, merged or 0, unchanged or 0, referenced or 0,
+                                  failed or 0))
+        r.added += added or 0
+        r.merged += merged or 0
+        r.unchanged += unchanged or 0
+        r.referenced += referenced or 0
+        for location, reason in db.execute("SELECT location, reason FROM problems WHERE source_id = ? ORDER BY id",
+                                           [sid]).fetchall():
+            r.failures.append(Failure(path, location, reason))
+    return r
+
+
 def summary_text(r: ImportReport) -> str:
     lines = []
-    if r.cancelled:
+    if r.index_pending:
+        lines.append("Cancelled while indexing. Every post read is stored, but not all are searchable yet; "
+                     "import again (or run reindex) to finish.")
+    elif r.cancelled:
         lines.append("Cancelled. The posts written so far are kept; import again to finish.")
     lines.append(f"{r.added:,} posts added, {r.merged:,} merged, {r.unchanged:,} unchanged, "
-                 f"{r.referenced:,} referenced originals, {r.failed:,} records failed.")
+                 f"{r.referenced:,} referenced originals, {r.failed:,} records failed, "
+                 f"{len(r.notices):,} notices (not posts; nothing lost).")
     for f in r.files:
         if f.status == "already imported":
             lines.append(f"{f.path}: already imported, nothing changed.")
@@ -119,7 +152,7 @@ def summary_text(r: ImportReport) -> str:
 
 
 def failures_text(r: ImportReport) -> str:
-    out = [f"{f.file}: {f.line}: {f.reason}" if f.line else f"{f.file}: {f.reason}"
+    out = [f"{f.file}: {f.where}: {f.reason}" if f.where else f"{f.file}: {f.reason}"
            for f in r.failures[:FAILURES_SHOWN]]
     if len(r.failures) > FAILURES_SHOWN:
         out.append(f"… and {len(r.failures) - FAILURES_SHOWN:,} more (all of them: archive-viewer import --json)")
@@ -127,28 +160,62 @@ def failures_text(r: ImportReport) -> str:
 
 
 class ImportSummary(QDialog):
-    """What the import did, with every bad record's file, line and reason."""
+    """What the import did, with every bad record's file, line and reason.
 
-    def __init__(self, report: ImportReport, parent: Any = None):
+    Every part that grows with the import (one line per file, one per bad
+    record) scrolls inside the dialog, and the dialog never grows past the
+    screen: a 60-file archive keeps its Close button and its failures on
+    screen."""
+
+    def __init__(self, report: ImportReport, parent: Any = None, title: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Import cancelled" if report.cancelled else "Import finished")
+        self.setWindowTitle(title or ("Import cancelled" if report.cancelled else "Import finished"))
         self.report = report
+        lines = summary_text(report).split("\n")
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setText(summary_text(report))
+        self.summary.setText("\n".join(lines[:2] if report.cancelled else lines[:1]))
+        self.files = QPlainTextEdit(self)
+        self.files.setReadOnly(True)
+        self.files.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.files.setPlainText("\n".join(lines[2 if report.cancelled else 1:]))
+        self.files.setAccessibleName("Files imported")
         self.failures = QPlainTextEdit(self)
         self.failures.setReadOnly(True)
+        self.failures.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.failures.setPlainText(failures_text(report))
-        self.failures.setVisible(bool(report.failures))
+        self.failures.setAccessibleName("Records that could not be imported")
+        for text in (self.files, self.failures):
+            # Read-only, but the keyboard still moves through it (Ctrl+End, Page Down).
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.failures_label = QLabel(f"Records that could not be imported ({report.failed:,}):", self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         buttons.accepted.connect(self.close)
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
-        if report.failures:
-            lay.addWidget(QLabel(f"Records that could not be imported ({report.failed:,}):", self))
-        lay.addWidget(self.failures, 1)
+        lay.addWidget(QLabel(f"Files ({len(report.files):,}):", self))
+        lay.addWidget(self.files, 1)
+        lay.addWidget(self.failures_label)
+        lay.addWidget(self.failures, 2)
+        self.failures.setVisible(bool(report.failures))
+        self.failures_label.setVisible(bool(report.failures))
         lay.addWidget(buttons)
-        self.resize(720, 420 if report.failures else 200)
+        self._fit(720, 520 if report.failures or len(report.files) > 4 else 260)
+
+    def _fit(self, width: int, height: int) -> None:
+        """The size wanted, within the screen the window is on (with room for
+        the title bar and a panel)."""
+        screen = (self.parentWidget().screen() if self.parentWidget() is not None else None) or self.screen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is not None:
+            width = min(width, avail.width() - 40)
+            height = min(height, avail.height() - 80)
+            self.setMaximumSize(avail.width(), avail.height() - 40)
+        # The scrolled parts may shrink to a few lines each: never the dialog past the screen.
+        self.files.setMinimumHeight(60)
+        self.failures.setMinimumHeight(80)
+        self.resize(width, height)

@@ -23,7 +23,7 @@ from viewer.collection import Collection
 from viewer.jobs import Job, Progress
 from viewer.search.histogram import choose_unit
 from viewer.ui.ops import LatestOnly
-from viewer.search import QueryError, Searcher
+from viewer.search import QueryError, Searcher, query_edit
 
 
 @dataclass
@@ -39,6 +39,10 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] | None = None  # of `listed`, once counted
 
 
+# The facet groups whose values combine with OR (Ctrl+click).
+FACETS_COMPOSED = ("hashtags", "authors", "tags", "langs", "kinds")
+
+
 class _Worker:
     """Lives on the search thread: its own connection and searcher."""
 
@@ -50,6 +54,8 @@ class _Worker:
         # Set by the window while its own import writes the index: the
         # searcher then only reads (two writers would wreck the index).
         self.importing = False
+        # Facet counts of a query with one group's own filter left out.
+        self._facet_cache: dict[tuple[str, tuple[int, int] | None], dict[str, list[tuple[str, int]]]] = {}
 
     def _ready(self, job: Job) -> Any:
         if self.searcher is None:
@@ -64,6 +70,7 @@ class _Worker:
         return self.searcher
 
     def refresh(self) -> None:
+        self._facet_cache.clear()
         if self.searcher is None:
             return
         try:
@@ -83,7 +90,38 @@ class _Worker:
             self.reset()
             return self._run(query, sort, rng, view, None, tz, job)
 
+    def facets(self, r: Results) -> dict[str, list[tuple[str, int]]]:
+        """The facets of the results, each group counted as if its own values
+        were not applied (multi-select faceting, as Timesketch and shops do):
+        with from:a applied the authors still list b, so b can be added (OR)."""
+        facets = dict(r.listed.facets)
+        if self.searcher is None:
+            return facets
+        for group in FACETS_COMPOSED:
+            rest, applied = query_edit.without_facet_terms(r.query, group)
+            if not applied:
+                continue
+            # Typing "#Fre…" asks for the hashtags of the same rest query at
+            # every keystroke: counted once, until the collection changes.
+            key = (rest, r.range)
+            others = self._facet_cache.get(key)
+            if others is None:
+                try:
+                    if r.range:
+                        found = self.searcher.search(rest, sort="time", since_ts=r.range[0], until_ts=r.range[1])
+                    else:
+                        found = self.searcher.search(rest, sort="time")
+                except QueryError:
+                    continue
+                others = found.facets
+                if len(self._facet_cache) >= 16:
+                    self._facet_cache.clear()
+                self._facet_cache[key] = others
+            facets[group] = others.get(group, facets.get(group, []))
+        return facets
+
     def reset(self) -> None:
+        self._facet_cache.clear()
         if self.searcher is not None:
             try:
                 self.searcher.close()
@@ -207,11 +245,11 @@ class SearchSession(QObject):
         self.current = r
         self._full_key = (r.query, r.sort)
         self.rowsReady.emit(r)
-        listed = r.listed
         t0 = time.perf_counter()
+        worker = self.worker
 
         def count(job: Job) -> Any:
-            return listed.facets
+            return worker.facets(r)
 
         def counted(facets: Any) -> None:
             self.busy = False

@@ -16,11 +16,23 @@ from viewer.search.vocabulary import Vocabulary
 
 DEBOUNCE_MS = 200
 HISTORY_MAX = 30
+# A query searched as you type joins the history once it has stood this long
+# (the words typed on the way to it are not searches anyone meant).
+HISTORY_SETTLE_MS = 1500
 
 TIPS = """\
 Arabic is matched without diacritics and prefixes: الموصل finds والموصل and بالموصل.
 Tab or ↓ picks a completion for #, @, from:, to: and tag:.  Ctrl+F comes back here.
 Drag across the chart to narrow the dates; click a facet to filter, click it again to remove it."""
+
+
+_EDITING = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Copy,
+            QKeySequence.StandardKey.Cut, QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.SelectAll)
+
+
+def sc_is_not_editing(pressed: QKeySequence) -> bool:
+    """Undo, copy, paste … typed in the box stay the box's own."""
+    return not any(pressed in QKeySequence.keyBindings(k) for k in _EDITING)
 
 
 def cheat_sheet_text() -> str:
@@ -56,7 +68,8 @@ class SearchBar(QWidget):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("Search posts: words, \"phrases\", #hashtags, from:handle, lang:ar, since:2016-10-17 …")
+        self.edit.setPlaceholderText(
+            "Search posts: words, \"phrases\", #hashtags, from:handle, lang:ar, since:2016-10-17 …")
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search")
         self.history_button = QToolButton(self)
@@ -97,6 +110,10 @@ class SearchBar(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._fire)
         self._last_sent: str | None = None
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(HISTORY_SETTLE_MS)
+        self._history_timer.timeout.connect(lambda: self.add_history(self._last_sent or ""))
         self._cheat: CheatSheet | None = None
 
         self._completions = QStringListModel(self)
@@ -147,6 +164,7 @@ class SearchBar(QWidget):
         if q == self._last_sent and not force:
             return
         self._last_sent = q
+        self._history_timer.start()
         self.searchRequested.emit(q)
 
     def set_sort(self, sort: str) -> None:
@@ -212,6 +230,12 @@ class SearchBar(QWidget):
         self._fire()
 
     def eventFilter(self, obj: Any, e: Any) -> bool:
+        if obj is self.edit and e.type() == QEvent.Type.ShortcutOverride and self._window_shortcut(e):
+            # The line edit claims some Ctrl keys as emacs-style editing keys
+            # (Ctrl+E: end of line); the window's own shortcuts win here, as
+            # the focus is nearly always in this box.
+            e.ignore()
+            return True
         if obj is self.edit and e.type() == QEvent.Type.KeyPress:
             popup = self.completer.popup()
             if popup.isVisible() and e.key() == Qt.Key.Key_Tab:
@@ -228,6 +252,18 @@ class SearchBar(QWidget):
                 self._fire()
                 return True
         return super().eventFilter(obj, e)
+
+    def _window_shortcut(self, e: Any) -> bool:
+        """True when the key is the shortcut of one of the window's actions."""
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        pressed = QKeySequence(e.keyCombination())
+        window = self.window()
+        for action in window.findChildren(QAction):
+            if any(sc.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for sc in action.shortcuts()):
+                return action.isEnabled() and sc_is_not_editing(pressed)
+        return False
 
     # -- help ------------------------------------------------------------------------
     def show_cheat_sheet(self) -> None:

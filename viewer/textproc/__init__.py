@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 from urllib.parse import unquote
 
 from whoosh.analysis import (
@@ -30,10 +30,13 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.lang.porter import stem as _porter_stem
+import Stemmer
+
+from viewer.textproc.arabic import stem_arabic
 
 __all__ = [
     "ANALYSIS_VERSION",
+    "MARKS_CLASS",
     "normalize_arabic",
     "fold",
     "normalize_tag",
@@ -55,7 +58,7 @@ __all__ = [
 # An index built with one analysis cannot be searched with another: the index
 # module stores this number and rebuilds when it changes. Bump it whenever a
 # change here changes the terms any text produces.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 # ---------------------------------------------------------------------------
@@ -67,15 +70,15 @@ def _class_body(codepoints: list[int]) -> str:
     """A regex character-class body (``a-z…`` without brackets) for sorted code
     points, compacted into ranges so the class stays small and fast."""
     parts: list[str] = []
-    start = prev = None
+    start = prev = -2
     for cp in codepoints:
-        if prev is not None and cp == prev + 1:
+        if cp == prev + 1:
             prev = cp
             continue
-        if start is not None:
+        if start >= 0:
             parts.append(_range(start, prev))
         start = prev = cp
-    if start is not None:
+    if start >= 0:
         parts.append(_range(start, prev))
     return "".join(parts)
 
@@ -110,6 +113,9 @@ _ARABIC_LETTERS_AND_MARKS = _class_body(
 _MARKS = _class_body(
     [cp for cp in range(0x10000) if unicodedata.category(chr(cp))[0] == "M"]
 )
+# The body of a regex character class of every combining mark, for other
+# modules' patterns (hashtags with harakat).
+MARKS_CLASS = _MARKS
 _ARABIC_BLOCK_RANGES = "".join(_range(lo, hi) for lo, hi in _ARABIC_BLOCKS)
 
 _DELETE = {
@@ -196,113 +202,24 @@ def is_arabic(token: str) -> bool:
 # Stemming
 # ---------------------------------------------------------------------------
 
-# Shortest stem any rule may leave. Most Arabic roots have three letters;
-# cutting below that merges unrelated words (الله → له, ولاية → لا).
-_MIN_STEM = 3
-
-# Clitic prefixes: conjunction (و ف) + preposition (ب ك ل) + article (ال),
-# as they combine in writing (ل + ال is written لل). Longest first, so the
-# whole cluster goes in one step. Bare ب ك ل ف are deliberately absent: no
-# rule can tell the ب of بغداد or بيروت from the preposition in ببغداد, and
-# stripping it would merge and split proper names at random.
-_AR_PREFIXES = (
-    "وبال", "وكال", "فبال", "فكال", "ولل", "فلل",
-    "وال", "فال", "بال", "كال", "لل",
-    "ال",
-    "و",
-)
-
-# Suffixes with the shortest stem each may leave. Plural and dual endings
-# (ان ون ين) need four letters left: with three, طيران (air force) became
-# طير (birds), لبنان became لبن (milk), تشرين became تشر and قانون became قان.
-# Only one of these is removed: Lucene's loop that removes several turns
-# ولاية into لا ("no").
-_AR_SUFFIXES = (
-    ("ها", 3),
-    ("ان", 4),
-    ("ات", 3),
-    ("ون", 4),
-    ("ين", 4),
-    ("ه", 3),  # ة after normalisation, or the pronoun "his"
-)
-# The nisba ي (عراقي "Iraqi", موصلي "from Mosul") is removed after the
-# suffix above, so عراقي, عراقية, عراقيين and العراق meet; but only when four
-# letters remain, because on three-letter stems it merged مدني (civilian)
-# with مدن (cities), شعبي with شعب and سوري with سور (wall). The suffix ية
-# (يه once normalised) is this rule applied after the one for ه.
-_NISBA = "ي"
-_NISBA_MIN_STEM = 4
-
-
-def _strip_suffixes(word: str) -> str:
-    for suffix, min_stem in _AR_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
-            word = word[: -len(suffix)]
-            break
-    if word.endswith(_NISBA) and len(word) - 1 >= _NISBA_MIN_STEM:
-        word = word[:-1]
-    return word
-
-
-# Words whose leading و or ال belongs to the word itself, common enough in
-# news and conflict posts that mangling them would make a search find the
-# wrong posts (وزارة → زار "visited", وجود → جود "generosity", الذين → ذين).
-# Prefix stripping stops when it reaches one of them (or an inflection that
-# the suffix rules bring back to it), so الوزير, والوزير, للوزير, وزيرة and
-# الوزيرة all meet وزير. Written as normalised (ة→ه, ى→ي).
-_AR_ROOT_INITIAL = """
-    وزير وزاره وزراء وطن وطني وقت ولايه وسط وضع وحده وكاله وفد وفود وصول
-    وجود وجه واشنطن واقع وادي وثيقه ورقه وعد وراء ولد والد وليد وزن وقف
-    واجب وفاه وسائل وسيله وظيفه
-    الذي التي الذين اللذين اللتين اللذان اللتان اللواتي اللاتي
-""".split()
-_AR_PROTECTED_STEMS = frozenset(_strip_suffixes(w) for w in _AR_ROOT_INITIAL)
-# Kept exactly as written: the suffix rule for ه would make الله into الل.
-_AR_WHOLE = frozenset(("الله", "اللهم"))
-
-
-def _is_protected(word: str) -> bool:
-    return word in _AR_WHOLE or _strip_suffixes(word) in _AR_PROTECTED_STEMS
-
-
-@lru_cache(maxsize=100_000)
-def stem_arabic(token: str) -> str:
-    """Light stemming of a normalised Arabic token: strip clitic prefixes
-    (repeatedly, so و+ال+word and ال+word meet), then at most one suffix and
-    a nisba ي, never leaving fewer than three letters (four for plural
-    endings and the nisba). See the tables above for why."""
-    word = token
-    if len(word) <= _MIN_STEM:
-        return word
-    while not _is_protected(word):
-        for prefix in _AR_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-                word = word[len(prefix):]
-                break
-        else:
-            # A bare preposition or conjunction is safe to drop only in front
-            # of a word we know: بالله → الله, بوزير → وزير.
-            if word[0] in "بكلف" and _is_protected(word[1:]):
-                word = word[1:]
-            break
-    if word in _AR_WHOLE:
-        return word
-    return _strip_suffixes(word)
-
-
 # Latin script after NFKC and casefold: ASCII, Latin-1 and Latin Extended
 # letters, digits, and the dot of decimals. Porter is an English stemmer, so
 # Cyrillic, Greek, Hebrew … tokens are better left as they are.
 _LATIN_TOKEN_RE = re.compile(r"[0-9a-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff.]+\Z")
 
 
+# Snowball's English stemmer (Porter's own successor): liberate and
+# liberated both give liber, where Porter gives liber and liberat.
+_ENGLISH = Stemmer.Stemmer("english")
+
+
 @lru_cache(maxsize=100_000)
 def stem_latin(token: str) -> str:
-    """English (Porter) stemming for Latin-script tokens; any other token is
+    """English (Snowball) stemming for Latin-script tokens; any other token is
     returned unchanged, so calling it on Arabic is harmless."""
     if not _LATIN_TOKEN_RE.match(token) or token.isdigit():
         return token
-    return _porter_stem(token)
+    return _ENGLISH.stemWord(token)
 
 
 # ---------------------------------------------------------------------------
@@ -345,6 +262,7 @@ def _url_words(url: str, offset: int) -> Iterator[tuple[str, int, int]]:
     path segments are decoded first, so an Arabic slug gives Arabic words
     (each spanning its whole segment) rather than a row of hex pairs."""
     m = _URL_PARTS_RE.match(url)
+    assert m is not None  # every group of the pattern may be empty: it always matches
     host_start, host_end = m.span("host")
     if url[host_start:host_start + 4].lower() == "www.":
         host_start += 4
@@ -410,6 +328,7 @@ class TweetTokenizer(Tokenizer):
 
         pos = start_pos
         for m in _TOKEN_RE.finditer(value):
+            words: Iterable[tuple[str, int, int]]
             if m.lastgroup == "url":
                 words = _url_words(m.group(), m.start())
             else:

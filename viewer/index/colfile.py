@@ -1,0 +1,364 @@
+"""The column file of one index generation: what a search needs per post,
+in time order, written at commit and memory-mapped by the searcher.
+
+Reading every per-post column out of the Whoosh segments and sorting by
+time costs seconds and hundreds of MB at a million posts; every command
+paid it at open. The commit that makes a generation writes the same
+columns once, already ordered, as fixed-width arrays in one file
+(`_<index name>_<generation>.cols`, next to the segments). Opening maps it:
+nothing is read until a query touches a column, and then only that column.
+
+Layout: MAGIC, a little-endian u32 header length, a JSON header (counts,
+the segments it was built from, where each array starts), then the arrays,
+each 8-byte aligned, in native little-endian order:
+
+    pid    int64  [n]      post id by rank (rank = time order, then id)
+    ts     int64  [n]      created_ts by rank
+    kind, flags, lang      uint8 [n]   (lang: a code of the lang table)
+    author uint32 [n]      a code of the author table (0: none)
+    taglist uint32 [n]     a code of the distinct hashtag lists
+    docrank int32 [total]  index document number -> rank (-1: deleted)
+    bypid_pid int64 [n], bypid_rank int32 [n]   ids sorted, for id -> rank
+    <table>_off uint32, <table>_blob bytes      shown names of author, tag
+    taglists_off uint32, taglists_codes uint32  the tag codes of each list
+
+The file is written under a temporary name and renamed before the commit
+writes its table of contents, so a kill at any point leaves the previous
+generation and its column file whole.
+"""
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from whoosh.index import Index
+from whoosh.reading import IndexReader
+
+from viewer.index import whoosh_internals
+from viewer.index.columns import deleted_docs, segment_columns
+from viewer.index.schema import NO_TIME, TAG_SEP
+from viewer.textproc import normalize_handle, normalize_tag
+
+MAGIC = b"AVCOLS1\n"
+SUFFIX = ".cols"
+_ALIGN = 8
+
+# Segment signature: what makes a column file belong to a generation.
+Signature = list[list[Any]]
+
+
+def path_for(index_dir: Path, name: str, generation: int) -> Path:
+    # Named like Whoosh's table of contents (a leading underscore): Whoosh
+    # deletes any "<name>_<word>.<ext>" that is not a live segment's file.
+    return Path(index_dir) / f"_{name}_{generation}{SUFFIX}"
+
+
+def signature(reader: IndexReader) -> Signature:
+    """The segments of a reader as (id, documents, deleted), in order."""
+    out: Signature = []
+    for seg, _ in reader.leaf_readers():
+        out.append([seg.segment().segment_id(), seg.doc_count_all(), len(deleted_docs(seg))])
+    return out
+
+
+# ---------------------------------------------------------------------------
+# building: the columns of a set of segments, in memory
+# ---------------------------------------------------------------------------
+
+
+class Names:
+    """Distinct values and their codes (code 0: none), each decoded and
+    normalised once. Facets show a value in its most used written form
+    (#FreeMosul rather than #FREEMOSUL)."""
+
+    def __init__(self, normalise: Callable[[str], str]) -> None:
+        self.normalise = normalise
+        self.codes: dict[Any, int] = {None: 0}
+        self.names: list[Any] = [None]
+        self.forms: list[Counter] = [Counter()]
+        self.raw: dict[bytes, int] = {b"": 0}
+
+    def code(self, raw: bytes, count: int = 1) -> int:
+        c = self.raw.get(raw)
+        if c is None:
+            key = self.normalise(raw.decode("utf-8", "replace")) or None
+            c = self.codes.get(key)
+            if c is None:
+                c = self.codes[key] = len(self.names)
+                self.names.append(key)
+                self.forms.append(Counter())
+            self.raw[raw] = c
+        if c and count:
+            self.forms[c][raw] += count
+        return c
+
+    def shown(self, code: int) -> str:
+        forms = self.forms[code]
+        if not forms:
+            return self.names[code] or ""
+        best = max(forms.items(), key=lambda f: (f[1], f[0]))[0]
+        return best.decode("utf-8", "replace")
+
+
+class Built:
+    """The columns of one generation as numpy arrays (see the module's
+    layout), plus the name tables."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+        self.langs = Names(str.lower)
+        self.authors = Names(normalize_handle)
+        self.tags = Names(normalize_tag)
+        self.taglists: list[tuple[int, ...]] = [()]
+        self.shift: dict[int, int] = {}
+        self.n = self.total_docs = self.first_dated = 0
+
+
+def build(reader: IndexReader) -> Built:
+    """Read the per-post columns of every segment of `reader` and order the
+    live documents by (time, post id)."""
+    b = Built()
+    list_codes: dict[bytes, int] = {b"": 0}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pid", "ts", "kind", "flags", "lang", "author",
+                                                          "taglist", "live")}
+    segs: list[tuple[int, int, bool]] = []
+    for seg, offset in reader.leaf_readers():
+        n = seg.doc_count_all()
+        cols = segment_columns(seg, ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c"))
+        # Each distinct value is decoded once, then one dict lookup a document.
+        for raw, count in Counter(cols["lang"]).items():
+            b.langs.code(raw, count)
+        for raw, count in Counter(cols["author_c"]).items():
+            b.authors.code(raw, count)
+        for raw, count in Counter(cols["tags_c"]).items():
+            if raw not in list_codes:
+                list_codes[raw] = len(b.taglists)
+                b.taglists.append(tuple(dict.fromkeys(b.tags.code(v, 0) for v in raw.split(TAG_SEP) if v)))
+            for v in raw.split(TAG_SEP):
+                if v:
+                    b.tags.code(v, count)
+        parts["pid"].append(np.asarray(cols["pid"], dtype=np.int64))
+        parts["ts"].append(np.asarray(cols["ts"], dtype=np.int64))
+        parts["kind"].append(np.frombuffer(bytes(cols["kind"]), dtype=np.uint8))
+        parts["flags"].append(np.frombuffer(bytes(cols["flags"]), dtype=np.uint8))
+        parts["lang"].append(np.fromiter(map(b.langs.raw.__getitem__, cols["lang"]), np.int64, n))
+        parts["author"].append(np.fromiter(map(b.authors.raw.__getitem__, cols["author_c"]), np.uint32, n))
+        parts["taglist"].append(np.fromiter(map(list_codes.__getitem__, cols["tags_c"]), np.uint32, n))
+        live = np.ones(n, dtype=bool)
+        deleted = deleted_docs(seg)
+        if deleted:
+            live[np.fromiter(deleted, np.int64, len(deleted))] = False
+        parts["live"].append(live)
+        segs.append((offset, n, bool(deleted)))
+    cat = {k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64)) for k, v in parts.items()}
+    total = b.total_docs = int(cat["live"].size)
+    docs = np.flatnonzero(cat["live"]) if total else np.zeros(0, dtype=np.int64)
+    # Time, then post id (lexsort's last key is the first one).
+    order = docs[np.lexsort((cat["pid"][docs], cat["ts"][docs]))] if docs.size else docs
+    n = b.n = int(order.size)
+    docrank = np.full(total, -1, dtype=np.int32)
+    docrank[order] = np.arange(n, dtype=np.int32)
+    a = b.arrays
+    a["pid"] = cat["pid"][order].astype(np.int64)
+    a["ts"] = cat["ts"][order].astype(np.int64)
+    a["kind"] = cat["kind"][order].astype(np.uint8)
+    a["flags"] = cat["flags"][order].astype(np.uint8)
+    # Past 255 languages (only in a hostile archive) the rest share code 255.
+    a["lang"] = np.minimum(cat["lang"][order], 255).astype(np.uint8)
+    a["author"] = cat["author"][order].astype(np.uint32)
+    a["taglist"] = cat["taglist"][order].astype(np.uint32)
+    a["docrank"] = docrank
+    bypid = np.argsort(a["pid"], kind="stable")
+    a["bypid_pid"] = a["pid"][bypid]
+    a["bypid_rank"] = bypid.astype(np.int32)
+    # Segments whose documents hold consecutive ranks (what a rebuild writes,
+    # and an import of newer posts): document number + shift = rank.
+    for offset, cnt, has_deleted in segs:
+        if cnt and not has_deleted:
+            first = int(docrank[offset])
+            if np.array_equal(docrank[offset:offset + cnt], np.arange(first, first + cnt, dtype=np.int32)):
+                b.shift[offset] = first - offset
+    b.first_dated = int(np.searchsorted(a["ts"], NO_TIME, side="right"))
+    return b
+
+
+# ---------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------
+
+
+def _names_arrays(shown: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [s.encode("utf-8") for s in shown]
+    off = np.zeros(len(encoded) + 1, dtype=np.uint32)
+    np.cumsum([len(e) for e in encoded], out=off[1:])
+    return off, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+
+
+def write(path: Path, b: Built, sig: Signature) -> None:
+    """Write `b` to `path` atomically (a temporary file renamed over it)."""
+    arrays = dict(b.arrays)
+    for key, names in (("author", b.authors), ("tag", b.tags)):
+        arrays[f"{key}_off"], arrays[f"{key}_blob"] = _names_arrays([names.shown(c)
+                                                                    for c in range(len(names.names))])
+    lists_off = np.zeros(len(b.taglists) + 1, dtype=np.uint32)
+    np.cumsum([len(t) for t in b.taglists], out=lists_off[1:])
+    arrays["taglists_off"] = lists_off
+    arrays["taglists_codes"] = np.fromiter((c for t in b.taglists for c in t), np.uint32)
+    sections: dict[str, list[Any]] = {}
+    pos = 0
+    for key, arr in arrays.items():
+        sections[key] = [pos, arr.dtype.str, int(arr.size)]
+        pos += -(-arr.nbytes // _ALIGN) * _ALIGN
+    header = {
+        "n": b.n, "total_docs": b.total_docs, "first_dated": b.first_dated, "segments": sig,
+        "shift": {str(k): v for k, v in b.shift.items()},
+        # Languages are few and looked up by name (lang:ar); both forms here.
+        "langs": [b.langs.names[c] for c in range(len(b.langs.names))],
+        "langs_shown": [b.langs.shown(c) for c in range(len(b.langs.names))],
+        "sections": sections,
+    }
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    start = -(-(len(MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(MAGIC + struct.pack("<I", len(head)) + head)
+        f.write(b"\0" * (start - f.tell()))
+        for key, arr in arrays.items():
+            at = start + sections[key][0]
+            f.write(b"\0" * (at - f.tell()))
+            f.write(np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False).tobytes())
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: list[Any]) -> Path:
+    """Build and write the column file of the generation a commit is about
+    to make of `segments` (deletions included), before its table of
+    contents exists."""
+    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
+    try:
+        b = build(reader)
+        sig = signature(reader)
+    finally:
+        reader.close()
+    path = path_for(index_dir, ix.indexname, generation)
+    write(path, b, sig)
+    return path
+
+
+def remove_stale(index_dir: Path, name: str, keep: int) -> None:
+    """Delete this index's column files of other generations (and temporary
+    ones a kill left behind); one that is still mapped elsewhere stays
+    until a later commit (Windows)."""
+    for entry in os.scandir(index_dir):
+        if entry.name.startswith(f"_{name}_") and (entry.name.endswith(".tmp") or entry.name.endswith(SUFFIX)):
+            if entry.name == path_for(index_dir, name, keep).name:
+                continue
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+
+
+class ColumnFileError(Exception):
+    """A column file that is missing, truncated or not ours."""
+
+
+class Mapped:
+    """A column file mapped into memory: `arrays` are numpy views of the
+    mapping (nothing is read until used)."""
+
+    def __init__(self, path: Path):
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size < len(MAGIC) + 4:
+                    raise ColumnFileError(f"{path.name} is truncated")
+                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError as e:
+            raise ColumnFileError(f"cannot read {path.name}: {e}") from e
+        mm = self._mm
+        if mm[:len(MAGIC)] != MAGIC:
+            raise ColumnFileError(f"{path.name} is not a column file")
+        (hlen,) = struct.unpack("<I", mm[len(MAGIC):len(MAGIC) + 4])
+        try:
+            self.header: dict[str, Any] = json.loads(mm[len(MAGIC) + 4:len(MAGIC) + 4 + hlen])
+        except ValueError as e:
+            raise ColumnFileError(f"{path.name} has a damaged header") from e
+        start = -(-(len(MAGIC) + 4 + hlen) // _ALIGN) * _ALIGN
+        self.arrays: dict[str, np.ndarray] = {}
+        for key, (pos, dtype, count) in self.header["sections"].items():
+            dt = np.dtype(dtype)
+            if start + pos + dt.itemsize * count > size:
+                raise ColumnFileError(f"{path.name} is truncated")
+            self.arrays[key] = np.frombuffer(mm, dtype=dt, count=count, offset=start + pos)
+        self.n = int(self.header["n"])
+        self.total_docs = int(self.header["total_docs"])
+        self.first_dated = int(self.header["first_dated"])
+        self.shift = {int(k): int(v) for k, v in self.header["shift"].items()}
+        self.segments: Signature = self.header["segments"]
+
+
+def open_for(index_dir: Path, name: str, generation: int, sig: Signature) -> Mapped | None:
+    """The column file of this generation if there is one that was built
+    from exactly these segments; None otherwise."""
+    path = path_for(index_dir, name, generation)
+    if not path.exists():
+        return None
+    try:
+        m = Mapped(path)
+    except (ColumnFileError, KeyError, TypeError, ValueError):
+        return None
+    return m if m.segments == sig else None
+
+
+def disagreements(m: Mapped, reader: IndexReader) -> list[str]:
+    """Where a column file differs from the segments it claims to describe
+    (empty when it agrees), checked over every document and column."""
+    if m.segments != signature(reader):
+        return ["it was built from other segments"]
+    b = build(reader)
+    out = [f"its {key} column differs" for key in ("pid", "ts", "kind", "flags", "docrank")
+           if not np.array_equal(m.arrays[key], b.arrays[key])]
+    shown = names_of(m)
+    for key, names in (("lang", b.langs), ("author", b.authors)):
+        # Codes may be numbered differently; the names row by row must agree.
+        mine = np.array([shown[key](c) for c in range(int(m.arrays[key].max(initial=0)) + 1)], dtype=object)
+        theirs = np.array([names.shown(c) for c in range(len(names.names))], dtype=object)
+        if m.arrays[key].size != b.arrays[key].size or not np.array_equal(mine[m.arrays[key]],
+                                                                          theirs[b.arrays[key]]):
+            out.append(f"its {key} column differs")
+    mine_t = [tuple(shown["hashtag"](int(c)) for c in t) for t in taglists(m)]
+    theirs_t = [tuple(b.tags.shown(c) for c in t) for t in b.taglists]
+    if [mine_t[c] for c in m.arrays["taglist"].tolist()] != [theirs_t[c] for c in b.arrays["taglist"].tolist()]:
+        out.append("its hashtag column differs")
+    return out
+
+
+def taglists(m: Mapped) -> list[np.ndarray]:
+    off, codes = m.arrays["taglists_off"], m.arrays["taglists_codes"]
+    return [codes[int(off[i]):int(off[i + 1])] for i in range(off.size - 1)]
+
+
+def names_of(m: Mapped) -> dict[str, Callable[[int], str]]:
+    """Shown name of a code, per table."""
+    langs = m.header["langs_shown"]
+
+    def table(key: str) -> Callable[[int], str]:
+        off, blob = m.arrays[f"{key}_off"], m.arrays[f"{key}_blob"]
+        return lambda c: bytes(blob[int(off[c]):int(off[c + 1])]).decode("utf-8", "replace")
+
+    return {"lang": lambda c: langs[c] if c < len(langs) else "", "author": table("author"),
+            "hashtag": table("tag")}
