@@ -259,3 +259,16 @@ def test_network_refuses_an_unknown_file_type(campaign, tmp_path: Path):
     _load_commands()
     res = CliRunner().invoke(cli, ["network", "--collection", str(coll.path), str(tmp_path / "net.csv")])
     assert res.exit_code == 2 and ".gexf or .graphml" in res.output
+
+
+def test_the_reindex_command_rebuilds_lost_clusters(campaign):
+    coll, campaign_ids, _ = campaign
+    with coll.db.conn:
+        coll.db.execute("DELETE FROM text_clusters")
+        coll.db.execute("DELETE FROM text_bands")
+    assert list_clusters(coll.db) == []
+    _load_commands()
+    res = CliRunner().invoke(cli, ["reindex", "--collection", str(coll.path)])
+    assert res.exit_code == 0, res.output
+    (c,) = list_clusters(coll.db, kind="text")
+    assert sorted(c.posts) == sorted(int(i) for i in campaign_ids)
