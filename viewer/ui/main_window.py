@@ -17,6 +17,7 @@ from viewer.collection import Collection
 from viewer.importer import ImportReport
 from viewer.clock import COMMON_ZONES, Clock
 from viewer.ui.curation.controller import install_curation
+from viewer.ui.patterns import install_campaigns
 from viewer.ui.detail.pane import DetailPane
 from viewer.ui.search.facets import FacetPanel
 from viewer.store.first_rows import CollectedInTimeOrder
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         install_curation(self)
+        install_campaigns(self)
         self._restore()
         self.load_events()
         self._vocabulary_loaded = False
