@@ -2330,6 +2330,232 @@ def draw_scene(scene, seed):
 
 
 # --------------------------------------------------------------------------
+# coordinated pushes (archive-viewer issue 16): near-copies and re-posts
+# --------------------------------------------------------------------------
+# Written after everything above, with their own random streams, so the
+# two original files stay byte for byte what they were.
+CAMPAIGN_DAY = "2016-11-05"
+CAMPAIGN_TEXT = ("يا أهل الموصل، ميليشيات الروافض الصفوية على أبواب مدينتكم ولن ترحم أحداً، "
+                 "احموا أعراضكم وبيوتكم قبل فوات الأوان #انقذوا_الموصل_من_الحشد #الموصل")
+CAMPAIGN_ACCOUNTS = 40
+CAMPAIGN_RETWEETS = 12
+REPOST_ACCOUNTS = 6
+_HANDLE_A = ["Saif", "Nasr", "Jund", "Ahrar", "Fajr", "Sawt", "Liwa", "Ghadab", "Asad", "Sarkha", "Nida", "Difa"]
+_HANDLE_B = ["Sunna", "Ninawa", "Hadbaa", "Mawsil", "Jazira", "Umma", "Haqq", "Izza", "Karama", "Thawra"]
+_NAME_A = ["صوت", "سيف", "نداء", "صرخة", "أحرار", "فجر", "درع", "ليث", "حماة", "أسود"]
+_NAME_B = ["الحدباء", "نينوى", "السنة", "الموصل", "الجزيرة", "الأمة", "الحق", "العزة"]
+CAMPAIGN_EMOJI = ["😡", "🔥", "‼️", "⚠️", "💔", "👇"]
+
+
+def campaign_edit(rng, text):
+    """One small edit, as the accounts of a copy-and-paste push make them."""
+    kind = rng.choice(["emoji", "tags", "word", "tatweel", "diacritics", "urgent", "hamza", "drop"])
+    if kind == "emoji":
+        return text + " " + "".join(rng.choices(CAMPAIGN_EMOJI, k=rng.randint(1, 3)))
+    if kind == "tags":
+        return text.replace("#انقذوا_الموصل_من_الحشد #الموصل", "#الموصل #انقذوا_الموصل_من_الحشد")
+    if kind == "word":
+        return text.replace(rng.choice(["الصفوية", "ولن ترحم أحداً", "مدينتكم"]),
+                            rng.choice(["الطائفية", "ولا ترحم أحداً", "مدينتنا"]))
+    if kind == "tatweel":
+        return text.replace("الروافض", "الروافـــض").replace("الموصل،", "الموصـل،")
+    if kind == "diacritics":
+        return text.replace("يا أهل", "يَا أَهْلَ").replace("قبل فوات", "قَبْلَ فَوَاتِ")
+    if kind == "urgent":
+        return "عاجل | " + text
+    if kind == "hamza":
+        return text.replace("أ", "ا").replace("إ", "ا")
+    return text.replace(" وبيوتكم", "")
+
+
+def _campaign_accounts(gen, rng, n, prefix):
+    taken = {a.username.lower() for a in gen.accounts}
+    out = []
+    while len(out) < n:
+        handle = f"{rng.choice(_HANDLE_A)}{rng.choice(_HANDLE_B)}{rng.randrange(10, 99)}"
+        if handle.lower() in taken:
+            continue
+        taken.add(handle.lower())
+        created = to_ms(f"2016-{rng.randint(8, 10):02d}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:00")
+        out.append({"id": gen.ids.user_id(created), "screen_name": handle, "created_ms": created,
+                    "name": f"{rng.choice(_NAME_A)} {rng.choice(_NAME_B)}", "followers": rng.randint(3, 400),
+                    "prefix": prefix})
+    return out
+
+
+def _v1_user(a):
+    return {"id": a["id"], "id_str": str(a["id"]), "screen_name": a["screen_name"], "name": a["name"],
+            "created_at": twitter_time(a["created_ms"]), "followers_count": a["followers"],
+            "friends_count": 50, "statuses_count": 120, "location": "", "description": ""}
+
+
+def _v1_status(gen, ms, a, text, lang="ar", retweet_of=None):
+    sid = gen.ids.snowflake(ms)
+    shown = text if retweet_of is None else f"RT @{retweet_of['user']['screen_name']}: {text}"
+    tags = []
+    for m in re.finditer(r"#(\w+)", shown):
+        tags.append({"text": m.group(1), "indices": [m.start(), m.end()]})
+    d = {"created_at": twitter_time(ms), "id": sid, "id_str": str(sid), "full_text": shown, "truncated": False,
+         "display_text_range": [0, len(shown)], "lang": lang, "user": _v1_user(a),
+         "entities": {"hashtags": tags, "symbols": [], "user_mentions": [], "urls": []},
+         "retweet_count": 0, "favorite_count": 0,
+         "source": '<a href="http://twitter.com/download/android" rel="nofollow">Twitter for Android</a>'}
+    if retweet_of is not None:
+        uid = retweet_of["user"]
+        d["entities"]["user_mentions"] = [{"screen_name": uid["screen_name"], "name": uid["name"],
+                                           "id": uid["id"], "id_str": uid["id_str"],
+                                           "indices": [3, 4 + len(uid["screen_name"])]}]
+        d["retweeted_status"] = retweet_of
+    return d
+
+
+def _scaled(cv, w, h):
+    """Bilinear resampling of a Canvas (a resized re-post)."""
+    out = Canvas(w, h)
+    for y in range(h):
+        fy = (y + 0.5) * cv.h / h - 0.5
+        y0 = min(max(int(fy), 0), cv.h - 1)
+        y1 = min(y0 + 1, cv.h - 1)
+        ty = min(max(fy - y0, 0.0), 1.0)
+        for x in range(w):
+            fx = (x + 0.5) * cv.w / w - 0.5
+            x0 = min(max(int(fx), 0), cv.w - 1)
+            x1 = min(x0 + 1, cv.w - 1)
+            tx = min(max(fx - x0, 0.0), 1.0)
+            i = (y * w + x) * 3
+            for c in range(3):
+                a = cv.px[(y0 * cv.w + x0) * 3 + c] * (1 - tx) + cv.px[(y0 * cv.w + x1) * 3 + c] * tx
+                b = cv.px[(y1 * cv.w + x0) * 3 + c] * (1 - tx) + cv.px[(y1 * cv.w + x1) * 3 + c] * tx
+                out.px[i + c] = int(a * (1 - ty) + b * ty + 0.5)
+    return out
+
+
+def _cropped(cv, left, top, right, bottom):
+    out = Canvas(cv.w - left - right, cv.h - top - bottom)
+    for y in range(out.h):
+        src = ((y + top) * cv.w + left) * 3
+        out.px[y * out.w * 3:(y + 1) * out.w * 3] = cv.px[src:src + out.w * 3]
+    return out
+
+
+def _png(cv, level=9, filt=0):
+    """PNG of a Canvas with a chosen zlib level and row filter (0 none, 1
+    sub): the same picture saved by another program is another file."""
+    rows = []
+    for y in range(cv.h):
+        row = bytes(cv.px[y * cv.w * 3:(y + 1) * cv.w * 3])
+        if filt == 1:
+            row = bytes([row[i] if i < 3 else (row[i] - row[i - 3]) & 0xFF for i in range(len(row))])
+        rows.append(bytes([filt]) + row)
+
+    def chunk(tag, body):
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", cv.w, cv.h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), level)) + chunk(b"IEND", b""))
+
+
+def campaign_poster():
+    """The pushed picture: a mobilisation poster (banner, slogan blocks,
+    armed silhouettes), laid out unlike the sample's landscape scenes."""
+    W, H = 240, 160
+    cv = Canvas(W, H, (236, 232, 220))
+    cv.rect(0, 0, W, 34, (22, 22, 22))
+    for k, x in enumerate(range(14, 226, 26)):
+        cv.rect(x, 10, x + 16 - (k % 3) * 3, 24, (240, 240, 240))
+    cv.rect(0, 34, W, 42, (176, 24, 30))
+    cv.poly([(0, 160), (0, 96), (60, 70), (120, 92), (180, 64), (240, 88), (240, 160)], (70, 62, 56))
+    for x in (40, 86, 150, 196):
+        cv.rect(x, 100, x + 12, 140, (16, 16, 16))
+        cv.circle(x + 6, 92, 7, (16, 16, 16))
+        cv.poly([(x + 10, 110), (x + 34, 96), (x + 36, 100), (x + 12, 116)], (16, 16, 16))
+    cv.rect(0, 146, W, 160, (176, 24, 30))
+    cv.rect(70, 48, 170, 58, (22, 22, 22))
+    return cv
+
+
+def plant_campaigns(gen, out):
+    """A sectarian text copied with small edits by CAMPAIGN_ACCOUNTS accounts
+    in one evening (v1.1 JSON lines, as twarc 1 wrote them) with retweets of
+    its first post, and a poster re-posted by REPOST_ACCOUNTS accounts, each
+    copy re-encoded, resized or lightly cropped (one small account archive
+    per account, the pictures in tweets_media/)."""
+    rng = random.Random(f"{SEED}-campaigns")
+    accounts = _campaign_accounts(gen, rng, CAMPAIGN_ACCOUNTS, "text")
+    start = to_ms(f"{CAMPAIGN_DAY} 17:30")
+    lines, firsts = [], None
+    for k, a in enumerate(accounts):
+        text = CAMPAIGN_TEXT
+        for _ in range(rng.randint(0 if k == 0 else 1, 2)):
+            text = campaign_edit(rng, text)
+        ms = start + k * 150_000 + rng.randrange(120_000)
+        status = _v1_status(gen, ms, a, text)
+        firsts = firsts or status
+        lines.append(status)
+    for a in rng.sample(accounts[1:], CAMPAIGN_RETWEETS):
+        ms = to_ms(f"{CAMPAIGN_DAY} 22:00") + rng.randrange(3_600_000)
+        lines.append(_v1_status(gen, ms, a, firsts["full_text"], retweet_of=firsts))
+    lines.sort(key=lambda d: d["id"])
+    (out / "campaign-stream.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n"
+                                                      for d in lines), encoding="utf-8")
+
+    reposts = out / "reposts"
+    if reposts.exists():
+        shutil.rmtree(reposts)
+    poster = campaign_poster()
+    variants = [
+        ("original", _png(poster)),
+        ("re-encoded", _png(poster, level=1, filt=1)),
+        ("resized 75%", _png(_scaled(poster, 180, 120))),
+        ("resized 50%", _png(_scaled(poster, 120, 80), level=6)),
+        ("cropped 6% left and top", _png(_cropped(poster, 14, 10, 0, 0))),
+        ("cropped 5% right, resized", _png(_scaled(_cropped(poster, 0, 0, 12, 0), 160, 112), filt=1)),
+    ]
+    captions = ["الحشد على أبواب الموصل، انشروا قبل الحذف #انقذوا_الموصل_من_الحشد",
+                "شاهدوا ماذا ينتظر أهلنا في نينوى #الموصل",
+                "Look what awaits Mosul if the militias enter #SaveMosul",
+                "لن نسكت #انقذوا_الموصل_من_الحشد #نينوى",
+                "The poster they don't want you to see #Mosul",
+                "انشرها في كل مكان #الموصل"]
+    posters = _campaign_accounts(gen, rng, REPOST_ACCOUNTS, "photo")
+    for k, (a, (_what, png), caption) in enumerate(zip(posters, variants, captions, strict=False)):
+        ms = to_ms(f"{CAMPAIGN_DAY} 19:00") + k * 1_800_000 + rng.randrange(600_000)
+        sid = gen.ids.snowflake(ms)
+        mid = gen.ids.snowflake(ms - 40_000)
+        name = base64.urlsafe_b64encode(mid.to_bytes(8, "big") + bytes(rng.randrange(256) for _ in range(3))
+                                        ).decode().rstrip("=")
+        tco = gen.tco.new()
+        text = f"{caption} {tco}"
+        tags = [{"text": m.group(1), "indices": [str(m.start()), str(m.end())]} for m in re.finditer(r"#(\w+)", text)]
+        media = {"expanded_url": f"https://twitter.com/{a['screen_name']}/status/{sid}/photo/1",
+                 "indices": [str(len(caption) + 1), str(len(text))], "url": tco,
+                 "media_url": f"http://pbs.twimg.com/media/{name}.png", "id_str": str(mid), "id": str(mid),
+                 "media_url_https": f"https://pbs.twimg.com/media/{name}.png", "type": "photo",
+                 "display_url": f"pic.twitter.com/{tco[-10:]}",
+                 "sizes": {"large": {"w": "240", "h": "160", "resize": "fit"}}}
+        tweet = {"edit_info": {"initial": {"editTweetIds": [str(sid)], "editableUntil": iso_z(ms + 3_600_000),
+                                           "editsRemaining": "5", "isEditEligible": False}},
+                 "retweeted": False, "source": '<a href="http://twitter.com/download/android" rel="nofollow">'
+                                               'Twitter for Android</a>',
+                 "entities": {"hashtags": tags, "symbols": [], "user_mentions": [], "urls": [], "media": [media]},
+                 "display_text_range": ["0", str(len(caption))], "favorite_count": str(rng.randrange(40)),
+                 "id_str": str(sid), "truncated": False, "retweet_count": str(rng.randrange(30)), "id": str(sid),
+                 "possibly_sensitive": False, "created_at": twitter_time(ms), "favorited": False,
+                 "full_text": text, "lang": "en" if caption.isascii() else "ar",
+                 "extended_entities": {"media": [media]}}
+        data = reposts / a["screen_name"] / "data"
+        (data / "tweets_media").mkdir(parents=True)
+        (data / "tweets_media" / f"{sid}-{name}.png").write_bytes(png)
+        (data / "tweets.js").write_bytes(("window.YTD.tweets.part0 = " + ytd_dump([{"tweet": tweet}])).encode("utf-8"))
+        account = {"account": {"email": f"{a['screen_name'].lower()}@example.invalid", "createdVia": "web",
+                               "username": a["screen_name"], "accountId": str(a["id"]),
+                               "createdAt": iso_z(a["created_ms"]), "accountDisplayName": a["name"]}}
+        (data / "account.js").write_bytes(("window.YTD.account.part0 = " + ytd_dump([account])).encode("utf-8"))
+    return {"campaign posts (campaign-stream.jsonl)": f"{CAMPAIGN_ACCOUNTS} near-copies by {CAMPAIGN_ACCOUNTS} "
+                                                      f"accounts + {CAMPAIGN_RETWEETS} retweets",
+            "re-posted poster (reposts/)": f"{len(variants)} account archives: " + ", ".join(v for v, _ in variants)}
+
+
+# --------------------------------------------------------------------------
 # checks and summary
 # --------------------------------------------------------------------------
 def summarise(gen: Generator, arch_stats, harv_stats, out: Path):
@@ -2553,6 +2779,7 @@ def main(argv=None):
     w.write_events()
     s = summarise(gen, arch_stats, harv_stats, out)
     s.update(verify(out))
+    s.update(plant_campaigns(gen, out))
     if not args.quiet:
         for k, v in s.items():
             print(f"{k}: {v}")

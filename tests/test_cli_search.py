@@ -118,7 +118,7 @@ def test_verify_says_ok_on_a_fresh_import(sample):
     res = run("verify", "--json", "--collection", sample)
     assert res.exit_code == 0
     out = json.loads(res.stdout)
-    assert out["ok"] and out["posts"] == out["indexed"] == 6108
+    assert out["ok"] and out["posts"] == out["indexed"] == 6166
 
 
 def test_verify_catches_a_deleted_document_and_reindex_mends_it(tmp_path):

@@ -272,8 +272,8 @@ def test_the_bundled_sample_merges_its_two_formats(collection):
 
     report = import_paths(collection, [SAMPLE])
     assert report.merged == 300
-    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6108
-    assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 61
+    assert count(collection, "SELECT count(*) FROM posts WHERE collected = 1") == 6166  # 6,108 + 58 campaign posts
+    assert count(collection, "SELECT count(DISTINCT sha256) FROM media WHERE file IS NOT NULL") == 67  # 61 + 6 re-posts
     # The two API errors the harvest itself carries, about originals Twitter
     # could not find, are notices: nothing failed.
     assert not report.failures

@@ -38,7 +38,7 @@ def test_the_bundled_files_are_package_data():
 def test_import_sample_adds_the_sample_and_its_events(tmp_path):
     res = run("import", "--sample", "--json", "--collection", str(tmp_path / "c"))
     assert res.exit_code == 0
-    assert json.loads(res.stdout)["added"] == 6108
+    assert json.loads(res.stdout)["added"] == 6166
     with Collection.open(tmp_path / "c", create=False) as coll:
         dates = [r[0] for r in coll.db.execute("SELECT date FROM events ORDER BY date").fetchall()]
     assert dates == ["2016-10-17", "2017-01-24", "2017-02-19", "2017-06-21", "2017-07-10"]
@@ -138,7 +138,7 @@ def test_a_built_wheel_runs_outside_the_checkout(tmp_path):
     imported = subprocess.run([exe, "--collection", "T", "import", "--sample", "--json"],
                               capture_output=True, text=True, cwd=where, env=env, timeout=300)
     assert imported.returncode == 0, imported.stderr
-    assert json.loads(imported.stdout)["added"] == 6108
+    assert json.loads(imported.stdout)["added"] == 6166
     shot = subprocess.run([exe, "--collection", "T", "snapshot", "out.png"],
                           capture_output=True, text=True, cwd=where, env=env, timeout=300)
     assert shot.returncode == 0, shot.stderr

@@ -409,7 +409,7 @@ def test_the_sample_spans_the_offensive_day_by_day(sample):
     h = sample.search("").histogram_for("day")
     assert len(h.buckets) == 273 and all(c >= 4 for _, c in h.buckets)
     collected = sample.coll.db.execute("SELECT count(*) FROM posts WHERE collected = 1").fetchone()[0]
-    assert h.total == sample.search("").total == collected == 6108  # 6,100 + 8 deleted (README)
+    assert h.total == sample.search("").total == collected == 6166  # 6,100 + 8 deleted + 58 campaign posts (README)
 
 
 def test_the_order_imports_came_in_does_not_change_the_results(collection):

@@ -108,7 +108,7 @@ def test_at_production_settings_on_the_sample_both_writers_write_the_same_index(
     import_paths(collection, [SAMPLE])  # no index: the documents come straight from SQLite
     ids = time_order(collection.db, {r[0] for r in collection.db.execute("SELECT id FROM posts WHERE collected = 1")})
     docs = documents(collection.db, ids)
-    assert len(docs) == 6108
+    assert len(docs) == 6166
     readers = []
     for name in ("fast", "whoosh"):
         folder = tmp_path / name

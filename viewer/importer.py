@@ -18,6 +18,7 @@ from viewer.errors import CollectionError, DiskFull, explain
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User, location_numbers
+from viewer.patterns import PatternSink
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 
@@ -191,6 +192,8 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
                    index: IndexSink | None) -> ImportReport:
     report = ImportReport()
     store = Store(coll.db, coll.media_dir)
+    # Near-copy and same-image clusters grow batch by batch (viewer.patterns).
+    patterns = PatternSink(coll)
     try:
         import_id = store.begin_import([str(p) for p in paths])
     except sqlite3.Error as e:
@@ -224,7 +227,7 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
             job.check()
             size = src.size() or 0
             job.progress(done_before, total, f"Reading {src.display}", report.added + report.merged)
-            _import_file(src, store, import_id, options, job, index, report, done_before, total)
+            _import_file(src, store, import_id, options, job, index, report, done_before, total, patterns)
             done_before += size
     except Cancelled:
         report.cancelled = True
@@ -291,7 +294,8 @@ def _os_reason(e: BaseException) -> str:
 
 
 def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOptions, job: Job,
-                 index: IndexSink | None, report: ImportReport, done_before: int, total: int | None) -> None:
+                 index: IndexSink | None, report: ImportReport, done_before: int, total: int | None,
+                 patterns: PatternSink | None = None) -> None:
     try:
         fmt = formats.detect(src)
     except (OSError, UnsafeArchive, EOFError, ValueError, LookupError, RecursionError) as e:
@@ -375,6 +379,8 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         report.referenced += len(res.referenced)
         if index is not None and res.changed:
             index.posts_changed(res.changed)
+        if patterns is not None and res.changed:
+            patterns.posts_changed(res.changed)
         posts, users, problems = [], [], []
         job.progress(done_before + _consumed(src), total, f"Importing {src.display}",
                      report.added + report.merged)

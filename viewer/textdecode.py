@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from typing import Any, BinaryIO, Callable, Iterator
+from typing import IO, Any, BinaryIO, Callable, Iterator
 
 # A line (a JSON-lines record, a CSV physical line) longer than this is not
 # read: one record of a tweet archive is a few KiB; 16 MiB is only reached by
@@ -186,7 +186,7 @@ def normalised(raw: BinaryIO, head: bytes, notify: Notify | None = None) -> tupl
     return stream, done
 
 
-def bounded_lines(stream: BinaryIO, notify: Notify | None = None,
+def bounded_lines(stream: IO[bytes], notify: Notify | None = None,
                   limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
     """The lines of a binary stream, each at most `limit` bytes; a longer one
     is skipped (its place kept by an empty line, so numbering holds) and

@@ -20,7 +20,7 @@ from viewer.errors import CollectionError, explain
 
 # Modules that add their commands to `cli` when imported (after `cli`
 # exists, so they can import it).
-_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "repair"]
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "repair", "patterns"]
 
 
 class Abort(click.ClickException):

@@ -8,6 +8,7 @@ import click
 
 from viewer.index import LockError, reindex, verify
 from viewer.jobs import Job
+from viewer.patterns import rebuild as rebuild_patterns
 from viewer.search.query import OPERATORS
 from viewer.search import SORTS, QueryError, ResultSet, Searcher
 from viewer.search.histogram import Histogram
@@ -167,6 +168,7 @@ def reindex_cmd(as_json: bool) -> None:
     bar = _Bar()
     try:
         count = reindex(coll, Job(bar))
+        rebuild_patterns(coll, Job(bar))
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: the previous index is still in use; run reindex again to rebuild it.")

@@ -131,6 +131,18 @@ class HasTag:
 
 
 @dataclass(frozen=True)
+class Similar:
+    """similar:ID: the posts in the same near-copy text or image cluster."""
+    post_id: int
+
+
+@dataclass(frozen=True)
+class Copies:
+    """copies:N: posts whose text or image cluster has at least N posts."""
+    at_least: int
+
+
+@dataclass(frozen=True)
 class And:
     children: tuple["Node", ...]
 
@@ -146,7 +158,7 @@ class Not:
 
 
 Node = Union[All, Empty, Term, Phrase, Pattern, Fuzzy, Flags, Kind, Lang, TimeRange, CuratorTag,
-             HasNote, HasTag, Source, And, Or, Not]
+             HasNote, HasTag, Source, Similar, Copies, And, Or, Not]
 
 
 @dataclass
@@ -215,6 +227,8 @@ OPERATORS: list[tuple[str, str]] = [
     ("tag:name", 'posts with the curator\'s tag (tag:"two words")'),
     ("has:note", "posts with a curator's note (has:tag: with any tag)"),
     ("source:tweets.js", "posts read from an imported file, by name (source:harvest-*.jsonl) or sha256 prefix"),
+    ("similar:ID", "near-copies of the post's text and re-posts of its images"),
+    ("copies:N", "posts copied (text or image) at least N times in the collection"),
 ]
 
 _NEEDS = {
@@ -229,6 +243,8 @@ _NEEDS = {
     "tag": 'tag: needs a tag name, like tag:evidence (or tag:"two words").',
     "kind": "kind: needs a kind of post: post, reply, retweet or quote.",
     "source": "source: needs an imported file's name or sha256, like source:tweets.js or source:harvest-*.jsonl.",
+    "similar": "similar: needs a post id, like similar:787954310789947395.",
+    "copies": "copies: needs a number of posts, like copies:10.",
 }
 _OPERATOR_NAMES = tuple(_NEEDS)
 
@@ -275,6 +291,14 @@ def _operator(op: str, value: str) -> Node:
         return CuratorTag(value)
     if op == "source":
         return Source(value)
+    if op == "similar":
+        if not value.isdigit() or len(value) > 20 or int(value) >= 2 ** 63:
+            raise QueryError(f"similar:{value} is not a post id; write its digits, like similar:787954310789947395.")
+        return Similar(int(value))
+    if op == "copies":
+        if not value.isdigit() or len(value) > 9 or int(value) < 2:
+            raise QueryError(f"copies:{value} is not a number of posts; write 2 or more, like copies:10.")
+        return Copies(int(value))
     if op == "kind":
         kind = _KINDS.get(value.lower())
         if kind is None:
@@ -348,7 +372,8 @@ def _tokens(q: str) -> Iterator[_Tok]:
                 yield _Tok("OP", op, i, value=value, quoted=quoted)
             elif m and m.group(2) and not m.group(2).startswith("//"):
                 raise QueryError(f"'{m.group(1)}:' is not an operator this search knows; use from:, to:, "
-                                 "lang:, since:, until:, filter:, kind:, has:, is:, tag: or source: "
+                                 "lang:, since:, until:, filter:, kind:, has:, is:, tag:, source:, similar: "
+                                 "or copies: "
                                  "(or leave out the colon).")
             elif word in _KEYWORDS:
                 yield _Tok("KW", word, i)

@@ -17,6 +17,7 @@ from viewer.search.columns import (
     empty_generation,
     open_generation,
 )
+from viewer.search.clusters import ClusterMasks
 from viewer.search.evaluation import expand, mask_of_term, positive_text, source_post_ids
 from viewer.search.masks import (
     column_mask,
@@ -43,6 +44,8 @@ from viewer.search.query import (
     Phrase,
     Query,
     QueryError,
+    Similar,
+    Copies,
     Term,
     TimeRange,
     parse,
@@ -69,6 +72,7 @@ class Searcher:
         self._lock = threading.RLock()
         self._names: dict[str, Names] = {}
         self._curation = Curation()
+        self._clusters = ClusterMasks()
         self._ix: Index | None = None
         self._gen: Generation | None = None
         self._key: tuple[str | None, int] | None = None
@@ -243,6 +247,8 @@ class Searcher:
                     self._sources.clear()
                 self._sources[key] = cached
             return cached
+        if isinstance(node, (Similar, Copies)):
+            return self._clusters.mask(self.db, g, node)
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
 
     def _term(self, g: Generation, fieldname: str, text: str) -> int:
