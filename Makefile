@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench sample clean-venv
+.PHONY: fuzz run test bench sample clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_bench.py
 	$(BIN)/python bench/curation_bench.py
+
+# The long run of the import fuzzer (issue 12): mutated real archives of every
+# format; cases, failures by class and posts lost go to stdout and bench/out/fuzz.json.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz_import.py --cases $${FUZZ_CASES:-3000}
 
 # Regenerates the bundled sample into viewer/resources/sample/mosul/ (package data).
 sample:

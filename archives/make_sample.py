@@ -2502,7 +2502,6 @@ def plant_campaigns(gen, out):
     if reposts.exists():
         shutil.rmtree(reposts)
     poster = campaign_poster()
-    w, h = poster.w, poster.h
     variants = [
         ("original", _png(poster)),
         ("re-encoded", _png(poster, level=1, filt=1)),
@@ -2518,7 +2517,7 @@ def plant_campaigns(gen, out):
                 "The poster they don't want you to see #Mosul",
                 "انشرها في كل مكان #الموصل"]
     posters = _campaign_accounts(gen, rng, REPOST_ACCOUNTS, "photo")
-    for k, (a, (what, png), caption) in enumerate(zip(posters, variants, captions)):
+    for k, (a, (_what, png), caption) in enumerate(zip(posters, variants, captions, strict=False)):
         ms = to_ms(f"{CAMPAIGN_DAY} 19:00") + k * 1_800_000 + rng.randrange(600_000)
         sid = gen.ids.snowflake(ms)
         mid = gen.ids.snowflake(ms - 40_000)

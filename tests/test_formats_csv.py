@@ -22,7 +22,8 @@ TWARC_META = {"__twarc.retrieved_at": "2021-09-22T16:38:09+00:00", "__twarc.vers
 
 def twarc_row(tid, text, **kw):
     row = {"id": str(tid), "conversation_id": str(tid), "author_id": "2244994945",
-           "created_at": "2016-10-17T05:12:00.000Z", "text": text, "lang": "en", "source": "Twitter Web App", "public_metrics.reply_count": 1,
+           "created_at": "2016-10-17T05:12:00.000Z", "text": text, "lang": "en", "source": "Twitter Web App",
+           "public_metrics.reply_count": 1,
            "public_metrics.retweet_count": 2, "public_metrics.quote_count": 0, "public_metrics.like_count": 5,
            "public_metrics.impression_count": 0, "reply_settings": "everyone", "possibly_sensitive": "False",
            "edit_history_tweet_ids": json.dumps([str(tid)]), "author.id": "2244994945",

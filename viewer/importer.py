@@ -7,12 +7,14 @@ importing the same file again picks up where it stopped.
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from viewer import formats
 from viewer.collection import Collection
+from viewer.errors import CollectionError, DiskFull, explain
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User, location_numbers
@@ -21,6 +23,15 @@ from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 
 BATCH_POSTS = 5000
+# The report keeps the first this many failures (and notices) in memory and
+# counts the rest; every one of them is in the collection's `problems`
+# table as soon as its batch is written (`archive-viewer failures`).
+MAX_REPORTED = 1000
+# A file that gives this many records in a row that are not posts (a stream
+# of `{}`, a decompression bomb of junk lines) is not read further: reading
+# on would cost minutes for nothing. A million stream notices in a row is
+# more than any real harvest holds.
+MAX_JUNK_RUN = 1_000_000
 
 
 class IndexSink(Protocol):
@@ -66,26 +77,54 @@ class FileReport:
     note: str = ""
 
 
+class _Capped(list):
+    """A list that keeps its first MAX_REPORTED items and counts the rest, so
+    two million junk lines cost a number, not two million objects."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, item: object) -> None:
+        self.total += 1
+        if len(self) < MAX_REPORTED:
+            super().append(item)
+
+    def extend(self, items: object) -> None:
+        for item in items:  # type: ignore[attr-defined]
+            self.append(item)
+
+
 @dataclass
 class ImportReport:
     added: int = 0
     merged: int = 0
     unchanged: int = 0
     referenced: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    # The first MAX_REPORTED of each; `failed` and `notice_total` count all.
+    failures: list[Failure] = field(default_factory=_Capped)
     # Records the archive's tool wrote that were never posts (stream notices,
-    # system messages, errors about unavailable posts): nothing was lost.
-    notices: list[Failure] = field(default_factory=list)
+    # system messages, errors about unavailable posts), and what was changed
+    # to read a file or store a value: nothing was lost.
+    notices: list[Failure] = field(default_factory=_Capped)
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) not archive files
     cancelled: bool = False
     # Stopped while indexing: every post is stored, not all are searchable
     # yet (the index is marked dirty; importing again or `reindex` finishes).
     index_pending: bool = False
+    import_id: int | None = None
+    # Set when the search index could not take the new posts: the command
+    # line says so loudly and exits non-zero ("run reindex").
+    index_problem: str | None = None
 
     @property
     def failed(self) -> int:
-        return len(self.failures)
+        return getattr(self.failures, "total", len(self.failures))
+
+    @property
+    def notice_total(self) -> int:
+        return getattr(self.notices, "total", len(self.notices))
 
     @property
     def imported_files(self) -> int:
@@ -104,12 +143,18 @@ class ImportReport:
             "referenced": self.referenced,
             "failed": self.failed,
             "failures": [f.as_json() for f in self.failures],
-            "notice_count": len(self.notices),
+            # All of them are in the collection: `archive-viewer failures`.
+            "failures_listed": len(self.failures),
+            "failures_total": self.failed,
+            "failures_command": f"archive-viewer failures --import {self.import_id}" if self.import_id else None,
+            "notice_count": self.notice_total,
             "notices": [f.as_json() for f in self.notices],
             "files": [vars(f) for f in self.files],
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
             "cancelled": self.cancelled,
             "index_pending": self.index_pending,
+            "index_problem": self.index_problem,
+            "import_id": self.import_id,
         }
 
 
@@ -123,15 +168,37 @@ def import_paths(
     options: ParseOptions | None = None,
     job: Job | None = None,
     index: IndexSink | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import every archive found under `paths` into the collection."""
-    options = options or ParseOptions()
+    """Import every archive found under `paths` into the collection.
+
+    One import at a time per collection: a second one waits for the first
+    (`on_wait` hears it, as does the job's progress), so the same file
+    started twice at once is imported once. Raises DiskFull (with the
+    report so far as `.report`) when the disk fills up, CollectionDamaged
+    when the database breaks."""
     job = job or Job()
+
+    def waiting(message: str) -> None:
+        job.progress(0, None, message, 0)
+        if on_wait is not None:
+            on_wait(message)
+
+    with coll.import_lock(waiting):
+        return _import_locked(coll, paths, options or ParseOptions(), job, index)
+
+
+def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOptions, job: Job,
+                   index: IndexSink | None) -> ImportReport:
     report = ImportReport()
     store = Store(coll.db, coll.media_dir)
     # Near-copy and same-image clusters grow batch by batch (viewer.patterns).
     patterns = PatternSink(coll)
-    import_id = store.begin_import([str(p) for p in paths])
+    try:
+        import_id = store.begin_import([str(p) for p in paths])
+    except sqlite3.Error as e:
+        raise (explain(e, 0) or e) from None
+    report.import_id = import_id
 
     # Expand everything first, so progress has a total.
     todo: list[SourceFile] = []
@@ -141,14 +208,20 @@ def import_paths(
         except (OSError, UnsafeArchive) as e:
             report.failures.append(Failure(str(p), None, _os_reason(e)))
             report.files.append(FileReport(str(p), None, "failed", note=_os_reason(e)))
+            store.record_import_problem(import_id, str(p), _os_reason(e))
             continue
         for member, why in opened.refused:
-            report.failures.append(Failure(f"{opened.path}!{member}", None, why))
+            where = f"{opened.path}!{member}" if opened.path.is_file() else str(opened.path / member)
+            report.failures.append(Failure(where, None, why))
+            store.record_import_problem(import_id, where, why)
+        for member, why in opened.notices:
+            report.notices.append(Failure(f"{opened.path}!{member}", None, why))
         todo.extend(opened.files)
 
     total = _total_size(todo) or None
     done_before = 0
     status = "complete"
+    failure: BaseException | None = None
     try:
         for src in todo:
             job.check()
@@ -159,8 +232,13 @@ def import_paths(
     except Cancelled:
         report.cancelled = True
         status = "cancelled"
+    except (sqlite3.Error, OSError) as e:
+        # The disk filled up or the database broke under us: what was
+        # committed stays; say so in words and stop.
+        failure = explain(e, report.added + report.merged) or e
+        status = "failed"
     finally:
-        if index is not None:
+        if index is not None and failure is None:
             # The indexing phase, with its own progress ("Indexing", posts
             # done of posts to index). A cancel here stops it between
             # batches: the rows stay, the index stays marked dirty, and the
@@ -169,15 +247,40 @@ def import_paths(
             # but no second cancel to wait for.
             index_job = job if not report.cancelled else job.follower()
             try:
-                index.commit(index_job)
+                _commit_index(index, index_job, report)
             except Cancelled:
                 report.cancelled = True
                 report.index_pending = True
                 status = "cancelled"
-        store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
+        try:
+            store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
+        except sqlite3.Error as e:
+            failure = failure or explain(e, report.added + report.merged) or e
+    if failure is not None:
+        if isinstance(failure, DiskFull):
+            failure.report = report  # type: ignore[attr-defined]
+        raise failure
     if not report.cancelled:
         job.progress(done_before, total, "Done", report.added + report.merged)
     return report
+
+
+def _commit_index(index: IndexSink, job: Job, report: ImportReport) -> None:
+    """Commit the index; a failure there loses no post (the rows are in
+    SQLite and the index stays marked dirty), so it is reported, not raised."""
+    try:
+        index.commit(job)
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except Exception as e:
+        known = explain(e, report.added + report.merged, "the search index")
+        why = str(known) if isinstance(known, CollectionError) else f"{type(e).__name__}: {e}"
+        report.index_problem = (f"the search index could not be updated ({why}); the posts are stored: "
+                                "run `archive-viewer reindex` to make them searchable")
+        return
+    problem = getattr(index, "problem", None)
+    if problem:
+        report.index_problem = problem
 
 
 def _os_reason(e: BaseException) -> str:
@@ -195,15 +298,17 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
                  patterns: PatternSink | None = None) -> None:
     try:
         fmt = formats.detect(src)
-    except (OSError, UnsafeArchive, EOFError, ValueError) as e:
+    except (OSError, UnsafeArchive, EOFError, ValueError, LookupError, RecursionError) as e:
         report.failures.append(Failure(src.display, None, f"unreadable: {_os_reason(e)}"))
         report.files.append(FileReport(src.display, None, "failed", note=_os_reason(e)))
+        store.record_import_problem(import_id, src.display, f"unreadable: {_os_reason(e)}")
         return
     if fmt is None:
         if src.explicit:
             reason = "not a tweet archive this program recognises"
             report.failures.append(Failure(src.display, None, reason))
             report.files.append(FileReport(src.display, None, "failed", note=reason))
+            store.record_import_problem(import_id, src.display, reason)
         else:
             report.skipped.append((src.display, "not a tweet archive file"))
         return
@@ -213,9 +318,10 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
 
     try:
         sha = src.sha256()
-    except OSError as e:
+    except (OSError, UnsafeArchive) as e:
         report.failures.append(Failure(src.display, None, f"unreadable: {_os_reason(e)}"))
         report.files.append(FileReport(src.display, fmt.name, "failed", note=_os_reason(e)))
+        store.record_import_problem(import_id, src.display, f"unreadable: {_os_reason(e)}")
         return
     earlier = store.find_source(sha)
     if earlier and earlier["status"] == "complete":
@@ -238,15 +344,21 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
     users: list[User] = []
     problems: list[Problem] = []
     seen_post = False
+    junk_run = 0
     read_as: dict[str, int] = {}
 
     def flush() -> None:
         nonlocal posts, users, problems
+        for loc, what in src.notices:
+            # A line refused for its size is a failure; a conversion that
+            # lost nothing (an encoding, line ends, a row's stray byte) a notice.
+            problems.append(Problem(loc, what, notice="not read" not in what))
+        src.notices.clear()
         if not (posts or users or problems):
             return
         res = store.write_batch(source_id, posts, users, problems)
         failed = 0
-        for p in problems:
+        for p in [*problems, *res.refused, *res.mended]:
             if p.notice:
                 report.notices.append(Failure(src.display, p.location, p.reason))
                 fr.notices += 1
@@ -278,6 +390,7 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
             if isinstance(item, Post):
                 posts.append(item)
                 seen_post = True
+                junk_run = 0
                 if len(posts) >= BATCH_POSTS:
                     job.check()
                     flush()
@@ -285,17 +398,46 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
                 users.append(item)
             else:
                 problems.append(item)
+                junk_run += 1
+                if len(problems) >= BATCH_POSTS:
+                    flush()
+                if junk_run >= MAX_JUNK_RUN:
+                    problems.append(Problem(item.location, f"reading stopped: {MAX_JUNK_RUN:,} records in a row "
+                                                           "were not tweets; the rest of the file was not read"))
+                    break
         job.check()
         flush()
     except Cancelled:
         store.finish_source(source_id, "cancelled")
         fr.status = "cancelled"
         raise
-    except (OSError, UnsafeArchive, EOFError, UnicodeError) as e:
-        # The file broke midway (truncated gzip, a bomb refused): keep what
-        # was read, report the rest.
-        problems.append(Problem("the file", f"reading stopped: {_os_reason(e)}"))
+    except (sqlite3.Error, DiskFull):
+        raise  # not this file's fault: the import stops and says why
+    except OSError as e:
+        if explain(e) is not None:
+            raise
+        problems.append(Problem(_where(posts), f"reading stopped: {_os_reason(e)}"))
         flush()
+    except (UnsafeArchive, EOFError, UnicodeError) as e:
+        # The file broke midway (a bomb refused): keep what was read, report the rest.
+        problems.append(Problem(_where(posts), f"reading stopped: {_os_reason(e)}"))
+        flush()
+    except RecursionError:
+        problems.append(Problem(_where(posts), "reading stopped: nested too deeply"))
+        flush()
+    except MemoryError:
+        posts.clear()
+        problems.append(Problem("the file", "reading stopped: the computer ran out of memory on this file"))
+        flush()
+    except Exception as e:  # the last line of defence: one file's parser failed
+        problems.append(Problem(_where(posts), f"reading stopped by an unexpected error "
+                                               f"({type(e).__name__}: {str(e)[:200]}); the posts before "
+                                               "it were imported"))
+        flush()
+    if src.damage:
+        store.record_file_problem(source_id, "the file", src.damage)
+        report.failures.append(Failure(src.display, "the file", src.damage))
+        fr.failed += 1
     if read_as:
         # The general readers (JSON, CSV) say which specific format they read.
         fr.format = max(read_as.items(), key=lambda kv: kv[1])[0]
@@ -315,4 +457,9 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
 
 def _consumed(src: SourceFile) -> int:
     return src.consumed
+
+
+def _where(posts: list[Post]) -> str:
+    last = posts[-1].location if posts else ""
+    return f"after {last}" if last else "the file"
 

@@ -16,10 +16,11 @@ from typing import Any, Callable
 import click
 
 from viewer.collection import Collection, default_path
+from viewer.errors import CollectionError, explain
 
 # Modules that add their commands to `cli` when imported (after `cli`
 # exists, so they can import it).
-_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "patterns"]
+_COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "repair", "patterns"]
 
 
 class Abort(click.ClickException):
@@ -41,6 +42,7 @@ def collection_option(f: Callable[..., Any]) -> Callable[..., Any]:
         root = ctx.find_root()
         chosen = collection_dir or (root.obj or {}).get("collection") or default_path()
         ctx.ensure_object(dict)["collection_path"] = Path(chosen)
+        _chosen[0] = Path(chosen)
         return ctx.invoke(f, *args, **kwargs)
 
     return wrapper
@@ -60,8 +62,11 @@ def open_collection(create: bool = True) -> Collection:
         return Collection.open(path, create=create)
     except FileNotFoundError:
         raise Abort(f"{path}: no collection here (import an archive first)") from None
+    except CollectionError as e:
+        raise Abort(str(e)) from None
     except OSError as e:
-        raise Abort(f"{path}: cannot open the collection: {e}") from e
+        known = explain(e, where=str(path))
+        raise Abort(str(known) if known else f"{path}: cannot open the collection: {e}") from e
 
 
 def print_json(data: Any) -> None:
@@ -114,3 +119,53 @@ def main() -> None:
     except KeyboardInterrupt:
         err("Interrupted.")
         sys.exit(130)
+    except Exception as e:
+        # A full disk or a damaged collection can surface in any command:
+        # one sentence and exit status 1, never a traceback.
+        known = explain_failure(e)
+        if known is None:
+            raise
+        err(known)
+        sys.exit(1)
+
+
+def explain_failure(e: BaseException) -> str | None:
+    """The message for a failure of the disk, the database or the index
+    that any command may meet; None for anything else (a bug: let it show)."""
+    import sqlite3
+
+    from viewer.errors import CollectionError, explain
+
+    if isinstance(e, CollectionError):
+        return str(e)
+    known = explain(e, where=str(_current_collection() or "the collection"))
+    if known is not None:
+        return str(known)
+    if isinstance(e, sqlite3.Error):
+        return f"The collection database could not be used ({e}). Run `archive-viewer verify`; " \
+               "`archive-viewer repair` recovers a damaged one."
+    if _from_index(e):
+        return (f"The search index is damaged or incomplete ({type(e).__name__}: {e}). "
+                "Run `archive-viewer reindex` to rebuild it from the database.")
+    if isinstance(e, OSError):
+        return f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}"
+    return None
+
+
+# The collection the running command was given, for messages raised after
+# click's context is gone.
+_chosen: list[Path | None] = [None]
+
+
+def _current_collection() -> Path | None:
+    return _chosen[0]
+
+
+def _from_index(e: BaseException) -> bool:
+    """Raised from inside Whoosh (a missing or cut segment file)."""
+    tb = e.__traceback__
+    while tb is not None:
+        if "/whoosh/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            return True
+        tb = tb.tb_next
+    return False

@@ -10,7 +10,8 @@ import click
 from viewer.collection import Collection
 from viewer.curation import load_events_beside
 from viewer.formats import ParseOptions
-from viewer.importer import ImportReport, import_paths
+from viewer.errors import DiskFull
+from viewer.importer import MAX_REPORTED, ImportReport, import_paths
 from viewer.jobs import Job, Progress
 from viewer.paths import sample_archive
 from viewer.stats import collection_stats
@@ -68,11 +69,14 @@ def index_sink(coll: Collection) -> IndexSink:
 @click.option("--no-index", is_flag=True,
               help="Only store the posts; build the search index later with `reindex` "
                    "(faster for a batch of large imports).")
+@click.option("--failures-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every failure of this import to FILE as JSON lines (the report lists the first "
+                   f"{MAX_REPORTED:,}).")
 @json_option
 @collection_option
 def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str | None,
                text_column: str | None, author_column: str | None, no_index: bool, as_json: bool,
-               sample: bool) -> None:
+               sample: bool, failures_out: Path | None) -> None:
     """Add archives (files, folders, zips, .gz/.bz2/.xz) to the collection.
 
     `import --sample` adds the bundled sample instead, as the first launch of
@@ -86,12 +90,22 @@ def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str 
     bar = _Bar()
     job = Job(bar)
     try:
-        report = import_paths(coll, list(paths), options, job, index=None if no_index else index_sink(coll))
+        sink = None if no_index else index_sink(coll)
+        report = import_paths(coll, list(paths), options, job, index=sink, on_wait=err)
     except KeyboardInterrupt:
         bar.close()
         err("Interrupted: the posts written so far are kept; import again to finish.")
         sys.exit(130)
+    except DiskFull as e:
+        bar.close()
+        err(str(e))
+        sys.exit(1)
     bar.close()
+    if failures_out is not None and report.import_id is not None:
+        from viewer.cli.repair import write_failures
+
+        n = write_failures(coll.db, report.import_id, failures_out)
+        err(f"Wrote {n:,} failures to {failures_out}.")
     if sample and not report.cancelled:
         # The sample's events.json marks its turning points on the chart.
         load_events_beside(coll, [sample_archive()])
@@ -99,6 +113,9 @@ def import_cmd(paths: tuple[Path, ...], id_column: str | None, date_column: str 
         print_json(report.as_json())
     else:
         _print_report(report)
+    if report.index_problem:
+        err(f"WARNING: {report.index_problem}")
+        raise SystemExit(1)
     if report.nothing_done:
         raise SystemExit(1)
 
@@ -115,7 +132,7 @@ def _print_report(r: ImportReport) -> None:
         elif f.status == "cancelled":
             click.echo(f"{f.path}: cancelled partway; import it again to finish.")
     click.echo(f"Total: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
-               f"{r.referenced} referenced originals, {r.failed} records failed, {len(r.notices)} notices.")
+               f"{r.referenced} referenced originals, {r.failed} records failed, {r.notice_total} notices.")
     for title, listed in (("Problems:", r.failures), ("Notices (not posts; nothing lost):", r.notices)):
         if not listed:
             continue
@@ -123,12 +140,17 @@ def _print_report(r: ImportReport) -> None:
         for fail in listed[:MAX_FAILURES_SHOWN]:
             where = f"{fail.file}: {fail.where}" if fail.where else fail.file
             click.echo(f"  {where}: {fail.reason}")
-        if len(listed) > MAX_FAILURES_SHOWN:
-            click.echo(f"  … and {len(listed) - MAX_FAILURES_SHOWN} more (all of them with --json)")
+        total = getattr(listed, "total", len(listed))
+        if total > MAX_FAILURES_SHOWN:
+            more = (f"`archive-viewer failures --import {r.import_id}` lists them all" if listed is r.failures
+                    else "the first of them with --json")
+            click.echo(f"  … and {total - MAX_FAILURES_SHOWN:,} more: {more}")
     if r.skipped:
         click.echo(f"Passed over {len(r.skipped)} files that hold no posts (metadata, images, other files).")
     if r.cancelled:
         click.echo("Cancelled: the posts written so far are kept; import again to finish.")
+    if r.index_problem:
+        click.echo(f"Search index NOT updated: {r.index_problem}")
 
 
 @cli.command("stats")

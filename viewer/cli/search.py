@@ -131,10 +131,16 @@ def verify_cmd(as_json: bool) -> None:
     posts missing from the index, extra and stale documents; exit status 1
     when they disagree."""
     coll = open_collection(create=False)
+    from viewer.repair import integrity
+
+    checked = integrity(coll.db.conn)
+    db_ok = checked == ["ok"]
     report = verify(coll)
     if as_json:
-        print_json(report.as_json())
+        print_json({**report.as_json(), "ok": report.ok and db_ok, "database": checked})
     else:
+        click.echo("Database: SQLite's integrity check passed." if db_ok else
+                   "Database: DAMAGED (" + "; ".join(checked[:3]) + "): run `archive-viewer repair`.")
         if report.problem:
             click.echo(f"Index: {report.problem}.")
         click.echo(f"Posts: {report.posts:,} collected; index: {report.indexed:,} documents.")
@@ -149,7 +155,7 @@ def verify_cmd(as_json: bool) -> None:
             click.echo("An import or rebuild was interrupted before it finished.")
         click.echo("OK: the index agrees with the database." if report.ok
                    else "The index disagrees with the database: run `archive-viewer reindex` (or import again).")
-    if not report.ok:
+    if not (report.ok and db_ok):
         raise SystemExit(1)
 
 

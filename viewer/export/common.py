@@ -164,7 +164,10 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
     without an error and removed when it does not."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=suffix + ".part")
+    _remove_stale_parts(out)
+    # The writer's process id in the name: what a killed export left behind
+    # is told from one still being written, and removed by the next export.
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.{os.getpid()}.", suffix=suffix + ".part")
     os.close(fd)
     # mkstemp makes the file 0600; an export is a file to hand on, so it gets
     # the permissions any new file of the user gets (0666 less the umask).
@@ -190,3 +193,33 @@ def record_export(target: Target, result: ExportResult, ids: Sequence[int], quer
     if result.skipped:
         detail["skipped"] = len(result.skipped)
     curation.log_action(target, "export", detail, actor)
+
+
+def _remove_stale_parts(out: Path) -> None:
+    prefix = f".{out.name}."
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".part")):
+            continue
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

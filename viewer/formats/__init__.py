@@ -101,6 +101,20 @@ def head_text(src: SourceFile) -> str:
 def detect(src: SourceFile) -> FileFormat | None:
     """The file format that recognises this file's content, or None."""
     load()
+    fmt = _sniffed(src)
+    if fmt is None and b"\n" in src.head().strip():
+        # A line some tool printed before the archive (a banner, a prompt):
+        # look past it, and read it as an empty line if that is all it took.
+        src.skip_first_line()
+        fmt = _sniffed(src)
+        if fmt is None:
+            src.skip_first_line(False)
+        else:
+            src.notice("line 1", "not part of the archive (a line written before it); passed over")
+    return fmt
+
+
+def _sniffed(src: SourceFile) -> FileFormat | None:
     head = head_text(src)
     for fmt in FILE_FORMATS:
         if fmt.sniff(src, head):

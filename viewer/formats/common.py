@@ -33,7 +33,10 @@ def loads(data: bytes | str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
 
 
 def dump(obj: Any) -> bytes:
@@ -41,7 +44,11 @@ def dump(obj: Any) -> bytes:
     try:
         return orjson.dumps(obj)
     except TypeError:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: written as the escape it was read from
+            return json.dumps(obj, separators=(",", ":")).encode()
 
 
 def to_int(value: Any) -> int | None:
@@ -110,7 +117,10 @@ def parse_time(value: Any) -> datetime | None:
     if dt.tzinfo is None:
         # Archives that drop the zone (some CSV exports) write UTC.
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except (ValueError, OverflowError):  # an offset of a day or more, a year past 9999
+        return None
 
 
 def iso(dt: datetime) -> str:

@@ -22,13 +22,13 @@ problem for that row, since the real id is lost.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generator, Iterator
 
 from ..model import Item, Media, Post, Problem, Url, User
 from ..sources import SourceFile
+from ..textdecode import RowDecoder
 from . import ParseOptions, register_file, v1
 from .build import EntityBag, build_post
 from .common import RT_PREFIX, RecordError, dump, loads, media_id, media_type, parse_time, source_app, unescape
@@ -390,7 +390,10 @@ class CsvFile:
             return
         _, delim, skip_sep_line = _first_record(text.lstrip())
         with src.open() as raw:
-            reader = csv.reader(io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=""), delimiter=delim)
+            # Decoded row by row: UTF-8 first, the head's encoding only for
+            # the bytes of the rows that need it, each row reported.
+            stream = RowDecoder(raw, "cp1252" if enc.startswith("utf") else enc, src.notice)
+            reader = csv.reader(stream, delimiter=delim)
             found = yield from _header(reader, skip_sep_line)
             if found is None:
                 return

@@ -13,6 +13,8 @@ from typing import IO, Any, Iterator
 from ..model import Item, Post, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
+from ..textdecode import bounded_lines
+from . import jsonstream
 from .common import about_unavailable_posts, dump, loads
 
 # A whole (not line-delimited) JSON document is read into memory at once;
@@ -60,9 +62,12 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
             yield Problem(ctx.location, "an empty list: no tweets")
             return
         for i, el in enumerate(value):
-            sub = RecordContext(f"{ctx.location}, [{i}]" if ctx.location.startswith("line")
-                                else f"entry {i + 1}", dump(el), ctx.src, ctx.options)
-            yield from route(el, sub)
+            loc = f"{ctx.location}, [{i}]" if ctx.location.startswith("line") else f"entry {i + 1}"
+            raw = jsonstream.verbatim(el, dump)
+            if raw is None:
+                yield Problem(loc, "nested too deeply to be read")
+                continue
+            yield from route(el, RecordContext(loc, raw, ctx.src, ctx.options))
         return
     if not isinstance(value, dict):
         yield Problem(ctx.location, f"not a tweet (a JSON {type(value).__name__})")
@@ -78,8 +83,11 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
         return
     if isinstance(value.get("statuses"), list):  # a v1.1 search response
         for i, el in enumerate(value["statuses"]):
-            sub = RecordContext(f"{ctx.location}, statuses[{i}]", dump(el), ctx.src, ctx.options)
-            yield from route(el, sub)
+            raw = jsonstream.verbatim(el, dump)
+            if raw is None:
+                yield Problem(f"{ctx.location}, statuses[{i}]", "nested too deeply to be read")
+                continue
+            yield from route(el, RecordContext(f"{ctx.location}, statuses[{i}]", raw, ctx.src, ctx.options))
         return
     fmt = object_format_for(value)
     if fmt is None:
@@ -127,7 +135,7 @@ class JsonFile:
 
     def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
-        for n, line in enumerate(stream, 1):
+        for n, line in enumerate(bounded_lines(stream, src.notice), 1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             body = line.strip()
@@ -153,10 +161,14 @@ class JsonFile:
             data = data[3:]
         try:
             value = loads(data)
-        except ValueError:
-            # Maybe JSON lines after all, with a broken first line.
-            yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
-            return
+        except (ValueError, RecursionError):
+            if jsonstream.looks_like_lines(data):  # JSON lines after all, with a broken first line
+                yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
+                return
+            value, damage = jsonstream.damaged_document(data)  # keep every intact record
+            yield from (Problem(loc, why) for loc, why in damage)
+            if value is None:
+                return
         yield from route(value, RecordContext("entry 1" if isinstance(value, dict) else "the file",
                                               data, src, options))
 

@@ -424,8 +424,9 @@ class V2:
         for loc, t in tweets:
             try:
                 post = post_of(t, idx, collected=True, location=loc, raw=dump(t))
-            except RecordError as e:
-                yield Problem(loc, str(e))
+            except Exception as e:  # one bad tweet never costs the rest of the page
+                yield Problem(loc, str(e) if isinstance(e, RecordError) else
+                              f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
                 continue
             collected.add(str(post.id))
             yield post
@@ -438,14 +439,18 @@ class V2:
             loc = f"{ctx.location}, includes.tweets[{j}]"
             try:
                 post = post_of(t, idx, collected=False, location=loc, raw=dump(t))
-            except RecordError as e:
-                yield Problem(loc, str(e))
+            except Exception as e:  # one bad tweet never costs the rest of the page
+                yield Problem(loc, str(e) if isinstance(e, RecordError) else
+                              f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
                 continue
             collected.add(str(post.id))
             yield post
         seen_users: set[int | str] = set()
         for u in [*data_users, *as_list(includes.get("users"))]:
-            user = user_of(u) if isinstance(u, dict) else None
+            try:
+                user = user_of(u) if isinstance(u, dict) else None
+            except Exception:  # a damaged account record costs only that account
+                user = None
             if user is not None:
                 ident = user.id if user.id is not None else (user.handle or "")
                 if ident not in seen_users:

@@ -7,9 +7,12 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import sqlite3
+import struct
 import sys
 import threading
+import time
 import uuid
 from itertools import compress
 from pathlib import Path
@@ -28,6 +31,7 @@ from whoosh.writing import SegmentWriter
 
 from viewer.batching import in_chunks
 from viewer.collection import Collection
+from viewer.errors import is_disk_full
 from viewer.index import colfile, lock, segment_writer, whoosh_internals
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
@@ -129,8 +133,37 @@ def write_part(db: ReadDb, ix: Index, id_chunks: Iterable[list[int]],
     return segments
 
 
-def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, results: Queue) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however
+    it ends (a kill -9 too): an orphaned worker would hold the index's lock
+    and write segments no one will commit. Linux says so to the kernel;
+    elsewhere a thread watches for the parent to go."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, results: Queue,
+            parent: int | None = None) -> None:
     """A worker process: writes the chunks of ids it is given into segments."""
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
         ix = whoosh_index.open_dir(index_dir, indexname=name)
@@ -185,7 +218,7 @@ def _write_in_workers(coll: Collection, ix: Index, ids: list[int], workers: int,
     queues = [ctx.Queue() for _ in range(workers)]
     results = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(i, str(coll.path / "collection.db"), str(coll.index_dir),
-                                                ix.indexname, q, results), daemon=True)
+                                                ix.indexname, q, results, os.getpid()), daemon=True)
              for i, q in enumerate(queues)]
     for p in procs:
         p.start()
@@ -375,8 +408,19 @@ class IndexSink:
                 mend_columns = report.columns is not None  # the commit rewrites the file
             if pending or mend_columns:
                 _commit(coll, ix, pending, job, fresh=False)
+        except _INDEX_DAMAGE as e:
+            if is_disk_full(e):
+                raise
+            # A segment file missing or cut short (a kill, a full disk, a
+            # copy gone wrong): the index is rebuilt from the database.
+            ix.close()
+            reindex(coll, job)
         finally:
             ix.close()
+
+
+# What reading a damaged index raises from inside Whoosh.
+_INDEX_DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, struct.error)
 
 
 def index_sink(coll: Collection) -> IndexSink:

@@ -62,9 +62,17 @@ def path_for(index_dir: Path, name: str, generation: int) -> Path:
 def signature(reader: IndexReader) -> Signature:
     """The segments of a reader as (id, documents, deleted), in order."""
     out: Signature = []
-    for seg, _ in reader.leaf_readers():
+    for seg, _ in _leaves(reader):
         out.append([seg.segment().segment_id(), seg.doc_count_all(), len(deleted_docs(seg))])
     return out
+
+
+def _leaves(reader: IndexReader) -> list[tuple[Any, int]]:
+    """The segment readers of `reader` (none for Whoosh's empty reader, which
+    stands for an index with no segment)."""
+    if reader.doc_count_all() == 0:
+        return []
+    return list(reader.leaf_readers())
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +136,7 @@ def build(reader: IndexReader) -> Built:
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pid", "ts", "kind", "flags", "lang", "author",
                                                           "taglist", "live")}
     segs: list[tuple[int, int, bool]] = []
-    for seg, offset in reader.leaf_readers():
+    for seg, offset in _leaves(reader):
         n = seg.doc_count_all()
         cols = segment_columns(seg, ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c"))
         # Each distinct value is decoded once, then one dict lookup a document.

@@ -116,5 +116,9 @@ def verify(coll: Collection) -> VerifyReport:
         return VerifyReport(posts=len(ids), missing=ids, problem=problem, dirty=is_dirty(coll))
     try:
         return compare(coll, ix)
+    except Exception as e:  # a segment file missing or cut short
+        ids = [r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY id")]
+        return VerifyReport(posts=len(ids), missing=ids, dirty=is_dirty(coll),
+                            problem=f"the index is damaged ({type(e).__name__}: {str(e)[:200]})")
     finally:
         ix.close()

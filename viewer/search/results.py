@@ -166,7 +166,7 @@ class ResultSet:
         if not self.total:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
-        # Counted over the generation's columns (numpy, a pass each).
+        # Counted over the generation's columns (numpy, one pass each).
         ranks = g.picked(sel)
         out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
         authors = g.counts("author", ranks)
@@ -181,8 +181,8 @@ class ResultSet:
         cur = self._searcher._curation
         counts = []
         picked = np.frombuffer(sel, dtype=np.uint8)
-        for tid, ranks in cur.tag_ranks.items():
-            c = int(picked[np.frombuffer(ranks, dtype=np.int32)].sum()) if len(ranks) else 0
+        for tid, tagged in cur.tag_ranks.items():
+            c = int(picked[np.frombuffer(tagged, dtype=np.int32)].sum()) if len(tagged) else 0
             if c:
                 counts.append((cur.tag_names.get(tid) or str(tid), c))
         out["tags"] = sorted(counts, key=lambda x: (-x[1], x[0]))[:FACET_SIZE]

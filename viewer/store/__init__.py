@@ -8,6 +8,7 @@ posts behind.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -27,6 +28,18 @@ from viewer.store import rawcodec
 from viewer.textproc import normalize_handle, normalize_tag
 
 SCHEMA_VERSION = 1
+# A post whose text is longer than this is refused with a reason, never cut:
+# the longest post X allows is 25,000 characters; ten times that is damage.
+MAX_TEXT_CHARS = 250_000
+# A post whose verbatim record is larger than this is refused (one record of
+# any archive is a few KiB; the same limit as one line of a file).
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+# SQLite stores integers in 64 bits, signed.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# What a record's values can make SQLite's driver raise: a failed batch is
+# retried record by record, so that only the bad record is lost.
+RECORD_ERRORS = (OverflowError, UnicodeError, ValueError, TypeError, sqlite3.InterfaceError,
+                 sqlite3.IntegrityError, sqlite3.DataError, RecursionError)
 # A media file larger than this in an archive is recorded, not copied.
 MAX_MEDIA_BYTES = 512 * 1024 * 1024
 _EXT = re.compile(r"^[a-z0-9]{1,5}$")
@@ -76,6 +89,22 @@ _KIND_RANK = {"post": 0, "reply": 1, "quote": 2, "retweet": 3}
 _POST_COLS = list(POST_COLUMNS)
 _UPSERT_POST = (f"INSERT OR REPLACE INTO posts({', '.join(_POST_COLS)}) "
                 f"VALUES ({', '.join('?' * len(_POST_COLS))})")
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction that holds SQLite's write lock from its first
+    statement, so what it reads cannot change before it writes (two imports,
+    or an import and a tag from the window, never lose each other's rows)."""
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def connect(path: Path) -> sqlite_utils.Database:
@@ -207,6 +236,111 @@ def post_row(p: Post) -> dict[str, Any]:
     }
 
 
+class RecordRefused(ValueError):
+    """A post that cannot be stored; the message says why, for people."""
+
+
+# The Post fields stored as integers (flags and derived columns aside).
+_INT_FIELDS = tuple(k for k, v in POST_COLUMNS.items() if v is int and k not in (
+    "id", "created_ts", "text_full", "collected", "deleted", "media_count", "rev"))
+
+
+def _screen(p: Post) -> None:
+    """Refuse, with a reason, a post no honest archive has: cheap checks on
+    every post before the batch is written."""
+    if not isinstance(p.id, int) or isinstance(p.id, bool) or not 0 < p.id <= INT_MAX:
+        raise RecordRefused(f"post id {str(p.id)[:40]} is not a whole number from 1 to 2^63-1")
+    if not isinstance(p.text, str):
+        raise RecordRefused(f"post {p.id}: its text is a {type(p.text).__name__}, not text")
+    if len(p.text) > MAX_TEXT_CHARS:
+        raise RecordRefused(f"post {p.id}: a text of {len(p.text):,} characters, over the limit of "
+                            f"{MAX_TEXT_CHARS:,}; not stored")
+    if len(p.raw) > MAX_RECORD_BYTES:
+        raise RecordRefused(f"post {p.id}: a record of {len(p.raw):,} bytes, over the 16 MiB limit; not stored")
+
+
+# In a Python string every surrogate is a lone one (pairs are combined).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_str(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate ("\ud800" in JSON) cannot be stored as text.
+            return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _fit_int(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        return None
+    return value
+
+
+def mend_post(p: Post) -> list[str]:
+    """Make a post storable where a value of it cannot be (numbers past 64
+    bits dropped, lone surrogates replaced by U+FFFD, a date that has no
+    place on the calendar dropped); returns what was changed, for the report.
+    Raises RecordRefused when the post itself cannot be kept."""
+    _screen(p)
+    fixed: list[str] = []
+    for f in _INT_FIELDS:
+        v = getattr(p, f, None)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+            setattr(p, f, None)
+            fixed.append(f"{f} was a {type(v).__name__}, not a number; left empty")
+        elif _fit_int(v) is None and v is not None:
+            setattr(p, f, None)
+            fixed.append(f"{f} {str(v)[:30]}… is past SQLite's 64-bit integers; left empty")
+    for f in ("text", "author_handle", "author_name", "lang", "reply_to_handle", "source_app", "place", "location"):
+        v = getattr(p, f, None)
+        if v is not None and not isinstance(v, str):
+            setattr(p, f, "" if f == "text" else None)
+            fixed.append(f"{f} was a {type(v).__name__}, not text; left empty")
+            continue
+        c = _clean_str(v)
+        if c is not v:
+            setattr(p, f, c)
+            fixed.append(f"{f} held a lone surrogate (invalid Unicode); replaced by U+FFFD")
+    if p.created_at is not None:
+        try:
+            _iso(p.created_at)
+            _ts(p.created_at)
+        except (OverflowError, ValueError, OSError) as e:
+            fixed.append(f"the date {p.created_at!r} cannot be stored ({e}); left empty")
+            p.created_at = None
+    p.hashtags = [_clean_str(t) for t in p.hashtags if isinstance(t, str)]
+    for m in p.mentions:
+        m.handle = _clean_str(m.handle) if isinstance(m.handle, str) else ""
+        m.user_id = _fit_int(m.user_id) if isinstance(m.user_id, int) else None
+    for u in p.urls:
+        u.url = _clean_str(u.url) if isinstance(u.url, str) else ""
+        u.expanded = _clean_str(u.expanded) if isinstance(u.expanded, str) else None
+        u.display = _clean_str(u.display) if isinstance(u.display, str) else None
+    for md in p.media:
+        md.key = _clean_str(md.key) if isinstance(md.key, str) else str(md.key)
+        md.url = _clean_str(md.url) if isinstance(md.url, str) else None
+        md.alt_text = _clean_str(md.alt_text) if isinstance(md.alt_text, str) else None
+        md.width = _fit_int(md.width) if isinstance(md.width, int) else None
+        md.height = _fit_int(md.height) if isinstance(md.height, int) else None
+    return fixed
+
+
+def mend_user(u: User) -> None:
+    for f, v in list(vars(u).items()):
+        if isinstance(v, str):
+            setattr(u, f, _clean_str(v))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            setattr(u, f, _fit_int(v))
+    if u.created_at is not None:
+        try:
+            _iso(u.created_at)
+        except (OverflowError, ValueError, OSError):
+            u.created_at = None
+
+
 def _richer_text(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether the new text should replace the old: a full text beats a cut
     one; between two of the same kind, the longer (more links expanded)."""
@@ -264,6 +398,14 @@ class BatchResult:
     # Every post whose row changed (new or merged), collected or not: what
     # the index must look at again.
     changed: list[int] = field(default_factory=list)
+    # Records that could not be stored, and values that had to be mended to
+    # be stored: already written to `problems`, for the report too.
+    refused: list[Problem] = field(default_factory=list)
+    mended: list[Problem] = field(default_factory=list)
+
+    def absorb(self, other: "BatchResult") -> None:
+        for f in ("added", "merged", "unchanged", "referenced", "changed", "refused", "mended"):
+            getattr(self, f).extend(getattr(other, f))
 
 
 class MediaStore:
@@ -336,7 +478,7 @@ class Store:
             "INSERT INTO imports(started_at, paths, status, added, merged, unchanged, failed) "
             "VALUES (?, ?, 'running', 0, 0, 0, 0)", [now_iso(), json.dumps(paths)])
         self.db.conn.commit()
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def finish_import(self, import_id: int, status: str, added: int, merged: int, unchanged: int, failed: int) -> None:
         self.db.execute(
@@ -358,7 +500,7 @@ class Store:
             "unchanged, referenced, failed, import_id) VALUES (?, ?, ?, ?, ?, ?, 'running', 0, 0, 0, 0, 0, ?)",
             [path, name, sha256, fmt, size, now_iso(), import_id])
         self.db.conn.commit()
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def resume_source(self, source_id: int, import_id: int, path: str) -> None:
         self.db.execute("UPDATE sources SET status='running', import_id=?, path=? WHERE id=?",
@@ -368,6 +510,17 @@ class Store:
     def finish_source(self, source_id: int, status: str) -> None:
         self.db.execute("UPDATE sources SET status=?, finished_at=? WHERE id=?", [status, now_iso(), source_id])
         self.db.conn.commit()
+
+    def record_import_problem(self, import_id: int, path: str, reason: str, location: str = "the file") -> None:
+        """A path that could not be read at all: a source row of its own
+        (status 'failed'), so `failures` lists it with the records."""
+        with immediate(self.db.conn):
+            cur = self.db.execute(
+                "INSERT INTO sources(path, name, format, started_at, finished_at, status, added, merged, unchanged, "
+                "referenced, failed, import_id) VALUES (?, ?, NULL, ?, ?, 'failed', 0, 0, 0, 0, 1, ?)",
+                [path, os.path.basename(path), now_iso(), now_iso(), import_id])
+            self.db.execute("INSERT INTO problems(source_id, location, reason, notice) VALUES (?, ?, ?, 0)",
+                            [cur.lastrowid, location, reason])
 
     def record_file_problem(self, source_id: int, location: str, reason: str, notice: bool = False) -> None:
         with self.db.conn:
@@ -379,7 +532,61 @@ class Store:
     # -- the batch write -----------------------------------------------------
     def write_batch(self, source_id: int, posts: list[Post], users: list[User],
                     problems: list[Problem]) -> BatchResult:
-        """Merge one batch into the collection, in one transaction."""
+        """Merge one batch into the collection, in one transaction.
+
+        A post that cannot be stored (screened out, or whose values make the
+        write fail) is refused with a reason and written to `problems`; the
+        rest of the batch is kept: a failed batch is written again record by
+        record. Disk and database errors are not the record's fault and
+        are raised."""
+        refused: list[Problem] = []
+        keep: list[Post] = []
+        for p in posts:
+            try:
+                _screen(p)
+                keep.append(p)
+            except RecordRefused as e:
+                refused.append(Problem(p.location or f"post {str(p.id)[:40]}", str(e)))
+        try:
+            result = self._write_batch(source_id, keep, users, problems + refused)
+            result.refused.extend(refused)
+            return result
+        except RECORD_ERRORS:
+            pass
+        result = BatchResult(refused=refused)
+        for p in keep:
+            try:
+                result.absorb(self._write_batch(source_id, [p], [], []))
+                continue
+            except RECORD_ERRORS:
+                pass
+            where = p.location or f"post {p.id}"
+            try:
+                fixed = mend_post(p)
+                result.absorb(self._write_batch(source_id, [p], [], []))
+                result.mended.extend(Problem(where, f"post {p.id}: {f}", notice=True) for f in fixed)
+            except RecordRefused as e:
+                result.refused.append(Problem(where, str(e)))
+            except RECORD_ERRORS as e:
+                result.refused.append(Problem(where, f"post {p.id} cannot be stored: {type(e).__name__}: "
+                                                     f"{_clean_str(str(e))[:200]}"))
+        for u in users:
+            try:
+                self._write_batch(source_id, [], [u], [])
+            except RECORD_ERRORS:
+                mend_user(u)
+                try:
+                    self._write_batch(source_id, [], [u], [])
+                except RECORD_ERRORS as e:
+                    result.refused.append(Problem(f"user {str(u.id)[:40]}",
+                                                  f"account record cannot be stored: {type(e).__name__}"))
+        notes = [Problem(_clean_str(str(p.location)), _clean_str(str(p.reason)), notice=p.notice)
+                 for p in [*problems, *result.refused, *result.mended]]
+        self._write_batch(source_id, [], [], notes)
+        return result
+
+    def _write_batch(self, source_id: int, posts: list[Post], users: list[User],
+                     problems: list[Problem]) -> BatchResult:
         result = BatchResult()
         rows = _merge_posts_in_batch(posts)
         ids = list(rows)
@@ -393,11 +600,11 @@ class Store:
                         got = self.media.put(m)
                         if got:
                             stored_media[(pid, m.key)] = got
-        with self.db.conn:
+        with immediate(self.db.conn):
             existing = self._existing(ids)
             known = self._known_sources(ids, source_id)
             to_write: list[dict[str, Any]] = []
-            for pid, (row, seen) in rows.items():
+            for pid, (row, _seen) in rows.items():
                 old = existing.get(pid)
                 collected_here = bool(row["collected"])
                 if old is None:
@@ -477,10 +684,10 @@ class Store:
                     key = u.url or u.expanded
                     if key:
                         urls.append((pid, key, u.expanded, u.display))
-                for m in p.media:
-                    file, sha, size = stored_media.get((pid, m.key), (None, None, None))
-                    media.append((pid, m.key, m.type, m.url, m.alt_text, m.width, m.height,
-                                  file, sha, size, m.local.name if m.local else None))
+                for md in p.media:
+                    file, sha, size = stored_media.get((pid, md.key)) or (None, None, None)
+                    media.append((pid, md.key, md.type, md.url, md.alt_text, md.width, md.height,
+                                  file, sha, size, md.local.name if md.local else None))
         c = self.db.conn
         if tags:
             c.executemany("INSERT OR IGNORE INTO hashtags(post_id, tag, norm) VALUES (?, ?, ?)", tags)

@@ -140,6 +140,13 @@ def _has_ta_forms(stem: str, verbs_too: bool = True) -> bool:
     return n >= 2 and (not verbs_too or _count(stem + "ت") < n)
 
 
+def _is_nisba(word: str) -> bool:
+    """True when ``word`` ending in ي is an adjective with its own feminine
+    and plurals (سعودي: سعودية، سعوديين), so the ي is not "my"."""
+    n = _count(word + "ه") + _count(word + "ين") + _count(word + "ون")
+    return n >= max(2, _count(word) // 2)
+
+
 def _strip_suffix(word: str) -> str | None:
     """One suffix cut, with ة restored from ت before it (حياتنا → حياه),
     or None when no cut is supported by the lexicon."""
@@ -152,6 +159,8 @@ def _strip_suffix(word: str) -> str | None:
             continue  # حبات "grains" is not a plural of حب
         if s == "ه" and _has_ta_forms(stem):
             return None  # the ه is ة: الثورة is not ثور + "his"
+        if s == "ي" and _is_nisba(word):
+            return None  # سعودي is not سعود + "my"
         if s == "ات":
             # حكومات → حكومه; عملات is the plural of عملة "currency", not of
             # عمل "work", which the inflections of عملة tell.

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     importFinished = Signal(object)  # ImportReport
     detailShown = Signal(object)  # post id (64-bit: not a C int)
     collectionSwitched = Signal(object)  # the MainWindow that took over
+    facetsRefined = Signal()  # the facet groups in use are counted without their own filter
     # The one change signal (Anki's operation_did_execute): after any write
     # to the collection is shown, what changed: "posts" (an import), "tags",
     # "notes", "searches", "events". Parts that show such data listen here.
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self.search_bar.sortChanged.connect(self._sort_changed)
         self.session.rowsReady.connect(self._apply_rows)
         self.session.resultsReady.connect(self._apply_facets)
+        self.session.facetsRefined.connect(self._refine_facets)
         self.session.failed.connect(self._search_failed)
         self.session.preparing.connect(self._show_preparing)
         self.chart.rangeSelected.connect(self.session.set_range)
@@ -416,6 +418,13 @@ class MainWindow(QMainWindow):
             self._vocabulary_loaded = True
             self.load_vocabulary()
         self.resultsApplied.emit()
+
+    def _refine_facets(self, r: Results) -> None:
+        """The groups with values applied, counted without them (Ctrl+click
+        can add a second value); shown when they are still this search's."""
+        if r is self.results:
+            self.facets.set_facets(r.facets or {}, r.query)
+            self.facetsRefined.emit()
 
     def _search_failed(self, message: str) -> None:
         self.search_bar.show_error(message)

@@ -17,7 +17,7 @@ from datetime import timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.collection import Collection
 from viewer.jobs import Job, Progress
@@ -90,11 +90,12 @@ class _Worker:
             self.reset()
             return self._run(query, sort, rng, view, None, tz, job)
 
-    def facets(self, r: Results) -> dict[str, list[tuple[str, int]]]:
-        """The facets of the results, each group counted as if its own values
-        were not applied (multi-select faceting, as Timesketch and shops do):
-        with from:a applied the authors still list b, so b can be added (OR)."""
-        facets = dict(r.listed.facets)
+    def composed_facets(self, r: Results) -> dict[str, list[tuple[str, int]]]:
+        """The facet groups that have values applied, each counted as if its
+        own values were not (multi-select faceting, as Timesketch and shops
+        do): with from:a applied the authors still list b, so b can be added
+        (OR). Only those groups; the others are the results' own."""
+        facets: dict[str, list[tuple[str, int]]] = {}
         if self.searcher is None:
             return facets
         for group in FACETS_COMPOSED:
@@ -117,7 +118,7 @@ class _Worker:
                 if len(self._facet_cache) >= 16:
                     self._facet_cache.clear()
                 self._facet_cache[key] = others
-            facets[group] = others.get(group, facets.get(group, []))
+            facets[group] = others.get(group, [])
         return facets
 
     def reset(self) -> None:
@@ -162,6 +163,9 @@ class SearchSession(QObject):
     preparing = Signal(str)  # what long work the first search is doing
     resultsReady = Signal(object)  # Results, with its facets counted
     failed = Signal(str)  # a message for the user (malformed query, no index …)
+    facetsRefined = Signal(object)  # Results whose applied groups are now counted without their own filter
+
+    REFINE_AFTER_MS = 350
 
     def __init__(self, collection_path: Path, parent: Any = None):
         super().__init__(parent)
@@ -176,6 +180,11 @@ class SearchSession(QObject):
         self._full_key: tuple[str, str] | None = None
         self._refresh_pending = False
         self.busy = False
+        self._to_refine: Results | None = None
+        self._refine_timer = QTimer(self)
+        self._refine_timer.setSingleShot(True)
+        self._refine_timer.setInterval(self.REFINE_AFTER_MS)
+        self._refine_timer.timeout.connect(self._refine)
 
     # -- what the window asks for ------------------------------------------------
     def search(self, query: str) -> None:
@@ -246,18 +255,35 @@ class SearchSession(QObject):
         self._full_key = (r.query, r.sort)
         self.rowsReady.emit(r)
         t0 = time.perf_counter()
-        worker = self.worker
 
         def count(job: Job) -> Any:
-            return worker.facets(r)
+            return r.listed.facets
 
         def counted(facets: Any) -> None:
             self.busy = False
-            r.facets = facets
+            r.facets = dict(facets)
             r.seconds += time.perf_counter() - t0
             self.resultsReady.emit(r)
+            if any(query_edit.without_facet_terms(r.query, g)[1] for g in FACETS_COMPOSED):
+                # The groups with values applied are counted again without
+                # them once typing has paused: a keystroke never waits on it.
+                self._to_refine = r
+                self._refine_timer.start()
 
         self.runner.run(count, counted, self._failed)
+
+    def _refine(self) -> None:
+        r = self._to_refine
+        if r is None or r is not self.current:
+            return
+        worker = self.worker
+
+        def refined(groups: dict[str, list[tuple[str, int]]]) -> None:
+            if r is self.current and r.facets is not None and groups:
+                r.facets.update(groups)
+                self.facetsRefined.emit(r)
+
+        self.runner.run(lambda job: worker.composed_facets(r), refined, lambda e: None)
 
     def _progress(self, p: Progress) -> None:
         if p.message:
