@@ -222,7 +222,7 @@ def add_posts(db: Any, ids: Iterable[int]) -> int:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_bands(key INTEGER NOT NULL, post_id INTEGER NOT NULL)")
     conn.execute("DELETE FROM batch_bands")
     conn.executemany("INSERT INTO batch_bands(key, post_id) VALUES (?, ?)",
-                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), BANDS).tolist(),
+                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), bands_rows()[0]).tolist(),
                          strict=True))
     conn.execute("INSERT OR IGNORE INTO text_bands(key, post_id) SELECT key, post_id FROM batch_bands ORDER BY key")
     key_posts: dict[int, list[int]] = {}
