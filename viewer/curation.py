@@ -20,7 +20,7 @@ import unicodedata
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, TYPE_CHECKING, TypeAlias
 
 import sqlite_utils
 
@@ -28,6 +28,9 @@ from viewer.batching import in_chunks
 from viewer.jobs import Job
 from viewer.store import now_iso
 from viewer.textproc import fold
+
+if TYPE_CHECKING:
+    from viewer.collection import Collection
 
 ACTOR_ENV = "ARCHIVE_VIEWER_ACTOR"
 
@@ -52,7 +55,8 @@ class CurationError(ValueError):
     """A curation request that cannot be carried out; the message is for people."""
 
 
-Db = Any  # a Collection or a sqlite_utils.Database
+# Curation takes a collection or, inside a larger job, its database.
+Db: TypeAlias = "Collection | sqlite_utils.Database"
 
 
 def _db(target: Db) -> sqlite_utils.Database:

@@ -3,6 +3,7 @@ sidebar, timeline, detail pane, status bar; import by drag and drop or the
 menu. Wiring only: each piece lives in its own module."""
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ from viewer.ui.settings import Settings
 from viewer.ui.timeline.thumbs import ThumbCache
 from viewer.ui.timeline import IdRole, TimelineDelegate, TimelineModel, TimelineView
 from viewer.search.vocabulary import load_vocabulary
+
+log = logging.getLogger(__name__)
 
 
 def open_read_only(path: Path) -> Collection:
@@ -482,7 +485,8 @@ class MainWindow(QMainWindow):
         if self.results is not None:
             try:
                 hl = list(self.results.listed.highlight(d.row.display_text))
-            except Exception:
+            except Exception:  # highlighting must never keep a post from showing
+                log.warning("highlighting post %s failed", post_id, exc_info=True)
                 hl = []
         self.detail.show_detail(d, hl)
         if select:

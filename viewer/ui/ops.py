@@ -12,6 +12,7 @@ ever reads, so it never waits on a write.
 """
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from typing import Any, Callable, Generic, TypeVar
@@ -19,6 +20,8 @@ from typing import Any, Callable, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from viewer.jobs import Cancelled, Job, Progress
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -133,7 +136,7 @@ class Op(QObject, Generic[T]):
         self._finish()
         if not self._on_failure and not isinstance(exc, (Cancelled, Stale)):
             # Nobody asked to hear about it: at least never lose it.
-            print(getattr(exc, "__traceback_text__", repr(exc)))
+            log.error("background work failed: %s", getattr(exc, "__traceback_text__", repr(exc)))
         for cb in self._on_failure:
             cb(exc)
         self.finished.emit()

@@ -11,6 +11,7 @@ the facets (`resultsReady`), unless a newer request made them pointless.
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import timezone, tzinfo
@@ -24,6 +25,8 @@ from viewer.jobs import Job, Progress
 from viewer.search.histogram import choose_unit
 from viewer.ui.ops import LatestOnly
 from viewer.search import QueryError, Searcher, query_edit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,6 +79,7 @@ class _Worker:
         try:
             self.searcher.refresh()
         except Exception:  # the index changed shape (a reindex): start again
+            log.info("search index changed under the searcher; reopening", exc_info=True)
             self.reset()
 
     def run(self, query: str, sort: str, rng: tuple[int, int] | None, view: tuple[int, int] | None,
@@ -87,6 +91,7 @@ class _Worker:
         except Exception:
             # The index was replaced under this searcher (an import rebuilt
             # it): start again on a fresh one, once.
+            log.info("search failed on a replaced index; retrying once", exc_info=True)
             self.reset()
             return self._run(query, sort, rng, view, None, tz, job)
 
@@ -126,8 +131,8 @@ class _Worker:
         if self.searcher is not None:
             try:
                 self.searcher.close()
-            except Exception:
-                pass
+            except Exception:  # closing a half-replaced index must not stop the switch
+                log.warning("closing the searcher failed", exc_info=True)
         if self.coll is not None:
             self.coll.close()
         self.searcher = self.coll = None
