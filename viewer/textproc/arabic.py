@@ -97,7 +97,7 @@ _PER_WORDS = 1e8
 def _lexicon() -> dict[str, float]:
     """Word forms without their article cluster (as article_stripped gives
     them) → occurrences per 100 million words, from wordfreq. Built once, on
-    the first Arabic token stemmed (about 2 s, ~120 MB), not at import."""
+    the first Arabic token stemmed, not at import: about 2 s and 120 MB."""
     try:
         import wordfreq
 
@@ -125,6 +125,11 @@ def _lexicon() -> dict[str, float]:
         for w in forms.split("\n"):
             if w:
                 table[w] = get(w, 0.0) + n
+    # wordfreq keeps its raw list cached as well (about 60 MB); only our
+    # table is used from here on.
+    clear = getattr(wordfreq.get_frequency_list, "cache_clear", None)
+    if clear is not None:
+        clear()
     return table
 
 
