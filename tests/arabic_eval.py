@@ -5,8 +5,8 @@ The text is SaudiNewsNet (31,030 Saudi newspaper articles of July-August
 2015, CC BY-NC-SA 4.0; see tests/data/README.md), which we did not write and
 do not commit. Each article is cut into tweet-sized posts (paragraphs, long
 ones cut at sentence ends to at most 280 characters). Articles extracted up
-to 2015-07-31 are the *tuning* part (the stem lexicon is built from it and
-rules were tried on it); those extracted from 2015-08-01 on are the
+to 2015-07-31 are the *tuning* part (the stemmer's rules and thresholds
+were tried on it); those extracted from 2015-08-01 on are the
 *reporting* part, never looked at while tuning.
 
 The labels (tests/data/arabic_words.tsv) are ours: for each query word, the

@@ -514,3 +514,26 @@ def test_no_cut_leaves_a_different_common_word(word, look_alike):
 
 def test_liberate_and_liberated_meet():
     assert analyze("liberate") == analyze("liberated") == analyze("Liberates")
+
+
+# --- The stemmer's lexicon (wordfreq, normalised with our own folding) --------
+
+
+def test_the_lexicon_holds_only_our_normalised_spellings():
+    from viewer.textproc.arabic import _lexicon
+
+    lexicon = _lexicon()
+    assert len(lexicon) > 100_000
+    unfolded = [w for w in lexicon if fold(w) != w]
+    assert unfolded == []
+
+
+def test_the_lexicon_adds_up_the_spellings_that_our_folding_merges():
+    import wordfreq
+
+    from viewer.textproc.arabic import _count
+
+    # wordfreq lists أكد and اكد apart; our folding makes them one word.
+    apart = [wordfreq.word_frequency(w, "ar", "large") for w in ("أكد", "اكد")]
+    assert min(apart) > 0
+    assert _count("اكد") >= sum(apart) * 1e8 * 0.99

@@ -58,7 +58,7 @@ __all__ = [
 # An index built with one analysis cannot be searched with another: the index
 # module stores this number and rebuilds when it changes. Bump it whenever a
 # change here changes the terms any text produces.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 # ---------------------------------------------------------------------------

@@ -1,14 +1,17 @@
-"""Light stemming of normalised Arabic tokens, guarded by a lexicon of stems
-attested in real text.
+"""Light stemming of normalised Arabic tokens, guarded by a lexicon of word
+forms attested in real text.
 
 A light stemmer cuts clitics off a word: proclitics (و ف, ب ك ل, ال) in
 front and attached pronouns or plural endings behind. Cutting by rule alone
 merges words that merely start or end with those letters: the ب of بغداد,
 the ل of لبنان, the و of وزير, the ة of الثورة (ثور "bull"). So every cut
 here that is not certain asks a lexicon how often each reading occurs in
-real text (arabic_lexicon.txt.gz, built by bench/build_arabic_lexicon.py
-from the tuning part of SaudiNewsNet, a corpus of Saudi newspapers) and
-takes the reading the text supports.
+real text and takes the reading the text supports.
+
+The lexicon is wordfreq's Arabic word list (Wikipedia, subtitles, news, web
+text and Twitter; data CC BY-SA 4.0), read through its public API and
+normalised with our own normalisation (textproc.fold) the first time an
+Arabic token is stemmed.
 
 Input is a token already normalised by textproc.normalize_arabic (ة→ه,
 ى→ي, alef forms → ا, no harakat).
@@ -16,11 +19,8 @@ Input is a token already normalised by textproc.normalize_arabic (ة→ه,
 
 from __future__ import annotations
 
-import gzip
+import re
 from functools import lru_cache
-from pathlib import Path
-
-LEXICON_PATH = Path(__file__).with_name("arabic_lexicon.txt.gz")
 
 # The article with the conjunctions and prepositions that can stand before
 # it, longest first. ل + ال is written لل. These are cut whenever at least
@@ -39,6 +39,12 @@ _ARTICLE_WORDS = frozenset("""
     الذي التي الذين اللذين اللتين اللذان اللتان اللواتي اللاتي الان الله اللهم
 """.split())
 
+# article_stripped() over a string of words, one a line.
+_ARTICLE_RE = re.compile(
+    "^(?!(?:%s)$)(?:%s)(?=[^\n]{2})" % ("|".join(sorted(_ARTICLE_WORDS)), "|".join(_ARTICLE_CLUSTERS)),
+    re.M,
+)
+
 # Every written form of "to/for/by God": ل + الله is written لله, and the
 # vocative and oath forms are one word with it. They all meet الله.
 _ALLAH = frozenset("""
@@ -53,30 +59,81 @@ _TWO_LETTER_STEMS = frozenset(("حب", "دم", "يد"))
 _PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي")
 _ENDINGS = ("ات", "ون", "ين", "ان")
 _SUFFIXES = tuple(sorted(_PRONOUNS + _ENDINGS, key=len, reverse=True))
-# The endings that show a noun in ة has its own inflections (ثورته،
-# الثورات), so a final ه on it is ة and not the pronoun "his".
-_TA_FORMS = ("ته", "تها", "تهم", "تي", "تك", "تنا", "تكم", "تين", "تان")
+# The endings that show a noun in ة takes pronouns of its own (ثورته،
+# ثورتنا), so a final ه on it is ة and not the pronoun "his". Duals (تين
+# تان) are no such sign: a nisba adjective has them too (السعوديتين), and
+# مدنية must still meet مدني.
+_TA_FORMS = ("ته", "تها", "تهم", "تي", "تك", "تنا", "تكم")
 
 # How much more often the shorter reading must occur than the whole token
 # before a bare proclitic is cut. و is cut most readily: وقال is more
 # frequent than قال in news, yet is و + قال. ف ب ك ل start many nouns
 # (فكرة is not ف + كرة), so they need the shorter word twice as common.
 _BARE_RATIO = {"و": 0.3, "ف": 2.0, "ب": 2.0, "ك": 2.0, "ل": 2.0}
+# Counts are occurrences per 100 million words (see _lexicon). A reading
+# must be seen this often to count at all.
 _MIN_ATTESTED = 3
+# How often the ة-inflections of a stem (ثورته، ثورتها …) must be seen
+# together before a final ه is read as ة.
+_MIN_TA_FORMS = 2
+# A plural in ات is read as the plural of the bare stem (مشروعات → مشروع)
+# when that stem is this many times as common as stem + ة.
+_MASCULINE_AT = 10.0
+# A final ي is cut as "my" only when the stem is this many times as common
+# as the word. wordfreq's subtitles and tweets say "my" often (قلبي، حياتي),
+# yet النوري (the al-Nuri mosque) against النور and قتلى against قتل are
+# about 1 : 10, so "my" needs more than that.
+_MY_RATIO = 11.0
+
+
+# wordfreq's list of Arabic word forms, and the scale of our counts: a
+# frequency times _PER_WORDS, so the rarest form of the large list (10⁻⁸)
+# counts 1 and the thresholds read as occurrences per 100 million words.
+_WORDLIST = ("ar", "large")
+_PER_WORDS = 1e8
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> dict[str, int]:
+def _lexicon() -> dict[str, float]:
+    """Word forms without their article cluster (as article_stripped gives
+    them) → occurrences per 100 million words, from wordfreq. Built once, on
+    the first Arabic token stemmed, not at import: about 2 s and 120 MB."""
     try:
-        with gzip.open(LEXICON_PATH, "rt", encoding="utf-8") as f:
-            return {w: int(n) for w, _, n in (line.rstrip("\n").partition("\t") for line in f)}
-    except OSError:
+        import wordfreq
+
+        buckets = wordfreq.get_frequency_list(*_WORDLIST)
+    except (ImportError, LookupError, OSError, ValueError):
         # A broken install must not stop search; the stemmer then only cuts
         # what needs no lexicon (the article clusters).
         return {}
+    # Imported here: viewer.textproc imports this module.
+    from viewer.textproc import _ARABIC_LETTERS, fold
+
+    # wordfreq folds less than we do (أ and ا, ة and ه stay apart), so its
+    # forms are folded with our normalisation and the frequencies of forms
+    # that meet are added up. Each bucket is processed as one string, which
+    # is many times faster than a call per word: NFKC, casefold and our
+    # table act on each character alone, and the separators stay.
+    only_arabic = re.compile("^[%s]{2,}$" % _ARABIC_LETTERS, re.M)
+    table: dict[str, float] = {}
+    get = table.get
+    for centibels, words in enumerate(buckets):
+        # wordfreq's list is bucketed by frequency: bucket i holds the words
+        # of frequency 10^(-i/100).
+        n = _PER_WORDS * 10 ** (-centibels / 100)
+        forms = _ARTICLE_RE.sub("", "\n".join(only_arabic.findall(fold("\n".join(words)))))
+        for w in forms.split("\n"):
+            if w:
+                table[w] = get(w, 0.0) + n
+    # wordfreq keeps its raw list cached as well (about 60 MB); only our
+    # table is used from here on.
+    clear = getattr(wordfreq.get_frequency_list, "cache_clear", None)
+    if clear is not None:
+        clear()
+    return table
 
 
-def _count(word: str) -> int:
+def _count(word: str) -> float:
     return _lexicon().get(word, 0)
 
 
@@ -137,14 +194,14 @@ def _has_ta_forms(stem: str, verbs_too: bool = True) -> bool:
     (ثورته، ثورتها). A verb shows the same endings (قالته) but also stands
     with a bare ت (قالت "she said"), which a noun in ة never does."""
     n = sum(_count(stem + t) for t in _TA_FORMS)
-    return n >= 2 and (not verbs_too or _count(stem + "ت") < n)
+    return n >= _MIN_TA_FORMS and (not verbs_too or _count(stem + "ت") < n)
 
 
 def _is_nisba(word: str) -> bool:
     """True when ``word`` ending in ي is an adjective with its own feminine
     and plurals (سعودي: سعودية، سعوديين), so the ي is not "my"."""
     n = _count(word + "ه") + _count(word + "ين") + _count(word + "ون")
-    return n >= max(2, _count(word) // 2)
+    return n >= max(_MIN_TA_FORMS, _count(word) / 2)
 
 
 def _strip_suffix(word: str) -> str | None:
@@ -165,7 +222,10 @@ def _strip_suffix(word: str) -> str | None:
             # حكومات → حكومه; عملات is the plural of عملة "currency", not of
             # عمل "work", which the inflections of عملة tell.
             # A verb never takes ات, so its ت forms count here too (عملتها).
-            singular = _count(stem + "ه") >= max(_MIN_ATTESTED, whole // 2)
+            # A masculine noun also takes ات (مشروعات), and its stem + ه may
+            # be common as another word (مشروعة "lawful"): then the bare stem,
+            # far more common, is the singular.
+            singular = _count(stem + "ه") >= max(_MIN_ATTESTED, whole / 2, _count(stem) / _MASCULINE_AT)
             if singular or _has_ta_forms(stem, verbs_too=False) or _count(stem) < _MIN_ATTESTED:
                 best = stem + "ه"
             else:
@@ -181,10 +241,10 @@ def _strip_suffix(word: str) -> str | None:
         # noun takes, needs the stem to be the more common reading.
         needed = whole * 0.1 if s in ("ات", "ون", "ين") else whole
         if s == "ي":
-            # "my" is rare beside the bare noun (قلبي : قلب ≈ 1 : 8); a word in
-            # ي about as common as its stem is an adjective or a name of its
-            # own: النوري (the al-Nuri mosque) is not النور, قتلى not قتل.
-            needed = whole * 4
+            # A word in ي anywhere near as common as its stem is an adjective
+            # or a name of its own: النوري (the al-Nuri mosque) is not النور,
+            # قتلى not قتل (see _MY_RATIO).
+            needed = whole * _MY_RATIO
         if n >= _MIN_ATTESTED and n > needed:
             return best
     return None
