@@ -216,13 +216,21 @@ def add_posts(db: Any, ids: Iterable[int]) -> int:
     sig_of = {p: sigs[i] for i, p in enumerate(batch)}
     conn.executemany("INSERT OR REPLACE INTO text_sigs(post_id, sig) VALUES (?, ?)",
                      ((p, sigs[i].astype("<u4").tobytes()) for i, p in enumerate(batch)))
-    pairs = sorted((int(k), p) for p, ks in zip(batch, keys.tolist(), strict=True) for k in ks)
-    conn.executemany("INSERT OR IGNORE INTO text_bands(key, post_id) VALUES (?, ?)", pairs)
+    # The batch's band rows go to a temporary table first: SQLite then
+    # finds the posts sharing them and adds them to text_bands in two
+    # statements, in C, instead of one Python call per key.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_bands(key INTEGER NOT NULL, post_id INTEGER NOT NULL)")
+    conn.execute("DELETE FROM batch_bands")
+    conn.executemany("INSERT INTO batch_bands(key, post_id) VALUES (?, ?)",
+                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), bands_rows()[0]).tolist(),
+                         strict=True))
+    conn.execute("INSERT OR IGNORE INTO text_bands(key, post_id) SELECT key, post_id FROM batch_bands ORDER BY key")
     key_posts: dict[int, list[int]] = {}
-    for chunk in in_chunks(sorted({k for k, _ in pairs}), 900):
-        for k, p in conn.execute(f"SELECT key, post_id FROM text_bands WHERE key IN ({_marks(len(chunk))}) "
-                                 "ORDER BY key, post_id", chunk):
-            key_posts.setdefault(k, []).append(p)
+    # Only the bands some other post shares come back to Python.
+    for k, p in conn.execute("SELECT key, post_id FROM text_bands WHERE key IN (SELECT b.key FROM batch_bands b "
+                             "JOIN text_bands t ON t.key = b.key GROUP BY b.key HAVING count(*) > 1) "
+                             "ORDER BY key, post_id"):
+        key_posts.setdefault(k, []).append(p)
     for k, posts in key_posts.items():
         if len(posts) > BUCKET_SAMPLE:
             # A band shared by thousands of posts is a large cluster (or a
@@ -234,7 +242,7 @@ def add_posts(db: Any, ids: Iterable[int]) -> int:
     for p, ks in zip(batch, keys.tolist(), strict=True):
         near: set[int] = set()
         for k in ks:
-            near.update(key_posts[k])
+            near.update(key_posts.get(k, ()))
         near.discard(p)
         if near:
             cands[p] = near
