@@ -19,7 +19,9 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
-SAMPLE = ROOT / "archives" / "mosul"
+# The bundled sample: in the package since the layout of issue 10, in archives/ before.
+SAMPLE = next((p for p in (ROOT / "viewer" / "resources" / "sample" / "mosul", ROOT / "archives" / "mosul")
+               if p.is_dir()), ROOT / "viewer" / "resources" / "sample" / "mosul")
 PER_SEED = 6  # records per seed file: small, so a case runs in a fraction of a second
 
 

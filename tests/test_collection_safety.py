@@ -59,7 +59,7 @@ def originals_and_retweets(tmp_path: Path, n: int) -> tuple[Path, Path]:
 
 
 def test_two_imports_at_once_give_what_one_after_the_other_gives(tmp_path):
-    a, b = originals_and_retweets(tmp_path, 6000)
+    a, b = originals_and_retweets(tmp_path, 3000)
     seq = tmp_path / "seq"
     assert cli("import", "--no-index", "--collection", str(seq), str(a)).returncode == 0
     assert cli("import", "--no-index", "--collection", str(seq), str(b)).returncode == 0
@@ -72,7 +72,7 @@ def test_two_imports_at_once_give_what_one_after_the_other_gives(tmp_path):
         assert p.returncode == 0, p.stderr.read()
     assert posts(both) == posts(seq)
     con = sqlite3.connect(both / "collection.db")
-    assert con.execute("SELECT count(*) FROM posts WHERE collected = 1").fetchone()[0] == 12000
+    assert con.execute("SELECT count(*) FROM posts WHERE collected = 1").fetchone()[0] == 6000
 
 
 def test_the_same_file_imported_twice_at_once_is_imported_once(tmp_path):
@@ -162,24 +162,24 @@ def test_kill_9_during_indexing_leaves_no_worker_and_the_next_import_completes_t
 def test_a_full_disk_during_import_is_one_sentence_and_exit_1(tmp_path):
     coll = tmp_path / "c"
     Collection.open(coll).close()
-    src = write_jsonl(tmp_path / "big.jsonl", [v1_status(i) for i in range(30_000)])
-    res = cli("import", "--no-index", "--collection", str(coll), str(src), limit=3 * 1024 * 1024)
+    src = write_jsonl(tmp_path / "big.jsonl", [v1_status(i) for i in range(15_000)])
+    res = cli("import", "--no-index", "--collection", str(coll), str(src), limit=1536 * 1024)
     assert res.returncode == 1
     assert "The disk is full" in res.stderr and "free space and import again" in res.stderr
     assert "Traceback" not in res.stderr + res.stdout
     # What was written is whole and the import finishes once there is room.
     kept = len(posts(coll))
-    assert kept < 30_000
+    assert kept < 15_000
     again = cli("import", "--no-index", "--collection", str(coll), str(src))
     assert again.returncode == 0, again.stderr
     con = sqlite3.connect(coll / "collection.db")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 30_000
+    assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 15_000
 
 
 def test_a_full_disk_during_reindex_is_one_sentence_and_exit_1(tmp_path):
     coll = tmp_path / "c"
-    src = write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(5000)])
+    src = write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(3000)])
     assert cli("import", "--no-index", "--collection", str(coll), str(src)).returncode == 0
     res = cli("reindex", "--collection", str(coll), limit=200 * 1024)
     assert res.returncode == 1
@@ -213,7 +213,7 @@ def test_a_database_of_another_program_is_refused(tmp_path):
     assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["invoices"]
 
 
-def _imported(tmp_path: Path, n: int = 3000) -> Path:
+def _imported(tmp_path: Path, n: int = 2000) -> Path:
     coll = tmp_path / "c"
     src = write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(n)])
     assert cli("import", "--collection", str(coll), str(src)).returncode == 0
@@ -235,7 +235,7 @@ def test_a_cut_collection_db_gets_a_message_and_repair_recovers_it(tmp_path):
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert Path(report["kept_as"]).stat().st_size == size * 2 // 3
-    assert 0 < report["recovered"]["posts"] <= 3000
+    assert 0 < report["recovered"]["posts"] <= 2000
     assert report["indexed"] == report["recovered"]["posts"]
     assert cli("verify", "--collection", str(coll)).returncode == 0
 
@@ -246,13 +246,13 @@ def test_a_damaged_page_is_found_by_verify_and_repair_keeps_the_rest(tmp_path):
     size = db.stat().st_size
     with open(db, "r+b") as f:
         f.seek(size // 2)
-        f.write(os.urandom(4096 * 3))
+        f.write(bytes(range(256)) * 48)  # three pages of garbage, the same every run
     res = cli("verify", "--collection", str(coll))
     assert res.returncode == 1 and "Traceback" not in res.stderr + res.stdout
     res = cli("repair", "--json", "--collection", str(coll))
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
-    assert report["recovered"]["posts"] > 1500
+    assert report["recovered"]["posts"] > 1000
     assert cli("verify", "--collection", str(coll)).returncode == 0
     found = cli("search", "--ids", "Mosul", "--collection", str(coll))
     assert len(found.stdout.split()) == report["recovered"]["posts"]
@@ -266,10 +266,10 @@ def test_a_missing_index_segment_is_reported_then_mended_by_the_next_import(tmp_
     assert res.returncode == 1 and "reindex" in res.stderr and "Traceback" not in res.stderr
     res = cli("verify", "--collection", str(coll))
     assert res.returncode == 1 and "Traceback" not in res.stderr + res.stdout
-    more = write_jsonl(tmp_path / "b.jsonl", [v1_status(i) for i in range(3000, 3005)])
+    more = write_jsonl(tmp_path / "b.jsonl", [v1_status(i) for i in range(2000, 2005)])
     assert cli("import", "--collection", str(coll), str(more)).returncode == 0
     check = cli("verify", "--json", "--collection", str(coll))
-    assert check.returncode == 0 and json.loads(check.stdout)["indexed"] == 3005
+    assert check.returncode == 0 and json.loads(check.stdout)["indexed"] == 2005
 
 
 def test_a_killed_export_leaves_no_part_file_behind_the_next_one(tmp_path):

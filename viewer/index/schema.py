@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, FieldType, Schema
 from whoosh.formats import Existence, Positions
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
 from viewer.collection import Collection
@@ -108,7 +109,10 @@ def open_index(coll: Collection) -> Index | None:
     try:
         if not whoosh_index.exists_in(str(coll.index_dir), indexname=name):
             return None
-        return whoosh_index.open_dir(str(coll.index_dir), indexname=name)
+        # Without mmap: Whoosh would wrap each mapped sub-file of a segment
+        # in a BytesIO, copying every posting list into memory at open
+        # (260 MB at a million posts); plain reads fetch only what is used.
+        return FileStorage(str(coll.index_dir), supports_mmap=False).open_index(indexname=name)
     except Exception:  # a damaged table of contents: rebuilt, never fatal
         log.warning("the search index %s cannot be opened; it will be rebuilt", name, exc_info=True)
         return None

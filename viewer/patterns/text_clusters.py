@@ -32,10 +32,9 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from functools import lru_cache
+
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
-from datasketch.minhash import _fmix
 
 from viewer.batching import in_chunks
 from viewer.textproc import fold, normalize_tag
@@ -51,7 +50,16 @@ NUM_PERM = 64
 # Bands and rows per band, chosen by datasketch's own optimiser for a
 # threshold a little under THRESHOLD (the exact checks remove the extra
 # candidates, but a missed candidate is a missed copy).
-BANDS, ROWS = _optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.5, 0.5)
+# (datasketch pulls in scipy: ~0.5 s at import, so it is imported when a
+# signature is first computed, not by every command that imports this.)
+@lru_cache(maxsize=1)
+def bands_rows() -> tuple[int, int]:
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
 # Candidates whose MinHash estimate is this far under THRESHOLD are not
 # checked (the estimate's standard error with 64 values is about 0.06).
 ESTIMATE_SLACK = 0.15
@@ -117,6 +125,9 @@ def signatures(feats: list[Features]) -> np.ndarray:
     datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc32, scheme="affine32")
     computes them, but for a whole batch in one numpy pass: datasketch's
     per-set update costs 30–100 µs a post, this a few."""
+    from datasketch import MinHash
+    from datasketch.minhash import _fmix
+
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
         a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
@@ -135,6 +146,7 @@ def band_keys(sigs: np.ndarray) -> np.ndarray:
     """The LSH band keys of each signature (one row each): band number in the
     high bits, a hash of the band's values in the low 32 (a collision only
     adds a candidate, which the checks then drop)."""
+    BANDS, ROWS = bands_rows()  # noqa: N806 (the constants they were)
     rows = sigs[:, :BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
     mixed = np.zeros((len(sigs), BANDS), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -210,7 +222,7 @@ def add_posts(db: Any, ids: Iterable[int]) -> int:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_bands(key INTEGER NOT NULL, post_id INTEGER NOT NULL)")
     conn.execute("DELETE FROM batch_bands")
     conn.executemany("INSERT INTO batch_bands(key, post_id) VALUES (?, ?)",
-                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), BANDS).tolist(),
+                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), bands_rows()[0]).tolist(),
                          strict=True))
     conn.execute("INSERT OR IGNORE INTO text_bands(key, post_id) SELECT key, post_id FROM batch_bands ORDER BY key")
     key_posts: dict[int, list[int]] = {}
