@@ -200,6 +200,7 @@ def pairwise(truth: dict[int, int], predicted: dict[int, int],
 def text_quality(which: str, seed: int, campaigns: int = 60) -> dict:
     rng = random.Random(seed)
     texts = real_texts(which)
+    print(f"[{which}] {len(texts):,} real texts read", file=sys.stderr, flush=True)
     vocab = sorted({w for t in texts for w in t.split() if w.isalpha()})
     seeds_pool = [t for t in texts if len(t.split()) >= 10 and t not in _natural_copies(texts)]
     chosen = set(rng.sample(range(len(seeds_pool)), min(campaigns, len(seeds_pool))))
@@ -225,6 +226,7 @@ def text_quality(which: str, seed: int, campaigns: int = 60) -> dict:
     try:
         with Collection.open(tmp / "c") as coll:
             _write(coll, posts)
+            print(f"[{which}] {len(posts):,} posts written and clustered", file=sys.stderr, flush=True)
             found = list_clusters(coll.db, kind="text")
             predicted = {p: -p for p in truth}
             for n, cl in enumerate(found):

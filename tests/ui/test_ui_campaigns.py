@@ -18,6 +18,8 @@ def _clusters(path, within=None):  # type: ignore[no-untyped-def]
 def _settled_panel(qtbot, window):  # type: ignore[no-untyped-def]
     """The panel once it has counted the latest results."""
     panel = window.campaigns.panel
+    tabs = window.curation.sidebar
+    tabs.setCurrentIndex(tabs.indexOf(panel))  # the user opens the Campaigns tab
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and window.campaigns.runner.wait(0), timeout=WAIT_MS)
     return panel
 

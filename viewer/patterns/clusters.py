@@ -14,11 +14,13 @@ from typing import Any, Collection as Coll, Iterable
 
 KINDS = ("text", "image")
 
+# CROSS JOIN keeps SQLite's join order: from the (small) cluster tables
+# into the posts by key, never a scan of a million posts or media rows.
 _MEMBERS = {
     "text": ("SELECT c.cluster, p.id, p.author_id, p.author_handle, p.created_ts FROM text_clusters c "
-             "JOIN posts p ON p.id = c.post_id WHERE p.collected = 1 AND p.kind != 'retweet'"),
+             "CROSS JOIN posts p ON p.id = c.post_id WHERE p.collected = 1 AND p.kind != 'retweet'"),
     "image": ("SELECT DISTINCT h.cluster, p.id, p.author_id, p.author_handle, p.created_ts FROM image_hashes h "
-              "JOIN media m ON m.sha256 = h.sha256 JOIN posts p ON p.id = m.post_id "
+              "CROSS JOIN media m ON m.sha256 = h.sha256 CROSS JOIN posts p ON p.id = m.post_id "
               "WHERE m.file IS NOT NULL AND p.collected = 1 AND p.kind != 'retweet'"),
 }
 

@@ -156,7 +156,13 @@ class CampaignsUI(QObject):
         self._detail_reader = _Reader(window.collection_path)
         self.panel = CampaignsPanel(window)
         self.copies = CopiesLine(window.detail)
-        window.sidebar.addWidget(self.panel)
+        # A tab beside saved searches and events, so the facets keep their
+        # room in the sidebar column; a column of its own without curation.
+        tabs = getattr(getattr(window, "curation", None), "sidebar", None)
+        if tabs is not None and hasattr(tabs, "addTab"):
+            tabs.addTab(self.panel, "Campaigns")
+        else:
+            window.sidebar.addWidget(self.panel)
         window.detail.add_footer(self.copies)
         self.panel.searchRequested.connect(self._search)
         self.copies.searchRequested.connect(self._search)
