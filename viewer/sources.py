@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import IO, Any, BinaryIO, Iterator
 
 from viewer import textdecode
 
@@ -249,7 +249,7 @@ def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: i
         # bytes it holds when the damage raises.
         inflate = _StopAtDamage(inflate, owner, _COMPRESSION_NAMES[suffix])
     opened = io.BufferedReader(inflate, 1 << 16)
-    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)  # type: ignore[arg-type]
+    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)
 
 
 _COMPRESSION_NAMES = {".gz": "gzip data", ".bz2": "bzip2 data", ".xz": "xz data"}
@@ -470,7 +470,7 @@ class ZipContainer(Container):
 class _CrcCheck(io.RawIOBase):
     """A zip entry's CRC-32, checked once every byte has been handed over."""
 
-    def __init__(self, raw: BinaryIO, expected: int, name: str):
+    def __init__(self, raw: IO[bytes], expected: int, name: str):
         self._raw = raw
         self._expected = expected
         self._name = name
