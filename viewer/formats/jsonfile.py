@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from typing import IO, Any, Iterator
 
+from ..rawio import ChunkReader
 from ..model import Item, Post, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
@@ -246,25 +247,13 @@ def _short(e: Exception) -> str:
     return s if len(s) < 120 else s[:117] + "…"
 
 
-class _Chain(io.RawIOBase):
-    """Bytes already read, then the rest of the stream."""
+class _Chain(ChunkReader):
+    """Bytes already read, then the rest of the stream (left open)."""
+
+    closes_raw = False
 
     def __init__(self, first: bytes, rest: Any):
-        self._first = memoryview(first)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self._first.nbytes:
-            n = min(len(b), self._first.nbytes)
-            b[:n] = self._first[:n]
-            self._first = self._first[n:]
-            return n
-        data = self._rest.read(len(b))
-        b[: len(data)] = data
-        return len(data)
+        super().__init__(rest, first)
 
 
 register_file(JsonFile())
