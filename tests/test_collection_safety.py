@@ -285,3 +285,19 @@ def test_a_killed_export_leaves_no_part_file_behind_the_next_one(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
     assert len(out.read_text().splitlines()) == 200
     assert snowflake(0)  # the factory's ids are what was exported
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl", "html"])
+def test_an_export_on_a_full_disk_is_one_sentence_and_leaves_no_file(tmp_path, fmt):
+    coll = tmp_path / "c"
+    src = write_jsonl(tmp_path / "a.jsonl", [v1_status(i, text=f"Update {i} " + "from the river " * 20)
+                                             for i in range(4000)])
+    assert cli("import", "--no-index", "--collection", str(coll), str(src)).returncode == 0
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    res = cli("export", fmt, str(out_dir / f"all.{fmt}"), "--collection", str(coll), limit=256 * 1024)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "The disk is full (writing " in res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+    assert list(out_dir.iterdir()) == []

@@ -20,9 +20,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import IO, Any, BinaryIO, Iterator
 
 from viewer import textdecode
+from viewer.rawio import ChunkReader
 
 # A tweet archive compresses about 5–20×; 200× is only reached by padding.
 MAX_RATIO = 200
@@ -81,24 +82,19 @@ def safe_member_path(name: str) -> str | None:
     return norm
 
 
-class _LimitedReader(io.RawIOBase):
+class _LimitedReader(ChunkReader):
     """Counts bytes coming out of a decompressor and stops at the limits."""
 
     def __init__(self, raw: BinaryIO, label: str, compressed_size: int | None, limit: int = MAX_MEMBER_BYTES):
-        self._raw = raw
+        super().__init__(raw)
         self._label = label
         self._compressed = compressed_size
         self._limit = limit
         self.count = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self._raw.read(len(b))
-        n = len(data)
-        b[:n] = data
-        self.count += n
+    def _next_chunk(self, size: int) -> bytes:
+        data = self._raw.read(size)
+        self.count += len(data)
         if self.count > self._limit:
             raise ArchiveTooLarge(f"{self._label}: larger than {self._limit} bytes once decompressed")
         if (
@@ -109,73 +105,53 @@ class _LimitedReader(io.RawIOBase):
             raise ArchiveTooLarge(
                 f"{self._label}: decompresses more than {MAX_RATIO}× its size (a zip bomb?)"
             )
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
+        return data
 
 
-class _Counting(io.RawIOBase):
+class _Counting(ChunkReader):
+    closes_raw = False
+
     def __init__(self, raw: BinaryIO, owner: "SourceFile"):
-        self._raw = raw
+        super().__init__(raw)
         self._owner = owner
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self._raw.read(len(b))
-        n = len(data)
-        b[:n] = data
-        self._owner.consumed += n
-        return n
+    def _next_chunk(self, size: int) -> bytes:
+        data = self._raw.read(size)
+        self._owner.consumed += len(data)
+        return data
 
 
-class _StopAtDamage(io.RawIOBase):
+class _StopAtDamage(ChunkReader):
     """Reads until the data is damaged, then ends as if the file ended there
     and remembers where, so that a format reads every record before the
     damage and the import reports the rest ("truncated/corrupt at byte N")."""
 
     def __init__(self, raw: BinaryIO, owner: "SourceFile", what: str):
-        self._raw = raw
+        super().__init__(raw)
         self._owner = owner
         self._what = what
         self.count = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
+    def _next_chunk(self, size: int) -> bytes:
         if self._owner.damage is not None:
-            return 0
+            return b""
         try:
             # read1: at most one read underneath, so a buffered stream never
             # holds bytes it would drop when the next read raises.
             read = getattr(self._raw, "read1", self._raw.read)
-            data = read(len(b))
+            data = read(size)
         except UnsafeArchive:
             raise
         except _DAMAGE as e:
             detail = str(e) or type(e).__name__
             self._owner.damage = (f"{self._what} truncated/corrupt at byte {self.count:,} of its content "
                                   f"({detail}); everything before it was read")
-            return 0
-        n = len(data)
-        b[:n] = data
-        self.count += n
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
+            return b""
+        self.count += len(data)
+        return data
 
 
-class _Inflate(io.RawIOBase):
+class _Inflate(ChunkReader):
     """gzip, bzip2 or xz decompressed in steps of at most 1 MiB of output,
     member after member. Unlike gzip.open, it hands over every byte that
     could be decompressed before a cut or damaged stream raises, so a
@@ -184,7 +160,7 @@ class _Inflate(io.RawIOBase):
     _STEP = 1 << 20
 
     def __init__(self, raw: BinaryIO, suffix: str):
-        self._raw = raw
+        super().__init__(raw)
         self._suffix = suffix
         self._d: Any = self._new()
         self._started = False
@@ -195,9 +171,6 @@ class _Inflate(io.RawIOBase):
         if self._suffix == ".bz2":
             return bz2.BZ2Decompressor()
         return lzma.LZMADecompressor()
-
-    def readable(self) -> bool:
-        return True
 
     def _more(self) -> bytes | None:
         """The next piece of output; None at the true end."""
@@ -221,24 +194,13 @@ class _Inflate(io.RawIOBase):
         self._started = True
         return d.decompress(chunk, self._STEP)
 
-    def readinto(self, b: Any) -> int:
-        if not hasattr(self, "_buf"):
-            self._buf = b""
-        while not self._buf:
+    def _next_chunk(self, size: int) -> bytes:
+        while True:
             got = self._more()
             if got is None:
-                return 0
-            self._buf = got
-        n = min(len(b), len(self._buf))
-        b[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
+                return b""
+            if got:
+                return got
 
 
 def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: int | None,
@@ -249,7 +211,7 @@ def _decompressing(stream: BinaryIO, suffix: str, label: str, compressed_size: i
         # bytes it holds when the damage raises.
         inflate = _StopAtDamage(inflate, owner, _COMPRESSION_NAMES[suffix])
     opened = io.BufferedReader(inflate, 1 << 16)
-    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)  # type: ignore[arg-type]
+    return io.BufferedReader(_LimitedReader(opened, label, compressed_size), 1 << 16)
 
 
 _COMPRESSION_NAMES = {".gz": "gzip data", ".bz2": "bzip2 data", ".xz": "xz data"}
@@ -467,34 +429,21 @@ class ZipContainer(Container):
         return io.BufferedReader(limited, 1 << 16)
 
 
-class _CrcCheck(io.RawIOBase):
+class _CrcCheck(ChunkReader):
     """A zip entry's CRC-32, checked once every byte has been handed over."""
 
-    def __init__(self, raw: BinaryIO, expected: int, name: str):
-        self._raw = raw
+    def __init__(self, raw: IO[bytes], expected: int, name: str):
+        super().__init__(raw)
         self._expected = expected
         self._name = name
         self._crc = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self._raw.read(len(b))
-        if not data:
-            if self._crc != self._expected:
-                raise zipfile.BadZipFile(f"Bad CRC-32 for {self._name}: its bytes are damaged somewhere")
-            return 0
+    def _next_chunk(self, size: int) -> bytes:
+        data = self._raw.read(size)
+        if not data and self._crc != self._expected:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for {self._name}: its bytes are damaged somewhere")
         self._crc = zlib.crc32(data, self._crc)
-        n = len(data)
-        b[:n] = data
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
+        return data
 
 
 @dataclass
@@ -628,31 +577,11 @@ class SourceFile:
         return self.container.list_dir(prefix)
 
 
-class _Prefixed(io.RawIOBase):
+class _Prefixed(ChunkReader):
     """A few bytes, then the rest of a stream."""
 
     def __init__(self, first: bytes, rest: BinaryIO):
-        self._first = first
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self._first:
-            n = min(len(b), len(self._first))
-            b[:n] = self._first[:n]
-            self._first = self._first[n:]
-            return n
-        data = self._rest.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        try:
-            self._rest.close()
-        finally:
-            super().close()
+        super().__init__(rest, first)
 
 
 def _member_display(container: Container, member: str) -> str:

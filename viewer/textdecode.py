@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from typing import IO, Any, BinaryIO, Callable, Iterator
+from typing import IO, BinaryIO, Callable, Iterator
+
+from viewer.rawio import ChunkReader
 
 # A line (a JSON-lines record, a CSV physical line) longer than this is not
 # read: one record of a tweet archive is a few KiB; 16 MiB is only reached by
@@ -54,59 +56,43 @@ def _bomless_utf16(head: bytes) -> str | None:
     return None
 
 
-class _Transcoder(io.RawIOBase):
+class _Transcoder(ChunkReader):
     """A UTF-16/32 stream read as UTF-8, decoded incrementally so that any
     size stays in bounded memory; undecodable units become U+FFFD."""
 
     def __init__(self, raw: BinaryIO, encoding: str, skip: int):
-        self._raw = raw
+        super().__init__(raw)
         self._dec = codecs.getincrementaldecoder(encoding)(errors="replace")
-        self._pending = b""
         self._eof = False
         if skip:
             raw.read(skip)
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        while not self._pending and not self._eof:
+    def _next_chunk(self, size: int) -> bytes:
+        out = b""
+        while not out and not self._eof:
             chunk = self._raw.read(1 << 16)
             if not chunk:
                 self._eof = True
-                self._pending = self._dec.decode(b"", final=True).encode("utf-8", "surrogatepass")
+                out = self._dec.decode(b"", final=True).encode("utf-8", "surrogatepass")
             else:
-                self._pending = self._dec.decode(chunk).encode("utf-8", "surrogatepass")
-        n = min(len(b), len(self._pending))
-        b[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
+                out = self._dec.decode(chunk).encode("utf-8", "surrogatepass")
+        return out
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-class _CrToLf(io.RawIOBase):
+class _CrToLf(ChunkReader):
     """Old Mac line ends (a lone CR) as LF; CRLF and everything else stay
     as they are, so every line number stays the same. `found` is called
     once, the first time a lone CR is met."""
 
     def __init__(self, raw: BinaryIO, found: Callable[[], None] | None = None):
-        self._raw = raw
+        super().__init__(raw)
         self._found = found
         self._held = b""  # a CR at the end of a chunk: its next byte decides
-        self._out = b""
 
-    def readable(self) -> bool:
-        return True
-
-    def _next(self, size: int) -> bytes:
+    def _next_chunk(self, size: int) -> bytes:
         data = b""
         while True:
             chunk = self._raw.read(size)
@@ -127,19 +113,6 @@ class _CrToLf(io.RawIOBase):
             data = fixed
         return data
 
-    def readinto(self, b: Any) -> int:
-        if not self._out:
-            self._out = self._next(max(len(b), 1))
-        n = min(len(b), len(self._out))
-        b[:n] = self._out[:n]
-        self._out = self._out[n:]
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
 
 
 def plan(head: bytes) -> tuple[str | None, int, bool]:

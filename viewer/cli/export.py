@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from viewer.errors import DiskFull, is_disk_full
 from viewer.export import ExportError, collected_ids, export
 from viewer.jobs import Job
 from viewer.cli import Abort, cli, collection_option, err, json_option, open_collection, print_json
@@ -51,6 +52,8 @@ def export_cmd(fmt: str, out: Path, query: str | None, ids: tuple[str, ...], pla
     except ExportError as e:
         raise Abort(str(e)) from e
     except OSError as e:
+        if is_disk_full(e):
+            raise Abort(str(DiskFull(where=str(out)))) from e
         raise Abort(f"{out}: cannot write: {e.strerror or e}") from e
     except KeyboardInterrupt:
         bar.close()

@@ -50,6 +50,24 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
     return _text(ws, value)
 
 
+def _discard(wb: Any) -> None:
+    """Close the sheets' half-written temporary files after a failed write
+    (a full disk): left to the garbage collector, each would fail again
+    there and print a traceback. openpyxl has no public way to do this."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        try:
+            writer.close()
+        except Exception:  # the same full disk again: nothing more to save
+            pass
+        try:
+            writer.cleanup()
+        except Exception:
+            pass
+
+
 def export_xlsx(target: Any, ids: Sequence[int], out: Path | str, *, job: Job | None = None,
                 query: str | None = None, actor: str | None = None) -> ExportResult:
     """Write the posts `ids` (in that order) to an .xlsx workbook at `out`."""
@@ -57,26 +75,30 @@ def export_xlsx(target: Any, ids: Sequence[int], out: Path | str, *, job: Job | 
     out = Path(out)
     ids = [int(i) for i in ids]
     wb = Workbook(write_only=True)
-    posts = wb.create_sheet("posts")
-    posts.append(COLUMNS)
-    written = 0
-    source_ids: set[int] = set()
-    for batch in iter_bundles(db, ids, job, "Writing the workbook"):
-        for b in batch:
-            posts.append([_cell(posts, v, k) for v, k in zip(row_of(b), _KINDS, strict=True)])
-            source_ids.update(s["source_id"] for s in b.sources if s.get("source_id") is not None)
-        written += len(batch)
-    sources = wb.create_sheet("sources")
-    sources.append(SOURCE_COLUMNS)
-    if source_ids:
-        marks = ",".join("?" * len(source_ids))
-        cur = db.execute(
-            "SELECT id, path, name, format, sha256, size, finished_at, status, added, merged, unchanged, "
-            f"referenced, failed FROM sources WHERE id IN ({marks}) ORDER BY id", sorted(source_ids))
-        for row in cur.fetchall():
-            sources.append([v if isinstance(v, int) else _text(sources, v) for v in row])
-    with atomic_file(out) as tmp:
-        wb.save(tmp)
+    try:
+        posts = wb.create_sheet("posts")
+        posts.append(COLUMNS)
+        written = 0
+        source_ids: set[int] = set()
+        for batch in iter_bundles(db, ids, job, "Writing the workbook"):
+            for b in batch:
+                posts.append([_cell(posts, v, k) for v, k in zip(row_of(b), _KINDS, strict=True)])
+                source_ids.update(s["source_id"] for s in b.sources if s.get("source_id") is not None)
+            written += len(batch)
+        sources = wb.create_sheet("sources")
+        sources.append(SOURCE_COLUMNS)
+        if source_ids:
+            marks = ",".join("?" * len(source_ids))
+            cur = db.execute(
+                "SELECT id, path, name, format, sha256, size, finished_at, status, added, merged, unchanged, "
+                f"referenced, failed FROM sources WHERE id IN ({marks}) ORDER BY id", sorted(source_ids))
+            for row in cur.fetchall():
+                sources.append([v if isinstance(v, int) else _text(sources, v) for v in row])
+        with atomic_file(out) as tmp:
+            wb.save(tmp)
+    except BaseException:
+        _discard(wb)
+        raise
     result = ExportResult("xlsx", str(out), written, records=written)
     missing = len(ids) - written
     if missing:

@@ -18,7 +18,7 @@ from ..sources import SourceFile
 from . import ParseOptions, register_file
 from .common import dump, parse_time, to_int
 from .v1 import RecordError, parse_status
-from .xarchive import NotAnAssignment, iter_entries, load_value, read_assignment
+from .xarchive import NotAnAssignment, iter_file_entries, load_value, read_head
 
 _MONTH_HEAD = re.compile(r"\s*Grailbird\.data\.tweets_\d{4}_\d{1,2}\s*=")
 _AUX_HEAD = re.compile(r"\s*var\s+(?:user_details|tweet_index|payload_details)\s*=")
@@ -57,14 +57,14 @@ class GrailbirdMonth:
 
     def parse(self, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         try:
-            data, at = read_assignment(src)
+            read_head(src)
         except NotAnAssignment as e:
             yield Problem("the file", str(e))
             return
         owner = _owner(src)
         if owner is not None:
             yield owner
-        for n, obj, error in iter_entries(data, at):
+        for n, obj, error in iter_file_entries(src):
             loc = f"entry {n}" if n else "the file"
             if error is not None:
                 yield Problem(loc, error)

@@ -10,15 +10,18 @@ from __future__ import annotations
 import io
 from typing import IO, Any, Iterator
 
+from ..rawio import ChunkReader
 from ..model import Item, Post, Problem
 from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
-from ..textdecode import bounded_lines
+from ..textdecode import MAX_LINE_BYTES, bounded_lines
 from . import jsonstream
+from .arraystream import ArrayStream
 from .common import about_unavailable_posts, dump, loads
 
-# A whole (not line-delimited) JSON document is read into memory at once;
-# past this size it must be JSON lines.
+# A whole (not line-delimited) JSON document other than an array (which is
+# read element by element) is read into memory at once; past this size it
+# must be JSON lines. A damaged array is read again whole, within this limit.
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 # Streaming API notices: one key each, never a post.
@@ -62,12 +65,7 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
             yield Problem(ctx.location, "an empty list: no tweets")
             return
         for i, el in enumerate(value):
-            loc = f"{ctx.location}, [{i}]" if ctx.location.startswith("line") else f"entry {i + 1}"
-            raw = jsonstream.verbatim(el, dump)
-            if raw is None:
-                yield Problem(loc, "nested too deeply to be read")
-                continue
-            yield from route(el, RecordContext(loc, raw, ctx.src, ctx.options))
+            yield from route_element(el, i, ctx)
         return
     if not isinstance(value, dict):
         yield Problem(ctx.location, f"not a tweet (a JSON {type(value).__name__})")
@@ -102,6 +100,16 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
         yield Problem(ctx.location, f"could not read this {fmt.label}: {type(e).__name__}: {e}")
 
 
+def route_element(el: Any, i: int, ctx: RecordContext) -> Iterator[Item]:
+    """Records from element `i` of an array read in the context `ctx`."""
+    loc = f"{ctx.location}, [{i}]" if ctx.location.startswith("line") else f"entry {i + 1}"
+    raw = jsonstream.verbatim(el, dump)
+    if raw is None:
+        yield Problem(loc, "nested too deeply to be read")
+        return
+    yield from route(el, RecordContext(loc, raw, ctx.src, ctx.options))
+
+
 class JsonFile:
     name = "json"
     label = "JSON / JSON lines"
@@ -115,7 +123,9 @@ class JsonFile:
 
     def parse(self, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         with src.open() as f:
-            first = f.readline(MAX_DOCUMENT_BYTES)
+            # A first line longer than a JSON line may be is the start of a
+            # document (an array on one line): never more of it in memory.
+            first = f.readline(MAX_LINE_BYTES + 1)
             if not first.strip():
                 rest = f.read(1 << 16)
                 if not rest.strip() and not first.strip():
@@ -132,6 +142,36 @@ class JsonFile:
                 yield from self._lines(chained, src, options)
             else:
                 yield from self._document(chained, src, options)
+
+    def _document(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+        """An array element by element (memory bounded by the largest
+        element); anything else, or an array the stream cannot read to its
+        end, read whole."""
+        head = b""
+        while len(head) <= MAX_DOCUMENT_BYTES:
+            chunk = stream.read(1 << 16)
+            head += chunk
+            if not chunk or head.lstrip().lstrip(b"\xef\xbb\xbf").lstrip():
+                break
+        if not head.lstrip().lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            yield from self._whole(head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head)), src, options)
+            return
+        elements = ArrayStream(stream, head)
+        elements.starts_array()
+        ctx = RecordContext("the file", b"", src, options)
+        for i, el in enumerate(elements):
+            yield from route_element(el, i, ctx)
+        if elements.damage is not None:
+            # Read it again whole, to resynchronise past the damage.
+            with src.open() as f:
+                data = f.read(MAX_DOCUMENT_BYTES + 1)
+            yield from self._whole(data, src, options, skip=elements.count)
+            return
+        if not elements.count:
+            yield Problem("the file", "an empty list: no tweets")
+        tail = elements.rest.encode("utf-8") + stream.read(MAX_DOCUMENT_BYTES + 1)
+        if tail.strip():  # documents written one after another
+            yield from self._whole(tail, src, options)
 
     def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
@@ -152,8 +192,9 @@ class JsonFile:
         if not seen_any:
             yield Problem("the file", "empty file: no tweets")
 
-    def _document(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
-        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    def _whole(self, data: bytes, src: SourceFile, options: ParseOptions, skip: int = 0) -> Iterator[Item]:
+        """One document read whole; `skip` elements of a top-level array
+        were already handed out."""
         if len(data) > MAX_DOCUMENT_BYTES:
             yield Problem("the file", "a single JSON document over 1 GiB; split it into JSON lines")
             return
@@ -165,12 +206,30 @@ class JsonFile:
             if jsonstream.looks_like_lines(data):  # JSON lines after all, with a broken first line
                 yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
                 return
+            if skip:
+                docs, damage = jsonstream.damaged_documents(data)
+                yield from (Problem(loc, why) for loc, why in damage)
+                if docs and isinstance(docs[0], list):
+                    yield from _route_from(docs[0], skip, src, options)
+                ctx = RecordContext("the file", b"", src, options)
+                for i in range(1, len(docs)):
+                    yield from route_element(docs[i], i, ctx)
+                return
             value, damage = jsonstream.damaged_document(data)  # keep every intact record
             yield from (Problem(loc, why) for loc, why in damage)
             if value is None:
                 return
+        if skip and isinstance(value, list):
+            yield from _route_from(value, skip, src, options)
+            return
         yield from route(value, RecordContext("entry 1" if isinstance(value, dict) else "the file",
                                               data, src, options))
+
+
+def _route_from(elements: list[Any], skip: int, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
+    ctx = RecordContext("the file", b"", src, options)
+    for i in range(skip, len(elements)):
+        yield from route_element(elements[i], i, ctx)
 
 
 def _is_whole_value(line: bytes) -> bool:
@@ -188,25 +247,13 @@ def _short(e: Exception) -> str:
     return s if len(s) < 120 else s[:117] + "…"
 
 
-class _Chain(io.RawIOBase):
-    """Bytes already read, then the rest of the stream."""
+class _Chain(ChunkReader):
+    """Bytes already read, then the rest of the stream (left open)."""
+
+    closes_raw = False
 
     def __init__(self, first: bytes, rest: Any):
-        self._first = memoryview(first)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self._first.nbytes:
-            n = min(len(b), self._first.nbytes)
-            b[:n] = self._first[:n]
-            self._first = self._first[n:]
-            return n
-        data = self._rest.read(len(b))
-        b[: len(data)] = data
-        return len(data)
+        super().__init__(rest, first)
 
 
 register_file(JsonFile())

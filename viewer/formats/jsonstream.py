@@ -43,6 +43,8 @@ class Recovered:
     # (offset, element) for each element that was read after a resync, to
     # say where the reader picked up again.
     skipped: int = 0
+    # Every document read, when several were written one after another.
+    documents: list[Any] = field(default_factory=list)
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -89,6 +91,7 @@ def recover(text: str, accept: Callable[[Any], bool] | None = None) -> Recovered
             break
         # Documents written one after another with no line between them.
         pos = _skip_ws(text, end)
+    out.documents = values
     out.value = values[0] if len(values) == 1 else (values or None)
     return out
 
@@ -267,14 +270,29 @@ def looks_like_lines(data: bytes) -> bool:
 def damaged_document(data: bytes) -> tuple[Any, list[tuple[str, str]]]:
     """The intact parts of a document that did not parse, and a (location,
     reason) for each place it was damaged."""
+    got = _recover_bytes(data)
+    return got.value, _problems(data, got)
+
+
+def damaged_documents(data: bytes) -> tuple[list[Any], list[tuple[str, str]]]:
+    """`damaged_document`, but a list of every document read, one even when
+    there was only one."""
+    got = _recover_bytes(data)
+    return got.documents, _problems(data, got)
+
+
+def _recover_bytes(data: bytes) -> Recovered:
+    return recover(data.decode("utf-8", errors="replace"), accept=lambda v: isinstance(v, dict))
+
+
+def _problems(data: bytes, got: Recovered) -> list[tuple[str, str]]:
     text = data.decode("utf-8", errors="replace")
-    got = recover(text, accept=lambda v: isinstance(v, dict))
     problems = [(line_and_column(text, d.offset),
                  f"damaged JSON at character {d.offset:,} ({d.what}); reading went on at the next intact record"
                  if i < len(got.damage) - 1 or got.skipped else
                  f"damaged JSON at character {d.offset:,} ({d.what}); the records before it were read")
                 for i, d in enumerate(got.damage)]
-    return got.value, problems
+    return problems
 
 
 def verbatim(value: Any, dump: Callable[[Any], bytes]) -> bytes | None:

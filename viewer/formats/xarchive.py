@@ -24,6 +24,7 @@ import orjson
 from ..model import Item, LocalFile, Mention, Post, Problem, Url, User
 from ..sources import SourceFile
 from . import ParseOptions, register_file
+from .arraystream import ArrayStream
 from .common import as_dict, as_str, dump, parse_time, to_int, unescape
 from .v1 import RecordError, best_variant, media_key, parse_status, raw_media, url_basename
 
@@ -90,6 +91,19 @@ def read_assignment(src: SourceFile) -> tuple[bytes, int]:
     return data, eq + 1
 
 
+def read_head(src: SourceFile) -> bytes:
+    """What comes before the `=` of the assignment (its name), read from
+    the file's head only when it is there."""
+    with src.open() as f:
+        head = f.read(1 << 16)
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    eq = head.find(b"=", start)
+    if eq >= 0:
+        return head[:eq + 1]
+    data, at = read_assignment(src)
+    return data[:at]
+
+
 def value_bytes(data: bytes, at: int) -> memoryview:
     """The JSON text after the `=`, without the trailing `;` (a view: an
     archive file can be large, and is not copied)."""
@@ -105,6 +119,31 @@ def load_value(src: SourceFile) -> Any:
     """The JSON value a `window.YTD.x.part0 = …` file assigns."""
     data, at = read_assignment(src)
     return load_big(value_bytes(data, at))
+
+
+def iter_file_entries(src: SourceFile, is_entry: Callable[[Any], bool] | None = None
+                      ) -> Iterator[tuple[int, Any, str | None]]:
+    """`iter_entries` of a whole file, read as a stream of entries so memory
+    is bounded by the largest entry, not the file. A file the stream cannot
+    read to its end (damage) is read again whole, with resynchronisation,
+    from the entry after the last one handed out."""
+    done = 0
+    with src.open() as f:
+        head = f.read(1 << 16)
+        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        eq = head.find(b"=", start)
+        if eq >= 0:
+            stream = ArrayStream(f, head[eq + 1:])
+            if stream.starts_array():
+                for el in stream:
+                    done += 1
+                    yield done, el, None
+                if stream.damage is None:
+                    return
+    data, at = read_assignment(src)
+    for n, el, error in iter_entries(data, at, is_entry or _is_entry):
+        if n > done or (n == 0 and not done):
+            yield n, el, error
 
 
 def _is_entry(value: Any) -> bool:
@@ -405,11 +444,11 @@ class AccountArchivePosts:
 
     def parse(self, src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         try:
-            data, at = read_assignment(src)
+            head = read_head(src)
         except NotAnAssignment as e:
             yield Problem("the file", str(e))
             return
-        m = _VAR.match(data[:at].decode("utf-8", errors="replace").lstrip("\ufeff"))
+        m = _VAR.match(head.decode("utf-8", errors="replace").lstrip("\ufeff"))
         deleted = _POST_VARS.get(m.group(1), False) if m else False
         account = Account(src)
         notes = Notes(src)
@@ -417,7 +456,7 @@ class AccountArchivePosts:
         owner = account.user()
         if owner is not None:
             yield owner
-        for n, entry, error in iter_entries(data, at):
+        for n, entry, error in iter_file_entries(src):
             loc = f"entry {n}" if n else "the file"
             if error is not None:
                 yield Problem(loc, error)
