@@ -537,3 +537,18 @@ def test_the_lexicon_adds_up_the_spellings_that_our_folding_merges():
     apart = [wordfreq.word_frequency(w, "ar", "large") for w in ("أكد", "اكد")]
     assert min(apart) > 0
     assert _count("اكد") >= sum(apart) * 1e8 * 0.99
+
+
+def test_the_arabic_lexicon_is_kept_in_the_user_cache_and_read_back(tmp_path, monkeypatch):
+    from viewer.textproc import arabic
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    arabic._lexicon.cache_clear()
+    try:
+        built = arabic._lexicon()
+        kept = list((tmp_path / "archive-viewer").glob("arabic-lexicon-*.marshal"))
+        assert len(kept) == 1
+        arabic._lexicon.cache_clear()
+        assert arabic._lexicon() == built
+    finally:
+        arabic._lexicon.cache_clear()

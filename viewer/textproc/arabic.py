@@ -19,8 +19,15 @@ Input is a token already normalised by textproc.normalize_arabic (ة→ه,
 
 from __future__ import annotations
 
+import importlib.metadata
+import logging
+import marshal
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # The article with the conjunctions and prepositions that can stand before
 # it, longest first. ل + ال is written لل. These are cut whenever at least
@@ -93,11 +100,49 @@ _WORDLIST = ("ar", "large")
 _PER_WORDS = 1e8
 
 
+def _cache_file() -> Path | None:
+    """Where the built table is kept between runs: keyed by wordfreq's
+    version and our analysis version, since either changes the table."""
+    try:
+        version = importlib.metadata.version("wordfreq")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    from viewer.textproc import ANALYSIS_VERSION
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "archive-viewer" / f"arabic-lexicon-wordfreq{version}-a{ANALYSIS_VERSION}.marshal"
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, float]:
     """Word forms without their article cluster (as article_stripped gives
     them) → occurrences per 100 million words, from wordfreq. Built once, on
-    the first Arabic token stemmed, not at import: about 2 s and 120 MB."""
+    the first Arabic token stemmed, not at import (about 2 s and 120 MB), and
+    kept in the user's cache folder, from which later runs read it in a
+    fraction of that."""
+    cache = _cache_file()
+    if cache is not None:
+        try:
+            with cache.open("rb") as f:
+                got = marshal.load(f)
+            if isinstance(got, dict) and got:
+                return got
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # no cache yet, or a damaged one: build it again
+    table = _build_lexicon()
+    if cache is not None and table:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+            with tmp.open("wb") as f:
+                marshal.dump(table, f)
+            os.replace(tmp, cache)
+        except OSError as e:  # a read-only home: build it again next time
+            log.info("cannot keep the Arabic lexicon in %s: %s", cache, e)
+    return table
+
+
+def _build_lexicon() -> dict[str, float]:
     try:
         import wordfreq
 
