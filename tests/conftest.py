@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The property tests draw the same cases on every run, so a red build always
+# means a change, never the luck of the draw; `make fuzz` explores further.
+settings.register_profile("suite", derandomize=True, database=None)
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
