@@ -5,7 +5,13 @@ referenced originals and media, `meta`, `__twarc`), with a realistic mix of
 Arabic and English, retweets, quotes, replies, hashtags, mentions and links,
 so that import and search are measured on what users really load.
 
-    python bench/gen_twarc2.py N OUT.jsonl
+    python bench/gen_twarc2.py N OUT.jsonl [PART]
+
+PART (0 by default) makes another file of the same harvest: its own seed and
+posts whose ids differ from every other part's by construction (each part's
+times fall on its own millisecond within the second, part 0's on .000), so
+ten parts of 1M are one 10M harvest. Part 0 is the file this script always
+wrote.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from pathlib import Path
 
 EPOCH_MS = 1288834974657  # Twitter's snowflake epoch
 START = datetime(2016, 10, 16, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 SPAN_S = 270 * 86400
 
 AR_WORDS = ("الموصل والموصل بالموصل للموصل الْمَوْصِل نينوى تحرير القوات الجيش المدنيين النازحين "
@@ -29,7 +36,9 @@ TAGS = ["تحرير_الموصل", "قادمون_يا_نينوى", "FreeMosul", 
 
 
 def snowflake(ts: datetime, seq: int) -> int:
-    ms = int(ts.timestamp() * 1000)
+    # Integer milliseconds: ts.timestamp() * 1000 in floating point can land
+    # a millisecond low once ts has a fraction of a second.
+    ms = (ts - EPOCH) // timedelta(milliseconds=1)
     return ((ms - EPOCH_MS) << 22) | (seq & 0x3FFFFF)
 
 
@@ -64,7 +73,7 @@ def tweet(rng: random.Random, tid: int, ts: datetime, user: dict, text: str, lan
             entities["hashtags"].append({"start": start, "end": start + len(t) + 1, "tag": t})
     return {
         "id": str(tid), "text": text, "author_id": user["id"], "conversation_id": str(tid),
-        "created_at": ts.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "lang": lang, "source": "Twitter for Android",
+        "created_at": f"{ts:%Y-%m-%dT%H:%M:%S}.{ts.microsecond // 1000:03d}Z", "lang": lang, "source": "Twitter for Android",
         "edit_history_tweet_ids": [str(tid)], "possibly_sensitive": False, "reply_settings": "everyone",
         "public_metrics": {"retweet_count": rng.randint(0, 500), "reply_count": rng.randint(0, 50),
                            "like_count": rng.randint(0, 2000), "quote_count": rng.randint(0, 20)},
@@ -72,10 +81,18 @@ def tweet(rng: random.Random, tid: int, ts: datetime, user: dict, text: str, lan
     }
 
 
-def generate(n: int, out: Path, seed: int = 2016) -> None:
-    rng = random.Random(seed)
+def generate(n: int, out: Path, seed: int = 2016, part: int = 0) -> None:
+    if not 0 <= part < 1000:
+        raise ValueError("part must be in 0..999 (its millisecond within the second)")
+    rng = random.Random(seed + part)
     users = make_users(rng, max(50, n // 200))
-    times = sorted(START + timedelta(seconds=rng.randrange(SPAN_S)) for _ in range(n))
+    # Whole seconds plus the part's own millisecond: within a part the
+    # sequence number (the post's index, < 2**22) keeps ids apart, between
+    # parts the millisecond does.
+    if n > 0x400000:
+        raise ValueError("at most 4,194,304 posts per part (the snowflake's sequence bits)")
+    shift = timedelta(milliseconds=part)
+    times = sorted(START + shift + timedelta(seconds=rng.randrange(SPAN_S)) for _ in range(n))
     originals: list[dict] = []
     with open(out, "w", encoding="utf-8") as f:
         for page_start in range(0, n, 100):
@@ -122,6 +139,6 @@ def generate(n: int, out: Path, seed: int = 2016) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[2]), part=int(sys.argv[3]) if len(sys.argv) == 4 else 0)

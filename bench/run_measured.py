@@ -1,6 +1,12 @@
 """Run a command and measure it: wall time and peak memory of its whole
 process tree (Whoosh's writer may fork workers, so the main process alone
-would under-report)."""
+would under-report).
+
+Two peaks: the summed resident sets (RSS), and the summed proportional sets
+(PSS, from /proc/PID/smaps_rollup). A forked worker shares its parent's
+pages until either writes them, and RSS counts a shared page once in every
+process that maps it; PSS splits it between them, so the PSS sum is the
+memory the tree really takes from the machine."""
 from __future__ import annotations
 
 import os
@@ -18,6 +24,41 @@ class Measured:
     peak_mb: float
     returncode: int
     cpu_s: float = 0.0  # user + system time of the command (its waited-for children included)
+    peak_pss_mb: float = 0.0  # peak of the summed PSS of the tree (shared pages counted once)
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(name))  # fields[1] is ppid
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _tree_pss_kb(root: int) -> int:
+    return sum(_pss_kb(pid) for pid in _tree(root))
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -42,19 +83,24 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True) -> Measured:
+def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True, every: float = 0.05,
+            pss: bool = False, stdout: object = None) -> Measured:
     """Wall-clock seconds and the peak summed resident memory (MB) of the
-    command and its descendants, sampled every 50 ms."""
+    command and its descendants, sampled every `every` seconds; with `pss`
+    also the peak summed PSS (dearer to read: for long runs). `stdout`: a
+    file for the command's output and errors (else quiet or inherited)."""
     start = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL if quiet else None,
-                         stderr=subprocess.DEVNULL if quiet else None)
-    peak = [0]
+    out = stdout if stdout is not None else (subprocess.DEVNULL if quiet else None)
+    p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT if stdout is not None else out)
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _tree_rss_kb(p.pid))
-            done.wait(0.05)
+            if pss:
+                peak[1] = max(peak[1], _tree_pss_kb(p.pid))
+            done.wait(every)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
@@ -65,4 +111,4 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = Tru
     p.returncode = os.waitstatus_to_exitcode(status)
     # Not ru_maxrss: on Linux it counts the parent's pages at fork time, so a
     # large benchmark process would inflate the child's figure.
-    return Measured(seconds, peak[0] / 1024, p.returncode, usage.ru_utime + usage.ru_stime)
+    return Measured(seconds, peak[0] / 1024, p.returncode, usage.ru_utime + usage.ru_stime, peak[1] / 1024)

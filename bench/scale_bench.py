@@ -19,10 +19,24 @@ per size:
     python bench/scale_bench.py [--sizes 100000,1000000] [--runs 5] [--warm-runs 20]
     python bench/scale_bench.py --sizes 1000000,10000000   # the 10M run
     python bench/scale_bench.py --sizes 100000 --ui        # with the window's figures
+    nohup setsid nice -n 19 .venv/bin/python bench/scale_bench.py --sizes 10000000 --build-only \
+        > bench/out/build-10M.log 2>&1 &                   # build (or resume) the 10M collection
 
 Inputs and collections are cached under bench/cache/ (git-ignored); an
 already built one in /work/main/bench/cache or another worktree's is reused
-by path. Figures go to stdout and bench/out/scale.json, with the machine's
+by path.
+
+Above a million posts the input is a harvest: a folder of files of a
+million posts each (bench/gen_twarc2.py parts 0, 1, …, distinct ids; part 0
+is the 1M file), imported into one collection by ONE `archive-viewer import
+FOLDER`. Such a build is never thrown away: running the script again runs the
+same command again, which skips the files already imported ("already
+imported"), resumes the one that was cut short, and finishes the index, as a
+user's interrupted import does. Each run is appended to the collection's
+bench-runs.jsonl (time, CPU, peak RSS and PSS of the process tree, exit
+status, load, the commit of the code); the import runs from a copy of the
+code at the current commit (bench/cache/code-COMMIT), so editing the
+worktree during an hours-long build changes nothing under it. Figures go to stdout and bench/out/scale.json, with the machine's
 load (`uptime`) when each part ran.
 """
 from __future__ import annotations
@@ -99,8 +113,116 @@ def ensure_input(n: int) -> Path:
     return path
 
 
+PART = 1_000_000  # posts per file of a harvest
+
+
+def ensure_harvest(n: int) -> Path:
+    """The folder of n // PART twarc2 files (generated once, deterministic)."""
+    folder = CACHE / f"twarc2-{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in range(n // PART):
+        path = folder / f"harvest-{part:02d}.jsonl"
+        if path.exists():
+            continue
+        if part == 0:
+            first = ensure_input(PART)
+            try:
+                os.link(first, path)  # the same bytes, no second copy on disk
+                continue
+            except OSError:
+                pass
+        # Written under a hidden name (a folder import passes over it) and
+        # renamed when whole, so a kill never leaves half a file to import.
+        tmp = folder / f".{path.name}.part"
+        print(f"generating {path} …", flush=True)
+        if part == 0:
+            shutil.copyfile(ensure_input(PART), tmp)
+        else:
+            generate(PART, tmp, part=part)
+        tmp.rename(path)
+    return folder
+
+
+def frozen_code() -> tuple[Path, str]:
+    """A copy of the code at the current commit, to run a long import from."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                            check=True).stdout.strip()
+    dest = CACHE / f"code-{commit[:12]}"
+    if not (dest / "viewer").is_dir():
+        tmp = CACHE / f".code-{commit[:12]}.part"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit, "viewer"], capture_output=True, cwd=ROOT, check=True)
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
+        tmp.rename(dest)
+    dirty = subprocess.run(["git", "status", "--porcelain", "viewer"], capture_output=True, text=True,
+                           cwd=ROOT).stdout.strip()
+    return dest, commit + (" (worktree had uncommitted changes under viewer/, not used)" if dirty else "")
+
+
+def _sources_state(path: Path) -> dict[str, Any]:
+    db = sqlite3.connect(f"file:{path / 'collection.db'}?mode=ro", uri=True, timeout=60)
+    try:
+        files = dict(db.execute("SELECT status, count(*) FROM sources GROUP BY status").fetchall())
+        posts = db.execute("SELECT count(*) FROM posts WHERE collected = 1").fetchone()[0]
+        state = db.execute("SELECT value FROM meta WHERE key = 'index_state'").fetchone()
+    except sqlite3.Error as e:
+        return {"error": str(e)}
+    finally:
+        db.close()
+    return {"files": files, "posts": posts, "index_state": state[0] if state else None}
+
+
+def ensure_harvest_collection(n: int) -> tuple[Path, dict[str, Any]]:
+    """Build, or resume building, the collection of a harvest (see above)."""
+    name = f"scale-{n}"
+    found = _find(name)
+    if found is not None:
+        return found, json.loads((found / "bench-import.json").read_text())
+    folder = ensure_harvest(n)
+    path = CACHE / name
+    code, commit = frozen_code()
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    runs_log = path / "bench-runs.jsonl"
+    print(f"building {name} from {folder} (one `archive-viewer import` of the folder; resumes) …", flush=True)
+    OUT.mkdir(exist_ok=True)
+    before = load()
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(OUT / f"import-{n}.log", "a") as log:
+        log.write(f"\n== {started} {commit}\n")
+        log.flush()
+        # Sampled every half second: PSS is dear to read, and the run is long.
+        m = measure([str(EXE), "import", "--collection", str(path), str(folder)], env=env, every=0.5,
+                    pss=True, stdout=log)
+    path.mkdir(exist_ok=True)  # (the import made it, unless it failed at once)
+    run = {"started": started, "seconds": round(m.seconds, 1), "cpu_s": round(m.cpu_s, 1),
+           "peak_rss_mb": round(m.peak_mb), "peak_pss_mb": round(m.peak_pss_mb), "returncode": m.returncode,
+           "code": commit, "load_before": before, "load_after": load(), **_sources_state(path)}
+    with open(runs_log, "a") as f:
+        f.write(json.dumps(run) + "\n")
+    print(json.dumps(run), flush=True)
+    state = run
+    if m.returncode != 0 or state.get("files", {}).get("complete", 0) < n // PART \
+            or state.get("index_state") != "clean":
+        raise SystemExit(f"{name}: not finished yet (status {m.returncode}); run again to resume")
+    runs = [json.loads(line) for line in runs_log.read_text().splitlines() if line.strip()]
+    info: dict[str, Any] = {
+        "posts": n, "import_s": round(sum(r["seconds"] for r in runs), 1),
+        "import_cpu_s": round(sum(r["cpu_s"] for r in runs), 1),
+        "import_peak_mb": max(r["peak_rss_mb"] for r in runs),
+        "import_peak_pss_mb": max(r["peak_pss_mb"] for r in runs),
+        "import_runs": len(runs), "load_before": runs[0]["load_before"], "load_after": run["load_after"]}
+    (path / "bench-import.json").write_text(json.dumps(info, indent=2))
+    _tag(path, n)
+    (path / ".complete").touch()
+    return path, info
+
+
 def ensure_collection(n: int, twarc: bool) -> tuple[Path, dict[str, Any]]:
     """The cached collection of n imported posts, and what its import cost."""
+    if n > PART:
+        return ensure_harvest_collection(n)
     name = f"scale-{n}"
     found = _find(name)
     if found is not None:
@@ -115,11 +237,12 @@ def ensure_collection(n: int, twarc: bool) -> tuple[Path, dict[str, Any]]:
         shutil.rmtree(path)
     print(f"building {name} from {src} (the real import path) …", flush=True)
     before = load()
-    m = measure([str(EXE), "import", "--collection", str(path), str(src)])
+    m = measure([str(EXE), "import", "--collection", str(path), str(src)], every=0.2, pss=True)
     if m.returncode != 0:
         raise SystemExit(f"archive-viewer import failed with status {m.returncode}")
     info: dict[str, Any] = {"posts": n, "import_s": round(m.seconds, 1), "import_cpu_s": round(m.cpu_s, 1),
-                            "import_peak_mb": round(m.peak_mb), "load_before": before, "load_after": load()}
+                            "import_peak_mb": round(m.peak_mb), "import_peak_pss_mb": round(m.peak_pss_mb),
+                            "load_before": before, "load_after": load()}
     (path / "bench-import.json").write_text(json.dumps(info, indent=2))
     _tag(path, n)
     (path / ".complete").touch()
