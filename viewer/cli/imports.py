@@ -159,7 +159,7 @@ def _print_report(r: ImportReport) -> None:
 def stats_cmd(as_json: bool) -> None:
     """Counts, span, top hashtags and authors."""
     coll = open_collection(create=False)
-    s = collection_stats(coll.db)
+    s = collection_stats(coll)
     if as_json:
         print_json(s)
         return

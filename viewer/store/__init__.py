@@ -183,8 +183,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ("problems", ["source_id"], False), ("sources", ["sha256"], False),
         ("tags", ["name"], True), ("saved_searches", ["name"], True),
         ("users", ["handle_norm"], False),
+        # `stats`: each top hashtag's most used written form, read from the index alone.
+        ("hashtags", ["norm", "tag"], False),
     ):
         t(table).create_index(cols, unique=unique, if_not_exists=True)
+    # `stats`: the deleted posts are few; counting them must not read every post.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_posts_deleted ON posts (deleted) WHERE deleted = 1")
     # The audit log is append-only inside SQLite itself, whoever writes to it.
     for op in ("UPDATE", "DELETE"):
         db.execute(f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit "
