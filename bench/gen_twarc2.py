@@ -73,7 +73,8 @@ def tweet(rng: random.Random, tid: int, ts: datetime, user: dict, text: str, lan
             entities["hashtags"].append({"start": start, "end": start + len(t) + 1, "tag": t})
     return {
         "id": str(tid), "text": text, "author_id": user["id"], "conversation_id": str(tid),
-        "created_at": f"{ts:%Y-%m-%dT%H:%M:%S}.{ts.microsecond // 1000:03d}Z", "lang": lang, "source": "Twitter for Android",
+        "created_at": f"{ts:%Y-%m-%dT%H:%M:%S}.{ts.microsecond // 1000:03d}Z", "lang": lang,
+        "source": "Twitter for Android",
         "edit_history_tweet_ids": [str(tid)], "possibly_sensitive": False, "reply_settings": "everyone",
         "public_metrics": {"retweet_count": rng.randint(0, 500), "reply_count": rng.randint(0, 50),
                            "like_count": rng.randint(0, 2000), "quote_count": rng.randint(0, 20)},

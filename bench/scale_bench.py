@@ -36,8 +36,10 @@ user's interrupted import does. Each run is appended to the collection's
 bench-runs.jsonl (time, CPU, peak RSS and PSS of the process tree, exit
 status, load, the commit of the code); the import runs from a copy of the
 code at the current commit (bench/cache/code-COMMIT), so editing the
-worktree during an hours-long build changes nothing under it. Figures go to stdout and bench/out/scale.json, with the machine's
-load (`uptime`) when each part ran.
+worktree during an hours-long build changes nothing under it.
+
+Figures go to stdout and bench/out/scale.json, with the machine's load
+(`uptime`) when each part ran.
 """
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def _from_sql(db: sqlite_utils.Database, top: int) -> dict[str, Any]:
         key = normalize_handle(handle)
         if key:
             forms.setdefault(key, Counter())[handle] += n
-    counts = {}
+    counts: dict[str, int] = {}
     for written in forms.values():
         shown = max(written.items(), key=lambda f: (f[1], f[0].encode("utf-8")))[0]
         counts[shown] = counts.get(shown, 0) + sum(written.values())
