@@ -14,13 +14,14 @@ import sys
 import threading
 import time
 import uuid
-from itertools import compress
+from array import array
 from pathlib import Path
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import sqlite_utils
 
 from whoosh import index as whoosh_index
@@ -29,7 +30,6 @@ from whoosh.reading import IndexReader
 from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
-from viewer.batching import in_chunks
 from viewer.collection import Collection
 from viewer.errors import is_disk_full
 from viewer.index import colfile, lock, segment_writer, whoosh_internals
@@ -111,13 +111,15 @@ def _finish_part(writer: SegmentWriter) -> Segment | None:
     return whoosh_internals.finish_part(writer)
 
 
-def write_part(db: ReadDb, ix: Index, id_chunks: Iterable[list[int]],
+def write_part(db: ReadDb, ix: Index, id_chunks: Iterable[list[int] | np.ndarray],
                progress: Callable[[int], None] | None = None) -> list[Segment]:
     """Write the documents of the ids into new segments (one more each time
     the one in hand holds as many postings as memory allows); returns them."""
     segments: list[Segment] = []
     w = _part_writer(ix)
     for chunk in id_chunks:
+        if isinstance(chunk, np.ndarray):
+            chunk = chunk.tolist()
         for doc in documents(db, chunk):
             _add(w, doc)
         if getattr(w, "postings_held", 0) > segment_writer.MAX_POSTINGS:
@@ -168,7 +170,7 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, resu
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
         ix = whoosh_index.open_dir(index_dir, indexname=name)
 
-        def chunks() -> Iterator[list[int]]:
+        def chunks() -> Iterator[list[int] | np.ndarray]:
             while True:
                 chunk = tasks.get()
                 if chunk is None:
@@ -193,7 +195,12 @@ def _mp_context() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, done: int,
+def _id_chunks(ids: np.ndarray) -> Iterator[np.ndarray]:
+    for i in range(0, ids.size, CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _write_new(coll: Collection, ix: Index, ids: np.ndarray, job: Job | None, done: int,
                total: int) -> list[Segment]:
     """New segments with the documents of `ids`: in worker processes for a
     large batch, here for a small one."""
@@ -205,12 +212,12 @@ def _write_new(coll: Collection, ix: Index, ids: list[int], job: Job | None, don
             job.progress(done, total, "Indexing", done)
 
     workers = min((os.cpu_count() or 1), 4)
-    if len(ids) < PARALLEL_MIN or workers < 2:
-        return write_part(coll.db, ix, in_chunks(ids, CHUNK), progress)
+    if ids.size < PARALLEL_MIN or workers < 2:
+        return write_part(coll.db, ix, _id_chunks(ids), progress)
     return _write_in_workers(coll, ix, ids, workers, job, progress)
 
 
-def _write_in_workers(coll: Collection, ix: Index, ids: list[int], workers: int, job: Job | None,
+def _write_in_workers(coll: Collection, ix: Index, ids: np.ndarray, workers: int, job: Job | None,
                       progress: Callable[[int], None]) -> list[Segment]:
     ctx = _mp_context()
     # Each worker gets an even, contiguous share of the (time-ordered) ids
@@ -223,10 +230,13 @@ def _write_in_workers(coll: Collection, ix: Index, ids: list[int], workers: int,
     for p in procs:
         p.start()
     try:
-        chunks = list(in_chunks(ids, CHUNK))
+        # Slices of one int64 array (views: nothing is copied until a queue
+        # pickles one, 7 KB each); a list of lists of Python ints held ~40
+        # bytes a post here for the whole build.
+        n_chunks = -(-ids.size // CHUNK)
         for w, q in enumerate(queues):
-            for chunk in chunks[w * len(chunks) // workers:(w + 1) * len(chunks) // workers]:
-                q.put(chunk)
+            for c in range(w * n_chunks // workers, (w + 1) * n_chunks // workers):
+                q.put(ids[c * CHUNK:(c + 1) * CHUNK])
             q.put(None)
         by_worker = _gather(procs, results, job, progress)
         for p in procs:
@@ -262,54 +272,57 @@ def _gather(procs: Sequence[BaseProcess], results: Queue, job: Job | None,
     return by_worker
 
 
-def _docnums_of(reader: IndexReader, pids: set[int]) -> list[int]:
-    """Every live document number whose post id is in `pids`."""
+def _docnums_of(reader: IndexReader, pids: np.ndarray) -> list[int]:
+    """Every live document number whose post id is in `pids` (sorted, unique)."""
     found: list[int] = []
     for seg, offset in reader.leaf_readers():
-        col = numeric_column(seg, "pid", "q", seg.doc_count_all())
+        col = np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
         deleted = deleted_docs(seg)
-        # One pass in C over the segment: a membership test per document.
-        for d in compress(range(len(col)), map(pids.__contains__, col)):
+        for d in np.flatnonzero(np.isin(col, pids)).tolist():
             if d not in deleted:
                 found.append(offset + d)
     return found
 
 
-def _small_segments(reader: IndexReader) -> set[int]:
+def _small_segments(reader: IndexReader) -> np.ndarray:
     """Post ids of the small segments, once segments are many: rewriting them
     into one new segment keeps a search from visiting dozens. Only small
     ones (the leftovers of small imports) are folded, so a ten-post import
     never rewrites a large part of the index."""
     segs = [(seg.doc_count(), seg) for seg, _ in reader.leaf_readers() if seg.doc_count()]
+    none = np.zeros(0, dtype=np.int64)
     if len(segs) < MAX_SEGMENTS:  # the commit adds one more
-        return set()
+        return none
     total = sum(n for n, _ in segs)
     small = [seg for n, seg in segs if n <= max(FOLD_MAX, total // 20)]
     if len(small) < 2:
-        return set()
-    out: set[int] = set()
+        return none
+    out = [none]
     for seg in small:
-        col = numeric_column(seg, "pid", "q", seg.doc_count_all())
+        col = np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
         deleted = deleted_docs(seg)
-        out.update(p for d, p in enumerate(col) if d not in deleted)
-    return out
+        if deleted:
+            col = np.delete(col, np.fromiter(deleted, np.int64, len(deleted)))
+        out.append(col)
+    return np.unique(np.concatenate(out))
 
 
-def _commit(coll: Collection, ix: Index, ids: set[int], job: Job | None, fresh: bool) -> int:
-    """Replace the documents of `ids` (delete the old ones, write those that
-    should exist) in one commit; returns the documents written."""
+def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None, fresh: bool) -> int:
+    """Replace the documents of `ids` (sorted, unique; None: every collected
+    post, into a fresh index) — delete the old ones, write those that
+    should exist — in one commit; returns the documents written."""
     # Holding a SegmentWriter holds the index's lock for the whole change;
     # it also records the deletions and writes the new table of contents.
     parent = SegmentWriter(ix, timeout=lock.LOCK_WAIT)
     try:
         with parent.reader() as r:
-            if not fresh:
-                ids = ids | _small_segments(r)
-            if not fresh and ids:
-                for d in _docnums_of(r, ids):
-                    parent.delete_document(d)
+            if not fresh and ids is not None:
+                ids = np.union1d(ids, _small_segments(r))
+                if ids.size:
+                    for d in _docnums_of(r, ids):
+                        parent.delete_document(d)
         order = time_order(coll.db, ids)
-        segments = _write_new(coll, ix, order, job, 0, len(order))
+        segments = _write_new(coll, ix, order, job, 0, int(order.size))
         if job is not None:
             job.check()
         kept = [s for s in parent.segments if s.doc_count() > 0]
@@ -342,8 +355,7 @@ def reindex(coll: Collection, job: Job | None = None) -> int:
         set_meta(coll.db, **{META_STATE: "dirty"})
         ix, name = _new_index(coll)
         try:
-            ids = {r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1")}
-            count = _commit(coll, ix, ids, job, fresh=True)
+            count = _commit(coll, ix, None, job, fresh=True)
         finally:
             ix.close()
         set_meta(coll.db, **{META_NAME: name, META_FORMAT: index_format(), META_STATE: "clean"})
@@ -364,7 +376,8 @@ class IndexSink:
 
     def __init__(self, coll: Collection):
         self.coll = coll
-        self._pending: set[int] = set()
+        # 8 bytes an id (repeats removed at commit); a set took ~60.
+        self._pending = array("q")
         self._was_dirty = is_dirty(coll)
         # Why the last commit left the index behind (another program was
         # writing it), for the caller to tell the user; None when it did not.
@@ -372,7 +385,7 @@ class IndexSink:
         set_meta(coll.db, **{META_STATE: "dirty"})
 
     def posts_changed(self, ids: list[int]) -> None:
-        self._pending.update(ids)
+        self._pending.extend(ids)
 
     def commit(self, job: Job | None = None) -> None:
         coll = self.coll
@@ -387,7 +400,7 @@ class IndexSink:
             self.problem = ("the search index was busy (being written by another program); "
                             "import again or run `archive-viewer reindex` to make these posts searchable")
             return
-        self._pending.clear()
+        self._pending = array("q")
         self._was_dirty = False
         self.problem = None
         set_meta(coll.db, **{META_STATE: "clean"})
@@ -404,9 +417,11 @@ class IndexSink:
             mend_columns = False
             if self._was_dirty:
                 report = compare(coll, ix)
-                pending.update(report.missing, report.stale, report.extra)
+                found = [*report.missing, *report.stale, *report.extra]
+                if found:
+                    pending = np.union1d(pending, np.array(found, dtype=np.int64))
                 mend_columns = report.columns is not None  # the commit rewrites the file
-            if pending or mend_columns:
+            if pending.size or mend_columns:
                 _commit(coll, ix, pending, job, fresh=False)
         except _INDEX_DAMAGE as e:
             if is_disk_full(e):
