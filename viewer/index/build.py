@@ -16,7 +16,7 @@ import time
 import uuid
 from array import array
 from pathlib import Path
-from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Callable, Iterable, Iterator, Sequence
@@ -25,6 +25,7 @@ import numpy as np
 import sqlite_utils
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
 from whoosh.codec.base import Segment
@@ -185,13 +186,13 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, resu
         results.put(("error", me, f"{type(e).__name__}: {e}"))
 
 
-def _mp_context() -> ForkContext | SpawnContext:
-    # fork is fast, but forking a process that runs other threads can
-    # deadlock the child; the window runs Qt threads Python's threading
-    # module does not count. spawn then (a fresh interpreter, ~0.3 s).
-    if (threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
-            and "fork" in multiprocessing.get_all_start_methods()):
-        return multiprocessing.get_context("fork")
+def _mp_context() -> SpawnContext:
+    # spawn (a fresh interpreter, ~0.5 s of imports per worker), never fork:
+    # a forked worker maps every page of the importer (its modules, SQLite's
+    # cache, the import's state: ~300 MB at a million posts), and each such
+    # worker's resident set counted them again, so two workers showed the
+    # importer three times over (1.3 GB for a 1M import). Forking a process
+    # that runs other threads (the window's Qt threads) can also deadlock.
     return multiprocessing.get_context("spawn")
 
 
@@ -341,7 +342,11 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
 def _new_index(coll: Collection) -> tuple[Index, str]:
     coll.index_dir.mkdir(parents=True, exist_ok=True)
     name = "IX" + uuid.uuid4().hex[:12]
-    return whoosh_index.create_in(str(coll.index_dir), schema(), indexname=name), name
+    # Without mmap, as open_index: the commit reads the new segments back to
+    # build the column file, and through a mapping Whoosh copies each
+    # segment's sub-files whole into memory (+490 MB at a million posts).
+    storage = FileStorage(str(coll.index_dir), supports_mmap=False)
+    return storage.create_index(schema(), indexname=name), name
 
 
 def reindex(coll: Collection, job: Job | None = None) -> int:
