@@ -34,7 +34,7 @@ import os
 import struct
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 from whoosh.index import Index
@@ -128,9 +128,18 @@ class Built:
         self.n = self.total_docs = self.first_dated = 0
 
 
-def build(reader: IndexReader) -> Built:
-    """Read the per-post columns of every segment of `reader` and order the
-    live documents by (time, post id)."""
+# The per-post arrays in file order: (key, dtype, length: "n" live documents
+# or "total" documents of the segments).
+_ROWS: list[tuple[str, Any, str]] = [
+    ("pid", np.int64, "n"), ("ts", np.int64, "n"), ("kind", np.uint8, "n"), ("flags", np.uint8, "n"),
+    ("lang", np.uint8, "n"), ("author", np.uint32, "n"), ("taglist", np.uint32, "n"),
+    ("docrank", np.int32, "total"), ("bypid_pid", np.int64, "n"), ("bypid_rank", np.int32, "n"),
+]
+
+
+def _gather(reader: IndexReader) -> tuple[Built, dict[str, np.ndarray], np.ndarray, list[tuple[int, int, bool]]]:
+    """Every segment's columns, concatenated by document number (codes of
+    the name tables), and the live documents ordered by (time, post id)."""
     b = Built()
     list_codes: dict[bytes, int] = {b"": 0}
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pid", "ts", "kind", "flags", "lang", "author",
@@ -155,7 +164,9 @@ def build(reader: IndexReader) -> Built:
         parts["ts"].append(np.asarray(cols["ts"], dtype=np.int64))
         parts["kind"].append(np.frombuffer(bytes(cols["kind"]), dtype=np.uint8))
         parts["flags"].append(np.frombuffer(bytes(cols["flags"]), dtype=np.uint8))
-        parts["lang"].append(np.fromiter(map(b.langs.raw.__getitem__, cols["lang"]), np.int64, n))
+        # Past 255 languages (only in a hostile archive) the rest share code 255.
+        parts["lang"].append(np.minimum(np.fromiter(map(b.langs.raw.__getitem__, cols["lang"]), np.int64, n),
+                                        255).astype(np.uint8))
         parts["author"].append(np.fromiter(map(b.authors.raw.__getitem__, cols["author_c"]), np.uint32, n))
         parts["taglist"].append(np.fromiter(map(list_codes.__getitem__, cols["tags_c"]), np.uint32, n))
         live = np.ones(n, dtype=bool)
@@ -164,27 +175,33 @@ def build(reader: IndexReader) -> Built:
             live[np.fromiter(deleted, np.int64, len(deleted))] = False
         parts["live"].append(live)
         segs.append((offset, n, bool(deleted)))
-    cat = {k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64)) for k, v in parts.items()}
-    total = b.total_docs = int(cat["live"].size)
-    docs = np.flatnonzero(cat["live"]) if total else np.zeros(0, dtype=np.int64)
-    # Time, then post id (lexsort's last key is the first one).
-    order = docs[np.lexsort((cat["pid"][docs], cat["ts"][docs]))] if docs.size else docs
-    n = b.n = int(order.size)
-    docrank = np.full(total, -1, dtype=np.int32)
+    # One column at a time, each segment's piece freed as it is joined: at
+    # ten million posts every copy held at once is ~35 bytes a post more.
+    cat: dict[str, np.ndarray] = {}
+    for k in list(parts):
+        pieces = parts.pop(k)
+        cat[k] = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        del pieces
+    live = cat.pop("live")
+    total = b.total_docs = int(live.size)
+    if total and live.all():
+        # Time, then post id (lexsort's last key is the first one).
+        order = np.lexsort((cat["pid"], cat["ts"]))
+    else:
+        docs = np.flatnonzero(live) if total else np.zeros(0, dtype=np.int64)
+        order = docs[np.lexsort((cat["pid"][docs], cat["ts"][docs]))] if docs.size else docs
+    b.n = int(order.size)
+    return b, cat, order, segs
+
+
+def _rows(b: Built, cat: dict[str, np.ndarray], order: np.ndarray,
+          segs: list[tuple[int, int, bool]]) -> Iterator[tuple[str, np.ndarray]]:
+    """The per-post arrays in file order, each made when asked for: the
+    columns of `cat` are consumed (freed) one by one. Sets b.shift and
+    b.first_dated on the way (before the first array is handed out)."""
+    n = b.n
+    docrank = np.full(b.total_docs, -1, dtype=np.int32)
     docrank[order] = np.arange(n, dtype=np.int32)
-    a = b.arrays
-    a["pid"] = cat["pid"][order].astype(np.int64)
-    a["ts"] = cat["ts"][order].astype(np.int64)
-    a["kind"] = cat["kind"][order].astype(np.uint8)
-    a["flags"] = cat["flags"][order].astype(np.uint8)
-    # Past 255 languages (only in a hostile archive) the rest share code 255.
-    a["lang"] = np.minimum(cat["lang"][order], 255).astype(np.uint8)
-    a["author"] = cat["author"][order].astype(np.uint32)
-    a["taglist"] = cat["taglist"][order].astype(np.uint32)
-    a["docrank"] = docrank
-    bypid = np.argsort(a["pid"], kind="stable")
-    a["bypid_pid"] = a["pid"][bypid]
-    a["bypid_rank"] = bypid.astype(np.int32)
     # Segments whose documents hold consecutive ranks (what a rebuild writes,
     # and an import of newer posts): document number + shift = rank.
     for offset, cnt, has_deleted in segs:
@@ -192,7 +209,26 @@ def build(reader: IndexReader) -> Built:
             first = int(docrank[offset])
             if np.array_equal(docrank[offset:offset + cnt], np.arange(first, first + cnt, dtype=np.int32)):
                 b.shift[offset] = first - offset
-    b.first_dated = int(np.searchsorted(a["ts"], NO_TIME, side="right"))
+    pid = cat.pop("pid")[order]
+    ts = cat.pop("ts")[order]
+    b.first_dated = int(np.searchsorted(ts, NO_TIME, side="right"))
+    yield "pid", pid
+    yield "ts", ts
+    del ts
+    for key, dtype, _ in _ROWS[2:7]:
+        yield key, cat.pop(key)[order].astype(dtype, copy=False)
+    yield "docrank", docrank
+    del docrank, order
+    bypid = np.argsort(pid, kind="stable")
+    yield "bypid_pid", pid[bypid]
+    yield "bypid_rank", bypid.astype(np.int32)
+
+
+def build(reader: IndexReader) -> Built:
+    """Read the per-post columns of every segment of `reader` and order the
+    live documents by (time, post id)."""
+    b, cat, order, segs = _gather(reader)
+    b.arrays = dict(_rows(b, cat, order, segs))
     return b
 
 
@@ -208,20 +244,33 @@ def _names_arrays(shown: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return off, np.frombuffer(b"".join(encoded), dtype=np.uint8)
 
 
-def write(path: Path, b: Built, sig: Signature) -> None:
-    """Write `b` to `path` atomically (a temporary file renamed over it)."""
-    arrays = dict(b.arrays)
+def _tables(b: Built) -> dict[str, np.ndarray]:
+    """The name tables and hashtag lists, as arrays (after the per-post ones)."""
+    out: dict[str, np.ndarray] = {}
     for key, names in (("author", b.authors), ("tag", b.tags)):
-        arrays[f"{key}_off"], arrays[f"{key}_blob"] = _names_arrays([names.shown(c)
-                                                                    for c in range(len(names.names))])
+        out[f"{key}_off"], out[f"{key}_blob"] = _names_arrays([names.shown(c) for c in range(len(names.names))])
     lists_off = np.zeros(len(b.taglists) + 1, dtype=np.uint32)
     np.cumsum([len(t) for t in b.taglists], out=lists_off[1:])
-    arrays["taglists_off"] = lists_off
-    arrays["taglists_codes"] = np.fromiter((c for t in b.taglists for c in t), np.uint32)
+    out["taglists_off"] = lists_off
+    out["taglists_codes"] = np.fromiter((c for t in b.taglists for c in t), np.uint32)
+    return out
+
+
+def _stream(path: Path, b: Built, sig: Signature, rows: Iterator[tuple[str, np.ndarray]],
+            first: tuple[str, np.ndarray] | None) -> None:
+    """Write the file atomically (a temporary file renamed over `path`),
+    each per-post array as it comes from `rows` (then dropped); `first` is
+    the first of them, already taken (it set the header's fields)."""
+    tables = _tables(b)
     sections: dict[str, list[Any]] = {}
     pos = 0
-    for key, arr in arrays.items():
-        sections[key] = [pos, arr.dtype.str, int(arr.size)]
+    sizes = {"n": b.n, "total": b.total_docs}
+    for key, dtype, length in _ROWS:
+        dt = np.dtype(dtype).newbyteorder("<")
+        sections[key] = [pos, dt.str, sizes[length]]
+        pos += -(-dt.itemsize * sizes[length] // _ALIGN) * _ALIGN
+    for key, arr in tables.items():
+        sections[key] = [pos, arr.dtype.newbyteorder("<").str, int(arr.size)]
         pos += -(-arr.nbytes // _ALIGN) * _ALIGN
     header = {
         "n": b.n, "total_docs": b.total_docs, "first_dated": b.first_dated, "segments": sig,
@@ -234,30 +283,48 @@ def write(path: Path, b: Built, sig: Signature) -> None:
     head = json.dumps(header, ensure_ascii=False).encode("utf-8")
     start = -(-(len(MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+
+    def arrays() -> Iterator[tuple[str, np.ndarray]]:
+        if first is not None:
+            yield first
+        yield from rows
+        yield from tables.items()
+
     with open(tmp, "wb") as f:
         f.write(MAGIC + struct.pack("<I", len(head)) + head)
-        f.write(b"\0" * (start - f.tell()))
-        for key, arr in arrays.items():
-            at = start + sections[key][0]
-            f.write(b"\0" * (at - f.tell()))
-            f.write(np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False).tobytes())
+        for key, arr in arrays():
+            at, dtype, count = sections[key]
+            if arr.size != count:
+                raise ValueError(f"column {key}: {arr.size} values where the header says {count}")
+            f.write(b"\0" * (start + at - f.tell()))
+            f.write(np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False).tobytes())
+            del arr
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
+def write(path: Path, b: Built, sig: Signature) -> None:
+    """Write `b` (built in memory) to `path` atomically."""
+    _stream(path, b, sig, iter(b.arrays.items()), None)
+
+
 def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: list[Any]) -> Path:
     """Build and write the column file of the generation a commit is about
     to make of `segments` (deletions included), before its table of
-    contents exists."""
+    contents exists. Each column is written as soon as it is made and then
+    dropped, so memory holds about two of them at once, not all."""
     reader = whoosh_internals.reader_of_segments(ix, segments, generation)
+    path = path_for(index_dir, ix.indexname, generation)
     try:
-        b = build(reader)
         sig = signature(reader)
+        b, cat, order, segs = _gather(reader)
+        rows = _rows(b, cat, order, segs)
+        del cat, order
+        first = next(rows, None)  # sets the header's shift and first_dated
+        _stream(path, b, sig, rows, first)
     finally:
         reader.close()
-    path = path_for(index_dir, ix.indexname, generation)
-    write(path, b, sig)
     return path
 
 
