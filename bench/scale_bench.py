@@ -522,9 +522,13 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 def _print(n: int, r: dict[str, Any]) -> None:
     print(f"\n== {r['posts']:,} posts ({r['collection']})")
     i = r["import"]
-    line = f"import: {i['import_s']} s, peak {i['import_peak_mb']} MB"
+    line = (f"import: {i['import_s']} s wall, {i.get('import_cpu_s', '?')} s CPU, peak {i['import_peak_mb']} MB RSS "
+            f"/ {i.get('import_peak_pss_mb', '?')} MB PSS (process tree)")
     if "twarc_csv_s" in i:
-        line += f"; twarc-csv {i['twarc_csv_s']} s; ratio {i['ratio_to_twarc_csv']}"
+        line += f"; twarc-csv {i['twarc_csv_s']} s wall"
+        if "twarc_csv_cpu_s" in i:
+            line += f", {i['twarc_csv_cpu_s']} s CPU"
+        line += f"; ratio {i['ratio_to_twarc_csv']} wall"
     print(line)
     d = r["disk"]
     print(f"disk per million posts: total {d['total_mb_per_million']} MB (SQLite {d['db_mb_per_million']}, raw "
