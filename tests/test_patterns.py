@@ -265,7 +265,7 @@ def test_the_reindex_command_rebuilds_lost_clusters(campaign):
     coll, campaign_ids, _ = campaign
     with coll.db.conn:
         coll.db.execute("DELETE FROM text_clusters")
-        coll.db.execute("DELETE FROM text_bands")
+        coll.db.execute("DELETE FROM text_band_chunks")
     assert list_clusters(coll.db) == []
     _load_commands()
     res = CliRunner().invoke(cli, ["reindex", "--collection", str(coll.path)])
