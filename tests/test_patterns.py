@@ -21,7 +21,8 @@ from viewer.index import index_sink
 from viewer.model import LocalFile, Media
 from viewer.patterns import rebuild
 from viewer.patterns.clusters import clusters_of, list_clusters
-from viewer.patterns.text_clusters import MIN_WORDS, features
+from viewer.patterns.text_clusters import (BANDS, MIN_WORDS, NUM_PERM, ROWS, SEED, THRESHOLD, featurize, features,
+                                           permutations, signatures)
 from viewer.search import QueryError, Searcher
 
 CAMPAIGN = "أهل الموصل لن ينسوا جرائم الروافض في المدينة، والحشد الطائفي لا يمثل العراق #انقذوا_الموصل_من_الحشد #الموصل"
@@ -121,6 +122,44 @@ def test_a_post_imported_later_joins_the_existing_cluster(tmp_path: Path):
     import_paths(coll, [write_jsonl(tmp_path / "second.jsonl", [late])])
     (c,) = list_clusters(coll.db, kind="text")
     assert sorted(c.posts) == sorted(int(i) for i in campaign_ids + [late["id_str"]])
+
+
+def test_a_collection_without_stored_bands_is_clustered_whole_at_its_next_import(tmp_path: Path):
+    # As a collection made before clusters existed, or by their first
+    # version (whose band table the import drops): its posts have no bands.
+    src, campaign_ids, _ = _campaign_file(tmp_path / "first.jsonl", accounts=5)
+    coll = Collection.open(tmp_path / "c")
+    import_paths(coll, [src])
+    with coll.db.conn:
+        coll.db.execute("DELETE FROM text_band_chunks")
+        coll.db.execute("DELETE FROM text_clusters")
+        coll.db.execute("CREATE TABLE text_bands(key INTEGER, post_id INTEGER)")
+    late = v1_status(500, EDITS[2](CAMPAIGN), user=_user("late_voice", 9999), lang="ar")
+    import_paths(coll, [write_jsonl(tmp_path / "second.jsonl", [late])])
+    (c,) = list_clusters(coll.db, kind="text")
+    assert sorted(c.posts) == sorted(int(i) for i in campaign_ids + [late["id_str"]])
+    assert not coll.db["text_bands"].exists()
+
+
+def test_minhash_signatures_equal_datasketchs_for_the_same_feature_hashes():
+    from datasketch import MinHash
+
+    batch = featurize([CAMPAIGN, EDITS[6](CAMPAIGN), *ORGANIC])
+    assert len(batch.rows) == 2 + len(ORGANIC) and batch.has_tag[:2].all() and not batch.has_tag[2:].any()
+    sigs = signatures(batch)
+    for k in range(len(batch.rows)):
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=lambda v: v)
+        m.update_batch(sorted(batch.items(k)))
+        assert m.hashvalues.tolist() == sigs[k].tolist()
+
+
+def test_permutations_and_bands_are_datasketchs_own():
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    assert (a.tolist(), b.tolist()) == tuple(x.tolist() for x in permutations())
+    assert _optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.5, 0.5) == (BANDS, ROWS)
 
 
 def test_rebuild_finds_the_same_clusters_as_the_import(campaign):
