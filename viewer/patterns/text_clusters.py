@@ -5,8 +5,10 @@ A post's text becomes a set of features: the pairs of neighbouring words
 (after removing links, @handles and emoji, and folding case and Arabic
 spelling with `viewer.textproc.fold`) plus its hashtags as a set, so their
 order does not matter. Two posts are near-copies when the Jaccard
-similarity of their feature sets is at least `THRESHOLD`; a cluster is what
-near-copy links join.
+similarity of their feature sets is at least `THRESHOLD`. A cluster is
+the copies of one text: a post joins a cluster when it is a near-copy of a
+member and of the cluster's first post, so a text edited step by step, or
+a post made of two templates, does not chain two clusters into one.
 
 Candidates come from MinHash signatures cut into LSH bands, so a new post
 is compared with the few posts that share a band, never with the whole
@@ -59,14 +61,18 @@ NUM_PERM = 64
 SEED = 16
 # Bands and rows per band: what datasketch's own optimiser
 # (datasketch.lsh._optimal_param) picks for a threshold a little under
-# THRESHOLD, 64 permutations and equal weights (a test checks it). The
-# exact checks remove the extra candidates; a missed candidate would be a
-# missed copy. Fixed here so that clustering never imports datasketch and
-# scipy under it (0.5 s of every import).
-BANDS, ROWS = 16, 4
+# THRESHOLD and 64 permutations, weighing a missed candidate (a missed
+# copy) 0.7 and an extra one 0.3 (it only costs a sketch comparison); a
+# test checks it. Fixed here so that clustering never imports datasketch
+# and scipy under it (0.5 s of every import).
+BANDS, ROWS = 21, 3
 # Candidates whose estimated similarity is this far under THRESHOLD are
 # not checked (the estimate's standard error with 64 values is about 0.06).
 ESTIMATE_SLACK = 0.15
+# A post joins a cluster only when it is also this similar to the
+# cluster's first post: copies of one original, not a chain of texts each
+# a little further from it (see the module's docstring).
+REP_THRESHOLD = THRESHOLD
 # Exact checks per post, best estimates first, and per existing cluster:
 # a new member of a 1,000-post campaign needs one link, not 1,000 checks.
 MAX_CHECKS = 20
@@ -540,12 +546,12 @@ class TextClusterer:
 
     def _link(self, conn: Any, batch: Batch, local: dict[int, int], cands: dict[int, list[int]]) -> None:
         involved = set(cands) | {c for cs in cands.values() for c in cs}
-        self._prefetch(conn, batch, local, involved)
-        items = self.cache
         label: dict[int, int] = {}
         for chunk in in_chunks(sorted(involved), 900):
             label.update(conn.execute(f"SELECT post_id, cluster FROM text_clusters WHERE post_id IN "
                                       f"({_marks(len(chunk))})", chunk))
+        self._prefetch(conn, batch, local, involved | set(label.values()))
+        items = self.cache
 
         def node(pid: int) -> tuple[str, int]:
             lab = label.get(pid)
@@ -553,6 +559,9 @@ class TextClusterer:
 
         empty: frozenset[int] = frozenset()
         uf = _UnionFind()
+        # Each group's representative: its earliest post (a cluster's label
+        # was its earliest post when it formed).
+        first: dict[Any, int] = {}
         for p in sorted(cands):
             tries: dict[Any, int] = {}
             mine = uf.find(node(p))
@@ -562,9 +571,15 @@ class TextClusterer:
                 if mine == theirs or tries.get(theirs, 0) >= TRIES_PER_CLUSTER:
                     continue
                 tries[theirs] = tries.get(theirs, 0) + 1
-                if jaccard(a, items.get(c, empty)) >= THRESHOLD:
-                    uf.union(mine, theirs)
-                    mine = uf.find(mine)
+                if jaccard(a, items.get(c, empty)) < THRESHOLD:
+                    continue
+                r = first.get(theirs, theirs[1])
+                if r != c and r in items and jaccard(a, items[r]) < REP_THRESHOLD:
+                    continue
+                r = min(r, first.get(mine, mine[1]))
+                uf.union(mine, theirs)
+                mine = uf.find(mine)
+                first[mine] = r
         _write(conn, uf, involved, node)
 
 
