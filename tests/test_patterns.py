@@ -126,6 +126,19 @@ def test_short_texts_are_never_glued_together(tmp_path: Path):
     assert _clustered(coll, short + [long, long + " 😡"]) == [[len(short), len(short) + 1]]
 
 
+def test_a_batch_spread_over_a_range_of_other_posts_is_read_whole(tmp_path: Path):
+    # Its texts are read by scanning its id range, which here holds 60 other
+    # (short) posts: the scan stops early and the rest are looked up.
+    from viewer.patterns import PatternSink
+
+    coll = Collection.open(tmp_path / "c")
+    others = [post(f"Mosul update {i}", author=f"r{i}", id=2000 + i) for i in range(60)]
+    copies = [post(EDITS[k](CAMPAIGN), author=f"v{k}", id=pid) for k, pid in enumerate([1999, 2060, 2061, 2062])]
+    add(coll, others + copies)
+    PatternSink(coll).posts_changed([p.id for p in copies])
+    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="text")] == [[1999, 2060, 2061, 2062]]
+
+
 def test_a_text_drifting_away_is_not_chained_into_the_first_ones_cluster(tmp_path: Path):
     # a ~ drift and drift ~ b (12 words, 9 of 11 word pairs shared), but a and
     # b share 7 of 11 pairs (0.47): b's copies form a cluster of their own.
