@@ -127,16 +127,17 @@ def test_short_texts_are_never_glued_together(tmp_path: Path):
 
 
 def test_a_batch_spread_over_a_range_of_other_posts_is_read_whole(tmp_path: Path):
-    # Its texts are read by scanning its id range, which here holds 60 other
-    # (short) posts: the scan stops early and the rest are looked up.
+    # Its texts are read by scanning its id range down from the newest, which
+    # here meets 70 other (short) posts: the scan stops and the rest are
+    # looked up.
     from viewer.patterns import PatternSink
 
     coll = Collection.open(tmp_path / "c")
-    others = [post(f"Mosul update {i}", author=f"r{i}", id=2000 + i) for i in range(60)]
-    copies = [post(EDITS[k](CAMPAIGN), author=f"v{k}", id=pid) for k, pid in enumerate([1999, 2060, 2061, 2062])]
+    others = [post(f"Mosul update {i}", author=f"r{i}", id=2000 + i) for i in range(70)]
+    copies = [post(EDITS[k](CAMPAIGN), author=f"v{k}", id=pid) for k, pid in enumerate([1998, 1999, 2070, 2071])]
     add(coll, others + copies)
     PatternSink(coll).posts_changed([p.id for p in copies])
-    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="text")] == [[1999, 2060, 2061, 2062]]
+    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="text")] == [[1998, 1999, 2070, 2071]]
 
 
 def test_a_text_drifting_away_is_not_chained_into_the_first_ones_cluster(tmp_path: Path):

@@ -79,9 +79,8 @@ MAX_CHECKS = 20
 TRIES_PER_CLUSTER = 3
 # Posts of one band read as candidates (see BandIndex.lookup).
 BUCKET_SAMPLE = 16
-# Rows of a batch's id range read per post of the batch before the rest are
-# looked up one by one (see _texts).
-SCAN_SLACK = 3
+# Rows in a row not of the batch after which its scan stops (see _texts).
+SCAN_GAP = 64
 # Feature sets of earlier posts kept for the exact checks (re-reading and
 # re-tokenising a campaign's first members for every new one would cost
 # more than all the rest).
@@ -584,31 +583,42 @@ class TextClusterer:
 
 def _texts(conn: Any, ids: list[int]) -> tuple[list[int], list[str]]:
     """The texts of those of these posts (sorted ids) that are collected and
-    not retweets. A batch's posts usually lie together (an archive is in
-    time order, and ids follow time), so they are read in one scan of their
-    id range, five times cheaper than looking each up; the scan stops after
-    SCAN_SLACK rows a post, in case the range holds many other posts, and
-    the rest are looked up."""
+    not retweets, in id order. A batch's own posts usually lie together (an
+    archive is in time order, and ids follow time), so they are read by
+    scanning down from the newest, five times cheaper than looking each up.
+    The scan stops once SCAN_GAP rows in a row were not asked for (other
+    batches' posts); the rest (older originals the batch's retweets and
+    quotes brought in, say) are looked up."""
     pids: list[int] = []
     texts: list[str] = []
     if not ids:
         return pids, texts
     want = set(ids)
-    limit = SCAN_SLACK * len(ids)
-    seen, last = 0, ids[0] - 1
+    misses, last = 0, ids[-1] + 1
     for pid, collected, kind, text in conn.execute(
-            "SELECT id, collected, kind, text FROM posts WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?",
-            [ids[0], ids[-1], limit]):
-        seen, last = seen + 1, pid
-        if pid in want and collected == 1 and kind != "retweet":
+            "SELECT id, collected, kind, text FROM posts WHERE id BETWEEN ? AND ? ORDER BY id DESC",
+            [ids[0], ids[-1]]):
+        if pid not in want:
+            misses += 1
+            if misses >= SCAN_GAP:
+                break
+            continue
+        misses, last = 0, pid
+        if collected == 1 and kind != "retweet":
             pids.append(pid)
             texts.append(text)
-    if seen == limit:
-        for chunk in in_chunks([i for i in ids if i > last], 900):
+    pids.reverse()
+    texts.reverse()
+    rest = [i for i in ids if i < last]
+    if rest:
+        before_ids: list[int] = []
+        before: list[str] = []
+        for chunk in in_chunks(rest, 900):
             for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE collected = 1 AND kind != 'retweet' "
-                                          f"AND id IN ({_marks(len(chunk))})", chunk):
-                pids.append(pid)
-                texts.append(text)
+                                          f"AND id IN ({_marks(len(chunk))}) ORDER BY id", chunk):
+                before_ids.append(pid)
+                before.append(text)
+        pids, texts = before_ids + pids, before + texts
     return pids, texts
 
 
