@@ -277,6 +277,55 @@ def test_the_same_photo_re_encoded_resized_or_cropped_is_one_cluster_and_other_p
     assert found[0].accounts == 5
 
 
+def _captioned(im: Image.Image, top: bool, colour: tuple[int, int, int]) -> Image.Image:
+    """The picture with a caption bar of 12% of its height added above or below."""
+    bar = im.height * 12 // 100
+    out = Image.new("RGB", (im.width, im.height + bar), colour)
+    out.paste(im, (0, bar if top else 0))
+    ink = (255, 255, 255) if sum(colour) < 300 else (0, 0, 0)
+    ImageDraw.Draw(out).text((20, (2 if top else im.height + 2)), "SHARE before they delete it #Mosul", fill=ink)
+    return out
+
+
+def test_a_photo_re_posted_with_a_caption_bar_even_cropped_joins_its_original(tmp_path: Path):
+    from viewer.patterns import PatternSink
+
+    coll = Collection.open(tmp_path / "c")
+    photo, w, h = _picture(5), 480, 320
+    cropped = photo.crop((int(w * 0.07), 0, w, int(h * 0.93)))
+    copies = [
+        _encoded(photo),
+        _encoded(_captioned(photo, top=False, colour=(0, 0, 0)), "JPEG", quality=55),
+        _encoded(_captioned(cropped, top=True, colour=(255, 255, 255)), "JPEG", quality=60),
+    ]
+    others = [_encoded(_captioned(_picture(s), top=False, colour=(0, 0, 0)), "JPEG", quality=55) for s in (6, 7)]
+    posts = [_photo_post(i, d, f"copier_{i}", f"copy{i}.jpg") for i, d in enumerate(copies)]
+    posts += [_photo_post(10 + i, d, f"other_{i}", f"other{i}.jpg") for i, d in enumerate(others)]
+    add(coll, posts)
+    PatternSink(coll).posts_changed([p.id for p in posts])
+    found = list_clusters(coll.db, kind="image")
+    assert [sorted(c.posts) for c in found] == [sorted(p.id for p in posts[:3])]
+
+
+def test_pictures_hashed_by_an_older_version_still_match_new_copies(tmp_path: Path):
+    from viewer.patterns import PatternSink, image_clusters
+
+    coll = Collection.open(tmp_path / "c")
+    photo = _picture(8)
+    first = _photo_post(1, _encoded(photo), "original", "a.png")
+    add(coll, [first])
+    PatternSink(coll).posts_changed([first.id])
+    # Before caption bars were stripped, a file kept only its first CROPS hashes.
+    with coll.db.conn:
+        for fid, blob in coll.db.conn.execute("SELECT id, hashes FROM image_hashes").fetchall():
+            coll.db.conn.execute("UPDATE image_hashes SET hashes = ? WHERE id = ?",
+                                 [blob[:8 * image_clusters.CROPS], fid])
+    copy = _photo_post(2, _encoded(photo.resize((300, 200)), "JPEG", quality=60), "copier", "b.jpg")
+    add(coll, [copy])
+    PatternSink(coll).posts_changed([copy.id])
+    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="image")] == [sorted([first.id, copy.id])]
+
+
 # -- command line ----------------------------------------------------------------
 
 def test_clusters_json_lists_the_campaign_with_its_span(campaign):
