@@ -190,12 +190,11 @@ def test_minhash_signatures_equal_datasketchs_for_the_same_feature_hashes():
 
 
 def test_permutations_and_bands_are_datasketchs_own():
-    from datasketch import MinHash
-    from datasketch.lsh import _optimal_param
+    from viewer.patterns import datasketch_internals as dsi
 
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    a, b = dsi.affine32_permutations(NUM_PERM, SEED)
     assert (a.tolist(), b.tolist()) == tuple(x.tolist() for x in permutations())
-    assert _optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.3, 0.7) == (BANDS, ROWS)
+    assert dsi.optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.3, 0.7) == (BANDS, ROWS)
 
 
 def test_rebuild_finds_the_same_clusters_as_the_import(campaign):
