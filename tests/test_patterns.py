@@ -190,7 +190,7 @@ def test_minhash_signatures_equal_datasketchs_for_the_same_feature_hashes():
 
 
 def test_permutations_and_bands_are_datasketchs_own():
-    from viewer.patterns import datasketch_internals as dsi
+    import datasketch_reference as dsi
 
     a, b = dsi.affine32_permutations(NUM_PERM, SEED)
     assert (a.tolist(), b.tolist()) == tuple(x.tolist() for x in permutations())
