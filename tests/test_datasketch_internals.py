@@ -1,5 +1,5 @@
 """The fence around datasketch's private helpers
-(viewer/patterns/datasketch_internals.py): these fail loudly when an
+(tests/datasketch_reference.py): these fail loudly when an
 installed datasketch is not one the helpers were checked against, or when
 the helpers no longer compute what datasketch's public MinHash and
 MinHashLSH compute."""
@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from viewer.patterns import datasketch_internals as dsi
+import datasketch_reference as dsi
 
 SETS = [
     ["أهل الموصل", "الموصل لن", "لن ينسوا", "#انقذوا_الموصل"],
@@ -21,7 +21,7 @@ SETS = [
 
 
 def test_the_installed_datasketch_is_a_release_the_fence_was_checked_against():
-    # A new datasketch: re-read datasketch_internals.py against its source,
+    # A new datasketch: re-read datasketch_reference.py against its source,
     # then widen TESTED_WITH and the pin in pyproject.toml together.
     assert dsi.version() in dsi.TESTED_WITH
 

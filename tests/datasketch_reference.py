@@ -1,19 +1,17 @@
-"""Every use of datasketch's private helpers, in one place.
+"""datasketch, the reference our batch MinHash is checked against, and the
+two private helpers of it the checks need.
 
-The near-copy text clusters (viewer.patterns.text_clusters) compute
-datasketch's own affine32 MinHash signatures for a whole batch of posts in
-one numpy pass, and cut them into the bands datasketch's LSH would choose.
-Both rest on names datasketch does not promise to keep: `_fmix` (the
-MurmurHash3 finaliser it applies before its affine permutations) and
-`_optimal_param` (its choice of bands and rows). They are reached here and
-nowhere else, so an upgrade of datasketch means reading this one file;
-pyproject.toml pins datasketch to the releases listed in TESTED_WITH, and
-tests/test_datasketch_internals.py fails when the installed release is not
-one of them or when these helpers no longer agree with datasketch's public
-MinHash and MinHashLSH.
-
-datasketch imports scipy (about half a second), so it is imported by the
-functions here when they are first called, never by importing this module.
+viewer.patterns.text_clusters computes datasketch's affine32 MinHash for a
+whole batch of posts in one numpy pass and cuts the signatures into the
+bands datasketch's MinHashLSH would choose; it never imports datasketch
+(scipy under it costs half a second of every import). The tests prove the
+two agree, through `_fmix` (the MurmurHash3 finaliser MinHash.update applies
+before its permutations) and `_optimal_param` (MinHashLSH's choice of bands
+and rows): names datasketch does not promise to keep, so they are reached
+here and nowhere else. pyproject.toml pins datasketch, a test dependency
+only, to the releases in TESTED_WITH, and tests/test_datasketch_internals.py
+fails when the installed release is another or when these helpers stop
+agreeing with datasketch's public MinHash and MinHashLSH.
 """
 from __future__ import annotations
 
