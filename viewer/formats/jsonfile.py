@@ -207,7 +207,7 @@ class JsonFile:
                 yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
                 return
             if skip:
-                docs, damage = jsonstream.damaged_documents(data)
+                docs, damage = jsonstream.damaged_documents(data, _a_record)
                 yield from (Problem(loc, why) for loc, why in damage)
                 if docs and isinstance(docs[0], list):
                     yield from _route_from(docs[0], skip, src, options)
@@ -215,7 +215,7 @@ class JsonFile:
                 for i in range(1, len(docs)):
                     yield from route_element(docs[i], i, ctx)
                 return
-            value, damage = jsonstream.damaged_document(data)  # keep every intact record
+            value, damage = jsonstream.damaged_document(data, _a_record)  # keep every intact record
             yield from (Problem(loc, why) for loc, why in damage)
             if value is None:
                 return
@@ -230,6 +230,12 @@ def _route_from(elements: list[Any], skip: int, src: SourceFile, options: ParseO
     ctx = RecordContext("the file", b"", src, options)
     for i in range(skip, len(elements)):
         yield from route_element(elements[i], i, ctx)
+
+
+def _a_record(value: Any) -> bool:
+    """Whether a value found past damage in a top-level array can be one of
+    its records (an inner object of a tweet, a hashtag, cannot)."""
+    return isinstance(value, dict) and (object_format_for(value) is not None or "statuses" in value)
 
 
 def _is_whole_value(line: bytes) -> bool:
