@@ -17,7 +17,7 @@ import time
 import traceback
 from typing import Any, Callable, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from viewer.jobs import Cancelled, Job, Progress
 
@@ -70,7 +70,11 @@ class Op(QObject, Generic[T]):
     finished = Signal()
 
     def __init__(self, parent: QObject | None, fn: Callable[[Job], T], pool: QThreadPool | None = None):
-        super().__init__(parent)
+        # Owned by Qt, never by Python: the worker thread may drop the last
+        # Python reference to this op, and a Python-owned QObject would then be
+        # destroyed on that thread, against Qt's rule (a crash, now and then).
+        # deleteLater() in _finish destroys it, and its signals, on the GUI thread.
+        super().__init__(parent if parent is not None else QCoreApplication.instance())
         self._fn = fn
         self._pool = pool or QThreadPool.globalInstance()
         self._on_success: list[Callable[[T], Any]] = []
@@ -81,7 +85,7 @@ class Op(QObject, Generic[T]):
         self.job = Job(self._report)
         # The signals object lives in the GUI thread; emitting from the worker
         # queues the call, so our slots (and the callbacks) run here.
-        self._signals = _Signals()
+        self._signals = _Signals(self)
         self._signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._signals.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
