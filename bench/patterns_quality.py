@@ -202,7 +202,8 @@ def text_quality(which: str, seed: int, campaigns: int = 60) -> dict:
     texts = real_texts(which)
     print(f"[{which}] {len(texts):,} real texts read", file=sys.stderr, flush=True)
     vocab = sorted({w for t in texts for w in t.split() if w.isalpha()})
-    seeds_pool = [t for t in texts if len(t.split()) >= 10 and t not in _natural_copies(texts)]
+    repeated = _natural_copies(texts)  # once: inside the comprehension it ran once per text
+    seeds_pool = [t for t in texts if len(t.split()) >= 10 and t not in repeated]
     chosen = set(rng.sample(range(len(seeds_pool)), min(campaigns, len(seeds_pool))))
     seed_texts = {seeds_pool[i] for i in chosen}
     t0 = datetime(2016, 10, 17, tzinfo=timezone.utc)

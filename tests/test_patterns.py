@@ -21,7 +21,8 @@ from viewer.index import index_sink
 from viewer.model import LocalFile, Media
 from viewer.patterns import rebuild
 from viewer.patterns.clusters import clusters_of, list_clusters
-from viewer.patterns.text_clusters import MIN_WORDS, features
+from viewer.patterns.text_clusters import (BANDS, MIN_WORDS, NUM_PERM, ROWS, SEED, THRESHOLD, featurize, features,
+                                           permutations, signatures)
 from viewer.search import QueryError, Searcher
 
 CAMPAIGN = "أهل الموصل لن ينسوا جرائم الروافض في المدينة، والحشد الطائفي لا يمثل العراق #انقذوا_الموصل_من_الحشد #الموصل"
@@ -104,13 +105,49 @@ def test_retweets_of_the_campaign_are_not_counted_as_copies(campaign):
     assert kinds == {"post"} and c.size == len(campaign_ids)
 
 
+def _clustered(coll: Collection, texts: list[str]) -> list[list[int]]:
+    """Stores one post per text (by its own account), clusters them as an
+    import does, and returns the clusters as lists of indexes into texts."""
+    from viewer.patterns import PatternSink
+
+    posts = add(coll, [post(t, author=f"a{i}", at=f"2016-10-17T05:{i:02d}") for i, t in enumerate(texts)])
+    PatternSink(coll).posts_changed([p.id for p in posts])
+    at = {p.id: i for i, p in enumerate(posts)}
+    return sorted(sorted(at[pid] for pid in c.posts) for c in list_clusters(coll.db, kind="text"))
+
+
 def test_short_texts_are_never_glued_together(tmp_path: Path):
     coll = Collection.open(tmp_path / "c")
     short = ["Free Mosul", "Free Mosul!", "free mosul 🇮🇶", "#FreeMosul #Mosul", "Free Mosul #FreeMosul",
-             "Mosul is free today"]
-    add(coll, [post(t, author=f"a{i}") for i, t in enumerate(short)])
+             "Mosul is free today", "Mosul is free today #Mosul 🇮🇶"]
+    long = "The people of Mosul will never forget what the militias did to their city"
     assert features("Free Mosul now").words < MIN_WORDS
-    assert list_clusters(coll.db) == []
+    # The same long text twice does make a cluster: only the short ones stay apart.
+    assert _clustered(coll, short + [long, long + " 😡"]) == [[len(short), len(short) + 1]]
+
+
+def test_a_batch_spread_over_a_range_of_other_posts_is_read_whole(tmp_path: Path):
+    # Its texts are read by scanning its id range down from the newest, which
+    # here meets 70 other (short) posts: the scan stops and the rest are
+    # looked up.
+    from viewer.patterns import PatternSink
+
+    coll = Collection.open(tmp_path / "c")
+    others = [post(f"Mosul update {i}", author=f"r{i}", id=2000 + i) for i in range(70)]
+    copies = [post(EDITS[k](CAMPAIGN), author=f"v{k}", id=pid) for k, pid in enumerate([1998, 1999, 2070, 2071])]
+    add(coll, others + copies)
+    PatternSink(coll).posts_changed([p.id for p in copies])
+    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="text")] == [[1998, 1999, 2070, 2071]]
+
+
+def test_a_text_drifting_away_is_not_chained_into_the_first_ones_cluster(tmp_path: Path):
+    # a ~ drift and drift ~ b (12 words, 9 of 11 word pairs shared), but a and
+    # b share 7 of 11 pairs (0.47): b's copies form a cluster of their own.
+    w = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"
+         ).split()
+    a, drift, b = " ".join(w[0:12]), " ".join(w[2:14]), " ".join(w[4:16])
+    coll = Collection.open(tmp_path / "c")
+    assert _clustered(coll, [a, a + " !", a + " 🔥", drift, b, b + " !", b + " 🔥"]) == [[0, 1, 2, 3], [4, 5, 6]]
 
 
 def test_a_post_imported_later_joins_the_existing_cluster(tmp_path: Path):
@@ -121,6 +158,43 @@ def test_a_post_imported_later_joins_the_existing_cluster(tmp_path: Path):
     import_paths(coll, [write_jsonl(tmp_path / "second.jsonl", [late])])
     (c,) = list_clusters(coll.db, kind="text")
     assert sorted(c.posts) == sorted(int(i) for i in campaign_ids + [late["id_str"]])
+
+
+def test_a_collection_without_stored_bands_is_clustered_whole_at_its_next_import(tmp_path: Path):
+    # As a collection made before clusters existed, or by their first
+    # version (whose band table the import drops): its posts have no bands.
+    src, campaign_ids, _ = _campaign_file(tmp_path / "first.jsonl", accounts=5)
+    coll = Collection.open(tmp_path / "c")
+    import_paths(coll, [src])
+    with coll.db.conn:
+        coll.db.execute("DELETE FROM text_band_chunks")
+        coll.db.execute("DELETE FROM text_clusters")
+        coll.db.execute("CREATE TABLE text_bands(key INTEGER, post_id INTEGER)")
+    late = v1_status(500, EDITS[2](CAMPAIGN), user=_user("late_voice", 9999), lang="ar")
+    import_paths(coll, [write_jsonl(tmp_path / "second.jsonl", [late])])
+    (c,) = list_clusters(coll.db, kind="text")
+    assert sorted(c.posts) == sorted(int(i) for i in campaign_ids + [late["id_str"]])
+    assert not coll.db["text_bands"].exists()
+
+
+def test_minhash_signatures_equal_datasketchs_for_the_same_feature_hashes():
+    from datasketch import MinHash
+
+    batch = featurize([CAMPAIGN, EDITS[6](CAMPAIGN), *ORGANIC])
+    assert len(batch.rows) == 2 + len(ORGANIC) and batch.has_tag[:2].all() and not batch.has_tag[2:].any()
+    sigs = signatures(batch)
+    for k in range(len(batch.rows)):
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=lambda v: v)
+        m.update_batch(sorted(batch.items(k)))
+        assert m.hashvalues.tolist() == sigs[k].tolist()
+
+
+def test_permutations_and_bands_are_datasketchs_own():
+    import datasketch_reference as dsi
+
+    a, b = dsi.affine32_permutations(NUM_PERM, SEED)
+    assert (a.tolist(), b.tolist()) == tuple(x.tolist() for x in permutations())
+    assert dsi.optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.3, 0.7) == (BANDS, ROWS)
 
 
 def test_rebuild_finds_the_same_clusters_as_the_import(campaign):
@@ -202,6 +276,55 @@ def test_the_same_photo_re_encoded_resized_or_cropped_is_one_cluster_and_other_p
     assert found[0].accounts == 5
 
 
+def _captioned(im: Image.Image, top: bool, colour: tuple[int, int, int]) -> Image.Image:
+    """The picture with a caption bar of 12% of its height added above or below."""
+    bar = im.height * 12 // 100
+    out = Image.new("RGB", (im.width, im.height + bar), colour)
+    out.paste(im, (0, bar if top else 0))
+    ink = (255, 255, 255) if sum(colour) < 300 else (0, 0, 0)
+    ImageDraw.Draw(out).text((20, (2 if top else im.height + 2)), "SHARE before they delete it #Mosul", fill=ink)
+    return out
+
+
+def test_a_photo_re_posted_with_a_caption_bar_even_cropped_joins_its_original(tmp_path: Path):
+    from viewer.patterns import PatternSink
+
+    coll = Collection.open(tmp_path / "c")
+    photo, w, h = _picture(5), 480, 320
+    cropped = photo.crop((int(w * 0.07), 0, w, int(h * 0.93)))
+    copies = [
+        _encoded(photo),
+        _encoded(_captioned(photo, top=False, colour=(0, 0, 0)), "JPEG", quality=55),
+        _encoded(_captioned(cropped, top=True, colour=(255, 255, 255)), "JPEG", quality=60),
+    ]
+    others = [_encoded(_captioned(_picture(s), top=False, colour=(0, 0, 0)), "JPEG", quality=55) for s in (6, 7)]
+    posts = [_photo_post(i, d, f"copier_{i}", f"copy{i}.jpg") for i, d in enumerate(copies)]
+    posts += [_photo_post(10 + i, d, f"other_{i}", f"other{i}.jpg") for i, d in enumerate(others)]
+    add(coll, posts)
+    PatternSink(coll).posts_changed([p.id for p in posts])
+    found = list_clusters(coll.db, kind="image")
+    assert [sorted(c.posts) for c in found] == [sorted(p.id for p in posts[:3])]
+
+
+def test_pictures_hashed_by_an_older_version_still_match_new_copies(tmp_path: Path):
+    from viewer.patterns import PatternSink, image_clusters
+
+    coll = Collection.open(tmp_path / "c")
+    photo = _picture(8)
+    first = _photo_post(1, _encoded(photo), "original", "a.png")
+    add(coll, [first])
+    PatternSink(coll).posts_changed([first.id])
+    # Before caption bars were stripped, a file kept only its first CROPS hashes.
+    with coll.db.conn:
+        for fid, blob in coll.db.conn.execute("SELECT id, hashes FROM image_hashes").fetchall():
+            coll.db.conn.execute("UPDATE image_hashes SET hashes = ? WHERE id = ?",
+                                 [blob[:8 * image_clusters.CROPS], fid])
+    copy = _photo_post(2, _encoded(photo.resize((300, 200)), "JPEG", quality=60), "copier", "b.jpg")
+    add(coll, [copy])
+    PatternSink(coll).posts_changed([copy.id])
+    assert [sorted(c.posts) for c in list_clusters(coll.db, kind="image")] == [sorted([first.id, copy.id])]
+
+
 # -- command line ----------------------------------------------------------------
 
 def test_clusters_json_lists_the_campaign_with_its_span(campaign):
@@ -265,7 +388,7 @@ def test_the_reindex_command_rebuilds_lost_clusters(campaign):
     coll, campaign_ids, _ = campaign
     with coll.db.conn:
         coll.db.execute("DELETE FROM text_clusters")
-        coll.db.execute("DELETE FROM text_bands")
+        coll.db.execute("DELETE FROM text_band_chunks")
     assert list_clusters(coll.db) == []
     _load_commands()
     res = CliRunner().invoke(cli, ["reindex", "--collection", str(coll.path)])

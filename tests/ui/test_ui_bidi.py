@@ -111,3 +111,17 @@ def test_the_html_report_isolates_handles_hashtags_and_numbers():
     assert _text(REPLY) == ("<bdi>@NinawaNow</bdi> شكرا على التغطية <bdi>#IDPs</bdi>")
     assert _text("<b>5</b>") == "&lt;b&gt;<bdi>5</bdi>&lt;/b&gt;"
     assert runs("12:30 في الموصل") == [("12:30", True), (" في الموصل", False)]
+
+
+LONG_LAST = ("لا نريد تحرير الموصل على يد المليشيات\n#انقذوا_الموصل_من_الحشد\n"
+             "صوت اهل نينوى لا يسمع. الحشد الشعبي يدخل الاحياء ونحن نريد الجيش العراقي وحده في المدينة القديمة")
+
+
+def test_a_post_cut_after_its_third_line_draws_each_shown_line_once(open_window, tmp_path):
+    """Three paragraphs, the last longer than the one line left for it: the
+    list shows three lines and '…', and no line is laid over another."""
+    window = open_window(build_collection(tmp_path / "coll", [post(0, LONG_LAST, lang="ar")]))
+    layouts = window.delegate.paragraph_layouts(window.model.index(0), width=320)
+    assert [lay.lineCount() for lay in layouts] == [1, 1, 1]
+    last = layouts[-1].lineAt(0)
+    assert last.textLength() < len(layouts[-1].text())  # the rest is cut, shown as '…'

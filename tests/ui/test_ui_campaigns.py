@@ -90,3 +90,46 @@ def test_a_post_that_nobody_copied_has_no_copies_line(qtbot, window, sample_path
     with qtbot.waitSignal(line.updated, timeout=WAIT_MS):
         window.show_post(pid)
     assert not line.isVisible()
+
+
+def _click_tab(qtbot, window, widget):  # type: ignore[no-untyped-def]
+    tabs = window.curation.sidebar
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tabs.indexOf(widget)).center())
+
+
+def test_at_1366_by_768_the_campaigns_tab_shows_its_columns_whole_and_each_text(qtbot, window, sample_path):
+    from viewer.patterns.clusters import excerpts
+    from viewer.ui.patterns.campaigns_panel import RtlRole
+
+    assert (window.width(), window.height()) == (1366, 768)
+    panel = window.campaigns.panel
+    _click_tab(qtbot, window, panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and window.campaigns.runner.wait(0), timeout=WAIT_MS)
+    view, header = panel.view, panel.view.header()
+    fm = view.fontMetrics()
+    sections = [header.sectionSize(c) for c in range(panel.model.columnCount())]
+    assert sum(sections) <= view.viewport().width()  # no column pushed out of sight
+    for c, width in enumerate(sections):
+        label = panel.model.headerData(c, Qt.Orientation.Horizontal)
+        cells = [panel.model.item(r, c).text() for r in range(panel.model.rowCount())]
+        assert max(fm.horizontalAdvance(t) for t in [label, *cells]) < width, (label, width)
+    # Room for several clusters (two lines each), not a sliver under the facets.
+    assert view.viewport().height() >= 10 * view.sizeHintForRow(0)
+    biggest = _clusters(sample_path)[0]
+    excerpt = panel.model.index(0, 0, panel.model.index(0, 0))
+    assert view.visualRect(excerpt).width() >= view.viewport().width() - 1  # across every column
+    with Collection.open(sample_path) as coll:
+        text = excerpts(coll.db, [biggest.posts[0]])[biggest.posts[0]]
+    shown = excerpt.data(Qt.ItemDataRole.DisplayRole)
+    assert shown.replace("\u2068", "").replace("\u2069", "") == text
+    assert excerpt.data(RtlRole) is True  # the sample's biggest cluster is Arabic: read right to left
+
+
+def test_leaving_the_campaigns_tab_gives_the_facets_their_room_back(qtbot, window):
+    column = window.sidebar
+    before = column.sizes()
+    _click_tab(qtbot, window, window.campaigns.panel)
+    qtbot.waitUntil(lambda: column.sizes() != before, timeout=WAIT_MS)
+    _click_tab(qtbot, window, window.curation.events)
+    qtbot.waitUntil(lambda: column.sizes() == before, timeout=WAIT_MS)

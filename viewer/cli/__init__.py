@@ -21,6 +21,16 @@ from viewer.errors import CollectionError, explain
 # Modules that add their commands to `cli` when imported (after `cli`
 # exists, so they can import it).
 _COMMAND_MODULES = ["imports", "search", "gui", "curation", "export", "desktop", "repair", "patterns"]
+# Where each command lives, so a command run from a shell imports only its
+# own module (the others pull in the importer, the index, the exporters:
+# most of a second of start-up). A command missing here still works: then
+# every module is loaded. tests/test_cli_lazy.py keeps this table true.
+_COMMAND_HOMES = {
+    "import": "imports", "stats": "imports", "search": "search", "reindex": "search", "verify": "search",
+    "gui": "gui", "snapshot": "gui", "tag": "curation", "note": "curation", "audit": "curation",
+    "export": "export", "desktop-entry": "desktop", "repair": "repair", "failures": "repair",
+    "clusters": "patterns", "network": "patterns", "amplifiers": "patterns",
+}
 
 
 class Abort(click.ClickException):
@@ -107,13 +117,22 @@ def cli(ctx: click.Context, collection: Path | None) -> None:
     ctx.ensure_object(dict)["collection"] = collection
 
 
-def _load_commands() -> None:
+def _load_commands(argv: list[str] | None = None) -> None:
+    """Register the commands: only the module of the command `argv` names
+    when it names one this table knows, every module otherwise (help, the
+    window by default, a mistyped name)."""
+    if argv is not None:
+        rest = argv[_group_opts_len(argv):]
+        home = _COMMAND_HOMES.get(rest[0]) if rest else None
+        if home is not None:
+            importlib.import_module(f"{__name__}.{home}")
+            return
     for name in _COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}")
 
 
 def main() -> None:
-    _load_commands()
+    _load_commands(sys.argv[1:])
     try:
         cli(prog_name="archive-viewer")
     except KeyboardInterrupt:

@@ -6,9 +6,11 @@ from pathlib import Path
 import click
 
 from viewer.cli import Abort, cli, collection_option, json_option, open_collection, print_json
-from viewer.cli.curation import resolve_query
-from viewer.patterns import network
 from viewer.patterns.clusters import iso, list_clusters
+
+# The search (viewer.cli.curation's resolve_query: the index, the query
+# parser) and networkx are imported by the commands that use them, so
+# `clusters` without --query starts in a fraction of the time.
 
 
 @cli.command("clusters")
@@ -24,7 +26,11 @@ def clusters_cmd(query: str | None, kind: str | None, min_size: int, limit: int 
     with their accounts and time span. With --query, a cluster counts only
     the posts the search matches."""
     coll = open_collection(create=False)
-    within = set(resolve_query(coll, query)) if query is not None else None
+    within = None
+    if query is not None:
+        from viewer.cli.curation import resolve_query
+
+        within = set(resolve_query(coll, query))
     found = list_clusters(coll.db, kind=kind, min_size=min_size, within=within)
     if limit is not None:
         found = found[:limit]
@@ -52,6 +58,9 @@ def network_cmd(out: Path, query: str | None, as_json: bool) -> None:
     """Write the retweet/quote/reply/mention network of the posts to
     OUT.gexf or OUT.graphml for Gephi: accounts with their post counts,
     edges with their kind and weight."""
+    from viewer.cli.curation import resolve_query
+    from viewer.patterns import network
+
     if out.suffix.lower() not in network.FORMATS:
         raise click.BadParameter("the file name must end in .gexf or .graphml", param_hint="OUT")
     coll = open_collection(create=False)
@@ -79,6 +88,9 @@ def network_cmd(out: Path, query: str | None, as_json: bool) -> None:
 def amplifiers_cmd(query: str | None, limit: int, as_json: bool) -> None:
     """The originals most retweeted and quoted, the accounts that retweet
     most, and who mentions whom."""
+    from viewer.cli.curation import resolve_query
+    from viewer.patterns import network
+
     coll = open_collection(create=False)
     ids = resolve_query(coll, query) if query is not None else None
     top = network.most_amplified(coll.db, ids, limit)

@@ -2,7 +2,7 @@
 the accounts that amplify and the network of who retweets, quotes,
 mentions and replies to whom. No Qt, no network.
 
-Clusters are kept in tables of their own in collection.db (`text_bands`,
+Clusters are kept in tables of their own in collection.db (`text_band_chunks`,
 `text_clusters`, `image_hashes`), derived from the posts like the index:
 the importer hands each written batch to a `PatternSink`, which clusters
 the new posts against everything before (work per post, never per pair of
@@ -43,13 +43,14 @@ class PatternSink:
     def __init__(self, coll: Collection):
         self.coll = coll
         ensure_tables(coll.db)
+        self.text = text_clusters.TextClusterer()
 
     def posts_changed(self, ids: list[int]) -> None:
         if not ids:
             return
         conn = self.coll.db.conn
         with conn:
-            text_clusters.add_posts(conn, ids)
+            self.text.add_posts(conn, ids)
             image_clusters.add_files(conn, self.coll.media_dir, _media_files(conn, ids))
 
 
@@ -63,12 +64,13 @@ def rebuild(coll: Collection, job: Job | None = None) -> int:
         image_clusters.clear(conn)
     ids = [r[0] for r in conn.execute("SELECT id FROM posts WHERE collected = 1 AND kind != 'retweet' ORDER BY id")]
     done = 0
+    text = text_clusters.TextClusterer(backfill=False)
     for chunk in in_chunks(ids, REBUILD_BATCH):
         if job is not None:
             job.check()
             job.progress(done, len(ids), "Finding near-copies", done)
         with conn:
-            text_clusters.add_posts(conn, chunk)
+            text.add_posts(conn, chunk)
             image_clusters.add_files(conn, coll.media_dir, _media_files(conn, chunk))
         done += len(chunk)
     return done

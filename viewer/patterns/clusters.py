@@ -119,6 +119,21 @@ def clusters_of(db: Any, post_id: int) -> list[Cluster]:
     return out
 
 
+def excerpts(db: Any, post_ids: Iterable[int], width: int = 160) -> dict[int, str]:
+    """The text of each post on one line, cut to `width` characters: what
+    a list of clusters shows of each (its first post)."""
+    conn = _conn(db)
+    ids = list(dict.fromkeys(post_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE id IN ({','.join('?' * len(chunk))})",
+                                      chunk):
+            line = " ".join((text or "").split())
+            out[pid] = line if len(line) <= width else line[:width - 1] + "…"
+    return out
+
+
 def similar_posts(db: Any, post_id: int) -> set[int]:
     """The posts in the same text or image cluster as this one (itself
     included, when it is in one)."""

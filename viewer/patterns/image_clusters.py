@@ -1,22 +1,28 @@
-"""Same-image clusters: one photo re-posted re-encoded, resized or lightly
-cropped, across posts and accounts.
+"""Same-image clusters: one photo re-posted re-encoded, resized, lightly
+cropped or with a caption bar added, across posts and accounts.
 
 Only image files already in the collection's media/ folder count: a remote
 image is never fetched. Each distinct file (by sha256) gets perceptual
 hashes (imagehash's pHash of a greyscale copy) of the whole picture and of
-15 crops that trim `TRIM` of the width and/or height from one side or both.
-Two files are the same picture when the whole-picture hash of one is within
-`MAX_DISTANCE` bits of any of the other's hashes, either way round: a
-re-encoded or resized copy matches whole against whole, a copy cropped by a
-few percent matches one of the original's crops. pHash looks at the layout
-of light and dark, not at colours, so two different pictures in the same
-colours stay apart.
+15 crops that trim `TRIM` of the width and/or height from one side or both;
+then the same 16 of the picture with the bars of one colour along its edges
+stripped (a caption bar, letterbox borders), or the first 16 again when it
+has none. Two files are the same picture when a whole-picture hash of one
+(with or without bars) is within `MAX_DISTANCE` bits of any of the other's
+hashes, either way round: a re-encoded or resized copy matches whole
+against whole, a copy cropped by a few percent matches one of the
+original's crops, a captioned copy without its bar matches the original.
+Hashing both with and without bars keeps a borderline picture (is that
+uniform edge a bar or sky?) matching whichever way either side decided.
+pHash looks at the layout of light and dark, not at colours, so two
+different pictures in the same colours stay apart.
 
-Tuned on scikit-image's sample photographs (see bench/patterns_quality.py):
-re-encodes and resizes differ by 0–4 bits, crops of 3–10% by 4–12 bits
-(a few up to 16), while distinct photographs differ by 18 bits or more.
-Files are compared with every stored file in one numpy pass (a few
-thousand local pictures in a collection is the usual size, so the pass
+Tuned on scikit-image's sample photographs with bench/image_quality.py
+--set tune (re-posted re-encoded at JPEG 40-75 with resizes, 3-10% crops,
+caption bars, brightness changes): copies are within 6 bits of their
+original in 95% of cases (12 at most), distinct photographs 16 bits apart
+or more. Files are compared with every stored file in one numpy pass (a
+few thousand local pictures in a collection is the usual size, so the pass
 costs milliseconds), never pair by pair in Python.
 """
 from __future__ import annotations
@@ -33,8 +39,18 @@ TRIM = 0.08
 MAX_DISTANCE = 10
 # Larger pictures are refused (decompression bombs in a hostile archive).
 MAX_PIXELS = 64_000_000
+# A bar along an edge: rows (or columns) at least BAR_SHARE of whose pixels
+# are within BAR_TOLERANCE grey levels of the edge's shade, up to MAX_BAR of
+# the height (width) from each side.
+BAR_SHARE = 0.6
+BAR_EDGE_SHARE = 0.9
+MIN_BAR = 0.04
+BAR_TOLERANCE = 12
+MAX_BAR = 0.3
 _TRIMS = ((0.0, 0.0), (TRIM, 0.0), (0.0, TRIM), (TRIM, TRIM))
-VARIANTS = len(_TRIMS) ** 2  # the first one is the whole picture
+CROPS = len(_TRIMS) ** 2  # the first one is the whole picture
+VARIANTS = 2 * CROPS  # as it is, then without its bars
+WHOLE = [0, CROPS]  # the two whole-picture hashes
 
 
 def ensure_tables(db: Any) -> None:
@@ -49,8 +65,9 @@ def clear(db: Any) -> None:
 
 def image_hashes(path: Path) -> np.ndarray | None:
     """The VARIANTS perceptual hashes of a picture as uint64, or None when
-    the file is not a picture Pillow can read."""
-    import imagehash
+    the file is not a picture Pillow can read: the whole picture and its
+    crops, then the same of the picture without the bars along its edges
+    (the first set again when it has none)."""
     from PIL import Image
 
     try:
@@ -63,6 +80,18 @@ def image_hashes(path: Path) -> np.ndarray | None:
                 g = im.convert("L")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError):
         return None
+    plain = _crop_hashes(g)
+    if plain is None:
+        return None
+    stripped = _strip_bars(g)
+    bare = _crop_hashes(stripped) if stripped is not g else None
+    return np.array(plain + (bare if bare is not None else plain), dtype=np.uint64)
+
+
+def _crop_hashes(g: Any) -> list[int] | None:
+    import imagehash
+
+    g = g.copy()
     g.thumbnail((160, 160))
     w, h = g.size
     if w < 8 or h < 8:
@@ -73,13 +102,64 @@ def image_hashes(path: Path) -> np.ndarray | None:
             box = (round(w * left), round(h * top), w - round(w * right), h - round(h * bottom))
             bits = imagehash.phash(g.crop(box)).hash.flatten()
             out.append(int("".join("1" if b else "0" for b in bits), 2))
-    return np.array(out, dtype=np.uint64)
+    return out
+
+
+def _bar_rows(px: np.ndarray) -> int:
+    """How many rows from the top of `px` form a bar of one colour: each
+    row mostly (BAR_SHARE) within BAR_TOLERANCE of the first row's usual
+    shade. Lines of caption text cover the rest of a row."""
+    if px.shape[0] == 0:
+        return 0
+    shade = np.median(px[0])
+    share = (np.abs(px.astype(np.int16) - shade) <= BAR_TOLERANCE).mean(axis=1)
+    limit = int(px.shape[0] * MAX_BAR)
+    if share[0] < BAR_EDGE_SHARE:
+        return 0
+    n = 0
+    while n < limit and share[n] >= BAR_SHARE:
+        n += 1
+    return n if px.shape[0] * MIN_BAR <= n < limit else 0
+
+
+def _strip_bars(g: Any) -> Any:
+    """The picture without the bars of one colour along its edges: a caption
+    bar added above or below a re-posted photo, letterbox borders. The
+    original has none (or the same ones, stripped the same way), so both
+    are hashed on the same content."""
+    px = np.asarray(g)
+    if px.ndim != 2 or min(px.shape) < 16:
+        return g
+    top = _bar_rows(px)
+    bottom = _bar_rows(px[::-1])
+    left = _bar_rows(px.T)
+    right = _bar_rows(px.T[::-1])
+    h, w = px.shape
+    if top + bottom > h // 2:
+        top = bottom = 0
+    if left + right > w // 2:
+        left = right = 0
+    if not (top or bottom or left or right):
+        return g
+    return g.crop((left, top, w - right, h - bottom))
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> int:
-    """The smallest Hamming distance between the whole picture of one and
-    any variant of the other, either way round."""
-    return int(min(np.bitwise_count(a[0] ^ b).min(), np.bitwise_count(b[0] ^ a).min()))
+    """The smallest Hamming distance between a whole picture of one (with
+    or without its bars) and any variant of the other, either way round."""
+    return int(min(np.bitwise_count(a[WHOLE][:, None] ^ b[None, :]).min(),
+                   np.bitwise_count(b[WHOLE][:, None] ^ a[None, :]).min()))
+
+
+def _table(blobs: list[bytes]) -> np.ndarray:
+    """Stored hashes as one (files, VARIANTS) array; a file hashed before
+    bars were stripped (CROPS hashes) counts its set twice, as a picture
+    without bars does."""
+    rows = []
+    for blob in blobs:
+        h = np.frombuffer(blob, dtype="<u8")
+        rows.append(h if len(h) == VARIANTS else np.concatenate([h[:CROPS], h[:CROPS]]))
+    return np.vstack(rows).astype(np.uint64) if rows else np.zeros((0, VARIANTS), dtype=np.uint64)
 
 
 def add_files(db: Any, media_dir: Path, sha256s: Iterable[str]) -> int:
@@ -109,8 +189,7 @@ def add_files(db: Any, media_dir: Path, sha256s: Iterable[str]) -> int:
     rows = conn.execute("SELECT id, hashes, cluster FROM image_hashes WHERE hashes IS NOT NULL").fetchall()
     ids = [r[0] for r in rows]
     cluster = {r[0]: r[2] for r in rows}
-    table = (np.frombuffer(b"".join(r[1] for r in rows), dtype="<u8").reshape(-1, VARIANTS)
-             if rows else np.zeros((0, VARIANTS), dtype=np.uint64))
+    table = _table([r[1] for r in rows])
     added = 0
     for sha, hashes in new:
         blob = hashes.astype("<u8").tobytes() if hashes is not None else None
@@ -120,8 +199,8 @@ def add_files(db: Any, media_dir: Path, sha256s: Iterable[str]) -> int:
         if hashes is not None:
             added += 1
             if len(ids):
-                whole_vs_mine = np.bitwise_count(table[:, :1] ^ hashes[None, :]).min(axis=1)
-                mine_vs_theirs = np.bitwise_count(table ^ hashes[0]).min(axis=1)
+                whole_vs_mine = np.bitwise_count(table[:, WHOLE][:, :, None] ^ hashes[None, None, :]).min(axis=(1, 2))
+                mine_vs_theirs = np.bitwise_count(table[:, None, :] ^ hashes[WHOLE][None, :, None]).min(axis=(1, 2))
                 near = np.nonzero(np.minimum(whole_vs_mine, mine_vs_theirs) <= MAX_DISTANCE)[0]
                 labels.update(cluster[ids[i]] for i in near)
         final = fid

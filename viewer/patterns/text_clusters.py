@@ -5,23 +5,36 @@ A post's text becomes a set of features: the pairs of neighbouring words
 (after removing links, @handles and emoji, and folding case and Arabic
 spelling with `viewer.textproc.fold`) plus its hashtags as a set, so their
 order does not matter. Two posts are near-copies when the Jaccard
-similarity of their feature sets is at least `THRESHOLD`; a cluster is what
-near-copy links join (single linkage, so a text edited step by step by many
-accounts stays one cluster).
+similarity of their feature sets is at least `THRESHOLD`. A cluster is
+the copies of one text: a post joins a cluster when it is a near-copy of a
+member and of the cluster's first post, so a text edited step by step, or
+a post made of two templates, does not chain two clusters into one.
 
-Candidates come from MinHash signatures (datasketch) cut into bands; each
-band's hash is a row of `text_bands` in SQLite, so a new post is compared
-with the few posts that share a band, never with the whole collection, and
-an import costs the same per post whether the collection holds a thousand
-posts or a million. Candidates are then checked on their exact feature
-sets, so the MinHash estimate's noise never decides a link.
+Candidates come from MinHash signatures cut into LSH bands, so a new post
+is compared with the few posts that share a band, never with the whole
+collection. The signatures are datasketch's `affine32` MinHash, computed
+for a whole batch in one numpy pass (tests check them against datasketch's
+own); the features are hashed word by word (each distinct word once) and
+the word hashes combined into pair hashes with numpy, since one crc32 per
+pair in Python was a third of the time. Candidates are then checked on
+their exact feature sets, so the MinHash estimate's noise never decides a
+link.
+
+The band keys are kept in `text_band_chunks`, one row per batch (its post
+ids, their band keys and a 64-byte sketch of each signature, as arrays): appending a row costs the same however
+large the collection, where a table of one row per (band, post) had every
+batch's random keys rewrite most of its pages. A `TextClusterer` reads the
+rows once, keeps them in memory as a few sorted arrays (merged as they
+grow, like a log-structured merge tree) and looks up a whole batch with
+binary searches. An import therefore costs one read of the stored keys
+plus work per post: linear, never quadratic.
 
 Too short to tell: a text with fewer than `MIN_WORDS` words (hashtags,
 links and handles not counted) is never clustered. "Free Mosul" or a line
 of hashtags is written by thousands of people independently, and would glue
 unrelated posts together.
 
-Retweets are not copies (they are retweets: see viewer.patterns.amplifiers),
+Retweets are not copies (they are retweets: see viewer.patterns.network),
 and only collected posts are clustered.
 """
 from __future__ import annotations
@@ -32,12 +45,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from functools import lru_cache
-
 import numpy as np
 
 from viewer.batching import in_chunks
-from viewer.textproc import fold, normalize_tag
+from viewer.textproc import MARKS_CLASS, fold, normalize_tag
 
 # Fewer words than this (hashtags, links, handles and emoji not counted)
 # and a text is too short to call a copy: see the module's docstring.
@@ -47,129 +58,338 @@ MIN_WORDS = 6
 # a ten-word text gives about 0.6, one emoji or hashtag order nothing.
 THRESHOLD = 0.5
 NUM_PERM = 64
-# Bands and rows per band, chosen by datasketch's own optimiser for a
-# threshold a little under THRESHOLD (the exact checks remove the extra
-# candidates, but a missed candidate is a missed copy).
-# (datasketch pulls in scipy: ~0.5 s at import, so it is imported when a
-# signature is first computed, not by every command that imports this.)
-@lru_cache(maxsize=1)
-def bands_rows() -> tuple[int, int]:
-    from datasketch.lsh import _optimal_param
-
-    bands, rows = _optimal_param(THRESHOLD - 0.1, NUM_PERM, 0.5, 0.5)
-    return int(bands), int(rows)
-
-
-# Candidates whose MinHash estimate is this far under THRESHOLD are not
-# checked (the estimate's standard error with 64 values is about 0.06).
+SEED = 16
+# Bands and rows per band: what datasketch's own optimiser
+# (datasketch.lsh._optimal_param) picks for a threshold a little under
+# THRESHOLD and 64 permutations, weighing a missed candidate (a missed
+# copy) 0.7 and an extra one 0.3 (it only costs a sketch comparison); a
+# test checks it. Fixed here so that clustering never imports datasketch
+# and scipy under it (0.5 s of every import).
+BANDS, ROWS = 21, 3
+# Candidates whose estimated similarity is this far under THRESHOLD are
+# not checked (the estimate's standard error with 64 values is about 0.06).
 ESTIMATE_SLACK = 0.15
-# Exact checks per post, best estimates first, and per existing cluster: a
-# new member of a 1,000-post campaign needs one link, not 1,000 comparisons.
+# A post joins a cluster only when it is also this similar to the
+# cluster's first post: copies of one original, not a chain of texts each
+# a little further from it (see the module's docstring).
+REP_THRESHOLD = THRESHOLD
+# Exact checks per post, best estimates first, and per existing cluster:
+# a new member of a 1,000-post campaign needs one link, not 1,000 checks.
 MAX_CHECKS = 20
 TRIES_PER_CLUSTER = 3
-# Posts of one band read as candidates (see add_posts).
-BUCKET_SAMPLE = 32
-SEED = 16
+# Posts of one band read as candidates (see BandIndex.lookup).
+BUCKET_SAMPLE = 16
+# Rows in a row not of the batch after which its scan stops (see _texts).
+SCAN_GAP = 64
+# Feature sets of earlier posts kept for the exact checks (re-reading and
+# re-tokenising a campaign's first members for every new one would cost
+# more than all the rest).
+FEATURE_CACHE = 50_000
 
-_URL_RE = re.compile(r"(?i:https?://|www\.)\S+")
-_HANDLE_RE = re.compile(r"[@＠]\w+")
-_HASHTAG_RE = re.compile(r"[#＃](\w+)")
+_URL_RE = re.compile(r"(?i:https?://|www\.)\S+|[@＠]\w+")
+# Harakat inside a tag (#الْمَوْصِل) are part of it: fold removes them.
+_HASHTAG_RE = re.compile(f"[#＃]((?:\\w|[{MARKS_CLASS}])+)")
 # Words: letters and digits of any script. Emoji, punctuation and '_' are
 # not word characters, so an emoji added or removed changes nothing.
 # Chinese, Japanese and Korean are written without spaces: each character
 # counts as a word there, so their texts compare by character pairs.
+# Words are cut from the text before folding (each distinct word is then
+# folded once, see _WordHashes), so a word's harakat and tatweel must stay
+# inside it: Python's \w does not match combining marks, and a run of
+# tatweel alone is no word.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_WORD_RE = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+_WORD_RE = re.compile(f"[{_CJK}]|[^\\W_\u0640{_CJK}](?:[^\\W_{_CJK}]|[{MARKS_CLASS}])*")
+
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_TAG_DOMAIN = np.uint64(0x9E3779B97F4A7C15)  # keeps the hashtag feature apart from any word pair
+
+
+def words_and_tags(text: str) -> tuple[list[str], str | None]:
+    """The words of a text (not yet folded) and its folded hashtags as one
+    sorted string (None without hashtags): what the features are made of."""
+    t = html.unescape(text) if "&" in text else text
+    if "http" in t or "www" in t or "@" in t or "＠" in t:  # cheaper than the regex's own scan
+        t = _URL_RE.sub(" ", t)
+    tags = None
+    if "#" in t or "＃" in t:
+        found = _HASHTAG_RE.findall(t)
+        if found:
+            tags = " ".join(sorted({normalize_tag(m) for m in found}))
+            t = _HASHTAG_RE.sub(" ", t)
+    return _WORD_RE.findall(t), tags
 
 
 @dataclass(frozen=True)
 class Features:
+    """A text's word count and feature hashes (32-bit; a collision between
+    two different word pairs of two texts is one in four billion)."""
     words: int
-    items: frozenset[str]
+    items: frozenset[int]
 
     @property
     def usable(self) -> bool:
         return self.words >= MIN_WORDS
 
 
+class _WordHashes(dict[str, int]):
+    """crc32 of each distinct word's folded form, computed once: posts
+    repeat their words, and folding them one by one is a third of the cost
+    of folding each text whole."""
+
+    def __missing__(self, word: str) -> int:
+        h = zlib.crc32(fold(word).encode("utf-8", "surrogatepass"))
+        if len(self) < 2_000_000:
+            self[word] = h
+        return h
+
+
+_WORD_HASH = _WordHashes()
+
+
+def _fmix64(x: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 64-bit finaliser: every input bit moves every output bit.
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(33))
+        x = x * np.uint64(0xFF51AFD7ED558CCD)
+        x = x ^ (x >> np.uint64(33))
+        x = x * np.uint64(0xC4CEB9FE1A85EC53)
+        return x ^ (x >> np.uint64(33))
+
+
+@dataclass
+class Batch:
+    """Feature hashes of many texts, flat: text k's word-pair hashes are
+    `pairs[starts[k]:starts[k + 1]]`, its hashtag feature `tags[k]` when
+    `has_tag[k]`. Only usable texts are kept; `rows` says which."""
+    rows: list[int]
+    words: np.ndarray
+    pairs: np.ndarray
+    starts: np.ndarray
+    tags: np.ndarray
+    has_tag: np.ndarray
+
+    def items(self, k: int) -> frozenset[int]:
+        out = set(self.pairs[self.starts[k]:self.starts[k + 1]].tolist())
+        if self.has_tag[k]:
+            out.add(int(self.tags[k]))
+        return frozenset(out)
+
+
+def featurize(texts: list[str]) -> Batch:
+    """The feature hashes of texts too short (`MIN_WORDS`) left out."""
+    getitem = _WORD_HASH.__getitem__
+    rows: list[int] = []
+    lens: list[int] = []
+    flat: list[int] = []
+    tags: list[int] = []
+    for k, text in enumerate(texts):
+        words, tag = words_and_tags(text or "")
+        if len(words) < MIN_WORDS:
+            continue
+        rows.append(k)
+        lens.append(len(words))
+        flat.extend(map(getitem, words))
+        tags.append(-1 if tag is None else zlib.crc32(tag.encode("utf-8", "surrogatepass")))
+    n = len(rows)
+    w = np.array(flat, dtype=np.uint64)
+    nwords = np.array(lens, dtype=np.int64)
+    # A pair joins each word to the next one of the same text.
+    ends = np.cumsum(nwords)
+    keep = np.ones(max(len(w) - 1, 0), dtype=bool)
+    keep[ends[:-1] - 1] = False
+    pairs = (_fmix64((w[:-1] << np.uint64(32)) | w[1:])[keep] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(nwords - 1)
+    t = np.array(tags, dtype=np.int64)
+    has_tag = t >= 0
+    th = (_fmix64(t.astype(np.uint64) ^ _TAG_DOMAIN) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return Batch(rows, nwords, pairs, starts, th, has_tag)
+
+
 def features(text: str) -> Features:
-    """The features compared between texts (see the module's docstring)."""
-    t = html.unescape(text) if "&" in (text or "") else (text or "")
-    t = _URL_RE.sub(" ", t)
-    t = _HANDLE_RE.sub(" ", t)
-    tags = sorted({normalize_tag(m) for m in _HASHTAG_RE.findall(t)})
-    t = _HASHTAG_RE.sub(" ", t)
-    words = _WORD_RE.findall(fold(t))
-    items = {a + " " + b for a, b in zip(words, words[1:], strict=False)}
-    if len(words) == 1:
-        items.add(words[0])
-    if tags:
-        # The set of hashtags is one feature: order does not matter, and a
-        # popular tag shared by unrelated posts weighs no more than a word.
-        items.add("#" + " #".join(tags))
-    return Features(len(words), frozenset(items))
+    """The features of one text (see the module's docstring)."""
+    b = featurize([text])
+    if not b.rows:
+        return Features(len(words_and_tags(text or "")[0]), frozenset())
+    return Features(int(b.words[0]), b.items(0))
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     inter = len(a & b)
     return inter / (len(a) + len(b) - inter)
 
 
-_PERMUTATIONS: tuple[np.ndarray, np.ndarray] | None = None
+# -- MinHash, as datasketch computes it ----------------------------------------------
+
+_A: np.ndarray | None = None
+_B: np.ndarray | None = None
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
-def signatures(feats: list[Features]) -> np.ndarray:
-    """MinHash signatures (uint32, one row per feature set) exactly as
-    datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc32, scheme="affine32")
-    computes them, but for a whole batch in one numpy pass: datasketch's
-    per-set update costs 30–100 µs a post, this a few."""
-    from datasketch import MinHash
-    from datasketch.minhash import _fmix
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations for NUM_PERM and SEED (drawn the
+    way its MinHash draws them; a test checks they are the same)."""
+    global _A, _B
+    if _A is None or _B is None:
+        gen = np.random.RandomState(SEED)
+        _A = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        _B = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return _A, _B
 
-    global _PERMUTATIONS
-    if _PERMUTATIONS is None:
-        a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
-        _PERMUTATIONS = (a, b)
-    a, b = _PERMUTATIONS
-    sizes = [len(f.items) for f in feats]
-    hv = np.fromiter((zlib.crc32(x.encode("utf-8")) for f in feats for x in f.items), dtype=np.uint32,
-                     count=sum(sizes))
-    with np.errstate(over="ignore"):  # uint32 wraps around, as in datasketch's affine32 scheme
-        phv = _fmix(hv, 32)[:, None] * a + b
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    return np.minimum.reduceat(phv, starts, axis=0)
+
+def _permuted(hv: np.ndarray) -> np.ndarray:
+    """datasketch's affine32 step for each value: MurmurHash3's 32-bit
+    finaliser, then a * h + b for every permutation (wrapping)."""
+    a, b = permutations()
+    s1, m1, s2, m2, s3 = _FMIX32
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> s1)
+        hv = hv * m1
+        hv = hv ^ (hv >> s2)
+        hv = hv * m2
+        hv = hv ^ (hv >> s3)
+        return hv[:, None] * a + b
+
+
+def signatures(batch: Batch) -> np.ndarray:
+    """MinHash signatures (uint32, one row per usable text) equal to
+    datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+    fed the same feature hashes, for the whole batch at once."""
+    n = len(batch.rows)
+    out = np.empty((n, NUM_PERM), dtype=np.uint32)
+    # A few thousand texts at a time, so the permuted values stay in cache.
+    step = 2048
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        s0, s1 = batch.starts[lo], batch.starts[hi]
+        phv = _permuted(batch.pairs[s0:s1])
+        out[lo:hi] = np.minimum.reduceat(phv, batch.starts[lo:hi] - s0, axis=0)
+    if batch.has_tag.any():
+        rows = np.flatnonzero(batch.has_tag)
+        out[rows] = np.minimum(out[rows], _permuted(batch.tags[rows]))
+    return out
+
+
+def sketch(sigs: np.ndarray) -> np.ndarray:
+    """The low byte of each MinHash value (b-bit MinHash): 64 bytes a post
+    that still estimate the similarity, so unlikely candidates are dropped
+    before any exact check (which would read the older post's text)."""
+    return (sigs & np.uint32(0xFF)).astype(np.uint8)
+
+
+def estimate(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaccard similarity estimated from two sketches (rows): equal bytes,
+    less the 1 in 256 that agree by chance."""
+    agree = (a == b).mean(axis=1)
+    return (agree - 1 / 256) / (1 - 1 / 256)
 
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """The LSH band keys of each signature (one row each): band number in the
-    high bits, a hash of the band's values in the low 32 (a collision only
-    adds a candidate, which the checks then drop)."""
-    BANDS, ROWS = bands_rows()  # noqa: N806 (the constants they were)
+    """The LSH band keys of each signature (one row each, uint32): a hash of
+    the band's number and its ROWS values. A collision only adds a
+    candidate, which the exact check then drops."""
     rows = sigs[:, :BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
-    mixed = np.zeros((len(sigs), BANDS), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for r in range(ROWS):
-            mixed = (mixed * np.uint64(0x100000001B3)) ^ rows[:, :, r]
-        mixed ^= mixed >> np.uint64(29)
-        mixed *= np.uint64(0xBF58476D1CE4E5B9)
-        mixed ^= mixed >> np.uint64(32)
-    low = np.bitwise_and(mixed, np.uint64(0xFFFFFFFF))
-    return (np.arange(BANDS, dtype=np.uint64)[None, :] << np.uint64(32)) | low
+    mixed = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64) << np.uint64(40), (len(sigs), BANDS))
+    for r in range(ROWS):
+        mixed = _fmix64(mixed ^ rows[:, :, r])
+    return (mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
+
+# -- the band index ------------------------------------------------------------------
+
+class BandIndex:
+    """Every clustered post's band keys, in memory: a few runs of keys
+    sorted with the position of their post, the newest runs small. Adding
+    a batch adds a run and merges the last ones while the older is no more
+    than twice the newer, so there are O(log n) runs and each key is
+    re-sorted O(log n) times."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.ids = np.empty(1024, dtype=np.int64)
+        self.sketches = np.empty((1024, NUM_PERM), dtype=np.uint8)
+        self.n = 0
+
+    def add(self, ids: np.ndarray, keys: np.ndarray, sketches: np.ndarray) -> np.ndarray:
+        """Adds posts (ids, their keys: one row of BANDS each, and their
+        sketches); returns their positions."""
+        m = len(ids)
+        if self.n + m > len(self.ids):
+            size = max(2 * len(self.ids), self.n + m)
+            grown, grown_sk = np.empty(size, dtype=np.int64), np.empty((size, NUM_PERM), dtype=np.uint8)
+            grown[:self.n], grown_sk[:self.n] = self.ids[:self.n], self.sketches[:self.n]
+            self.ids, self.sketches = grown, grown_sk
+        pos = np.arange(self.n, self.n + m, dtype=np.int32)
+        self.ids[self.n:self.n + m] = ids
+        self.sketches[self.n:self.n + m] = sketches
+        self.n += m
+        flat = keys.ravel()
+        order = np.argsort(flat, kind="stable")
+        self.runs.append((flat[order], np.repeat(pos, BANDS)[order]))
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (k1, p1), (k2, p2) = self.runs[-2], self.runs[-1]
+            k, p = np.concatenate([k1, k2]), np.concatenate([p1, p2])
+            # Stable: for one key, older posts stay first.
+            order = np.argsort(k, kind="stable")
+            self.runs[-2:] = [(k[order], p[order])]
+        return pos
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For a flat array of keys: (index into `keys`, position of a post
+        with that key) for every match. A key shared by more than
+        BUCKET_SAMPLE posts (a large campaign, a template) is answered by
+        its oldest and newest members of each run, so a post costs the same
+        however large its cluster has grown."""
+        qs, cs = [], []
+        half = BUCKET_SAMPLE // 2
+        # Sorted queries: the binary searches then walk the runs in order.
+        by_key = np.argsort(keys, kind="stable")
+        sk = keys[by_key]
+        for run_keys, run_pos in self.runs:
+            lo = np.searchsorted(run_keys, sk, "left")
+            found = lo < len(run_keys)
+            found[found] = run_keys[lo[found]] == sk[found]
+            hit = np.flatnonzero(found)
+            if not len(hit):
+                continue
+            lo = lo[hit]
+            hi = np.searchsorted(run_keys, sk[hit], "right")
+            cnt = hi - lo
+            hit = by_key[hit]
+            take = np.minimum(cnt, BUCKET_SAMPLE)
+            q = np.repeat(hit, take)
+            offs = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
+            t_rep = np.repeat(take, take)
+            from_end = np.repeat(cnt > BUCKET_SAMPLE, take) & (offs >= half)
+            idx = np.where(from_end, np.repeat(hi, take) - (t_rep - offs), np.repeat(lo, take) + offs)
+            qs.append(q)
+            cs.append(run_pos[idx])
+        if not qs:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+        return np.concatenate(qs), np.concatenate(cs)
+
+
+# -- tables ---------------------------------------------------------------------------
 
 def ensure_tables(db: Any) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS text_bands(key INTEGER NOT NULL, post_id INTEGER NOT NULL, "
-               "PRIMARY KEY(key, post_id)) WITHOUT ROWID")
-    db.execute("CREATE TABLE IF NOT EXISTS text_sigs(post_id INTEGER PRIMARY KEY, sig BLOB NOT NULL)")
+    # Tables of the first version (one row per band and post; signatures):
+    # their keys were computed otherwise, so a collection that has them is
+    # re-clustered from its posts at its next import (TextClusterer's backfill).
+    for old in ("text_bands", "text_sigs"):
+        db.execute(f"DROP TABLE IF EXISTS {old}")
+    cols = {r[1] for r in db.execute("PRAGMA table_info(text_band_chunks)")}
+    if cols and "sketches" not in cols:
+        db.execute("DROP TABLE text_band_chunks")
+    db.execute("CREATE TABLE IF NOT EXISTS text_band_chunks(chunk INTEGER PRIMARY KEY, "
+               "posts BLOB NOT NULL, keys BLOB NOT NULL, sketches BLOB NOT NULL)")
     db.execute("CREATE TABLE IF NOT EXISTS text_clusters(post_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
     db.execute("CREATE INDEX IF NOT EXISTS text_clusters_cluster ON text_clusters(cluster)")
 
 
 def clear(db: Any) -> None:
-    db.execute("DELETE FROM text_bands")
-    db.execute("DELETE FROM text_sigs")
+    db.execute("DELETE FROM text_band_chunks")
     db.execute("DELETE FROM text_clusters")
 
 
@@ -197,109 +417,215 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def add_posts(db: Any, ids: Iterable[int]) -> int:
-    """Cluster the texts of these posts against each other and everything
-    clustered before; returns how many were usable. The caller commits."""
-    conn = db.conn if hasattr(db, "conn") else db
-    feats: dict[int, Features] = {}
-    for chunk in in_chunks(sorted(set(ids)), 900):
-        q = f"SELECT id, text FROM posts WHERE collected = 1 AND kind != 'retweet' AND id IN ({_marks(len(chunk))})"
-        for pid, text in conn.execute(q, chunk):
-            f = features(text)
-            if f.usable:
-                feats[pid] = f
-    if not feats:
-        return 0
-    batch = sorted(feats)
-    sigs = signatures([feats[p] for p in batch])
-    keys = band_keys(sigs)
-    sig_of = {p: sigs[i] for i, p in enumerate(batch)}
-    conn.executemany("INSERT OR REPLACE INTO text_sigs(post_id, sig) VALUES (?, ?)",
-                     ((p, sigs[i].astype("<u4").tobytes()) for i, p in enumerate(batch)))
-    # The batch's band rows go to a temporary table first: SQLite then
-    # finds the posts sharing them and adds them to text_bands in two
-    # statements, in C, instead of one Python call per key.
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_bands(key INTEGER NOT NULL, post_id INTEGER NOT NULL)")
-    conn.execute("DELETE FROM batch_bands")
-    conn.executemany("INSERT INTO batch_bands(key, post_id) VALUES (?, ?)",
-                     zip(keys.ravel().tolist(), np.repeat(np.array(batch, dtype=np.int64), bands_rows()[0]).tolist(),
-                         strict=True))
-    conn.execute("INSERT OR IGNORE INTO text_bands(key, post_id) SELECT key, post_id FROM batch_bands ORDER BY key")
-    key_posts: dict[int, list[int]] = {}
-    # Only the bands some other post shares come back to Python.
-    for k, p in conn.execute("SELECT key, post_id FROM text_bands WHERE key IN (SELECT b.key FROM batch_bands b "
-                             "JOIN text_bands t ON t.key = b.key GROUP BY b.key HAVING count(*) > 1) "
-                             "ORDER BY key, post_id"):
-        key_posts.setdefault(k, []).append(p)
-    for k, posts in key_posts.items():
-        if len(posts) > BUCKET_SAMPLE:
-            # A band shared by thousands of posts is a large cluster (or a
-            # template): its oldest and newest members stand for it, so a
-            # post costs the same however large the cluster has grown.
-            half = BUCKET_SAMPLE // 2
-            key_posts[k] = posts[:half] + posts[-half:]
-    cands: dict[int, set[int]] = {}
-    for p, ks in zip(batch, keys.tolist(), strict=True):
-        near: set[int] = set()
-        for k in ks:
-            near.update(key_posts.get(k, ()))
-        near.discard(p)
-        if near:
-            cands[p] = near
-    if not cands:
-        return len(batch)
+class TextClusterer:
+    """Clusters batches of posts against each other and everything
+    clustered before; one per import (or rebuild), so the band index is
+    read once. Bands another connection stored meanwhile are picked up at
+    the next batch.
 
-    involved = set(cands) | {c for cs in cands.values() for c in cs}
-    missing = sorted(involved - sig_of.keys())
-    for chunk in in_chunks(missing, 900):
-        for pid, blob in conn.execute(f"SELECT post_id, sig FROM text_sigs WHERE post_id IN ({_marks(len(chunk))})",
-                                      chunk):
-            sig_of[pid] = np.frombuffer(blob, dtype="<u4")
-    row_of = {pid: i for i, pid in enumerate(sig_of)}
-    matrix = np.stack(list(sig_of.values()))
-    label: dict[int, int] = {}
-    for chunk in in_chunks(sorted(involved), 900):
-        label.update(conn.execute(f"SELECT post_id, cluster FROM text_clusters WHERE post_id IN "
-                                  f"({_marks(len(chunk))})", chunk))
+    `backfill`: when the collection has no stored bands yet but holds
+    other posts (made before clusters existed, or by the first version,
+    whose bands were computed otherwise), those posts are clustered first,
+    once, so the new ones can join them. `rebuild` turns it off: it adds
+    every post itself."""
 
-    def node(pid: int) -> tuple[str, int]:
-        lab = label.get(pid)
-        return ("c", lab) if lab is not None else ("p", pid)
+    def __init__(self, backfill: bool = True) -> None:
+        self.backfill = backfill
+        self.index = BandIndex()
+        self.chunks = 0  # the last chunk row read or written
+        self.nchunks = 0
+        self.cache: dict[int, frozenset[int]] = {}
 
-    def feats_of(pid: int) -> Features:
-        f = feats.get(pid)
-        if f is None:
-            row = conn.execute("SELECT text FROM posts WHERE id = ?", [pid]).fetchone()
-            f = features(row[0] if row else "")
-            feats[pid] = f
-        return f
+    def _sync(self, conn: Any) -> None:
+        last, count = conn.execute("SELECT coalesce(max(chunk), 0), count(*) FROM text_band_chunks").fetchone()
+        if count < self.nchunks or last < self.chunks:
+            self.__init__()  # type: ignore[misc]  # cleared meanwhile: start over
+        if last == self.chunks:
+            return
+        for chunk, posts, keys, sketches in conn.execute(
+                "SELECT chunk, posts, keys, sketches FROM text_band_chunks WHERE chunk > ? ORDER BY chunk",
+                [self.chunks]):
+            ids = np.frombuffer(posts, dtype="<i8")
+            self.index.add(ids, np.frombuffer(keys, dtype="<u4").reshape(len(ids), BANDS),
+                           np.frombuffer(sketches, dtype=np.uint8).reshape(len(ids), NUM_PERM))
+            self.chunks = chunk
+            self.nchunks += 1
 
-    uf = _UnionFind()
-    checked: set[tuple[int, int]] = set()
-    for p in sorted(cands):
-        # The signatures estimate the similarity of every candidate at once;
-        # only the likely ones are checked exactly, best first.
-        cs: list[int] = [c for c in cands[p] if c in row_of]
-        if not cs:
-            continue
-        est = (matrix[[row_of[c] for c in cs]] == matrix[row_of[p]]).mean(axis=1)
-        order: list[int] = [cs[i] for i in np.argsort(-est, kind="stable") if est[i] >= THRESHOLD - ESTIMATE_SLACK]
-        tries: dict[Any, int] = {}
-        mine = uf.find(node(p))
-        for c in order[:MAX_CHECKS]:
-            theirs = uf.find(node(c))
-            if mine == theirs or tries.get(theirs, 0) >= TRIES_PER_CLUSTER:
+    def add_posts(self, db: Any, ids: Iterable[int]) -> int:
+        """Cluster these posts; returns how many were usable. The caller commits."""
+        conn = db.conn if hasattr(db, "conn") else db
+        self._sync(conn)
+        wanted = set(ids)
+        if self.backfill and self.nchunks == 0:
+            self.backfill = False
+            earlier = [pid for (pid,) in conn.execute(
+                "SELECT id FROM posts WHERE collected = 1 AND kind != 'retweet' ORDER BY id") if pid not in wanted]
+            if earlier:
+                conn.execute("DELETE FROM text_clusters")
+                for chunk in in_chunks(earlier, 5000):
+                    self._add(conn, chunk)
+                if self.nchunks == 0:  # none was long enough: mark them done all the same
+                    self._store(conn, np.empty(0, dtype=np.int64), np.empty((0, BANDS), dtype=np.uint32),
+                                np.empty((0, NUM_PERM), dtype=np.uint8))
+        return self._add(conn, wanted)
+
+    def _store(self, conn: Any, batch_ids: np.ndarray, keys: np.ndarray, sketches: np.ndarray) -> None:
+        cur = conn.execute("INSERT INTO text_band_chunks(posts, keys, sketches) VALUES (?, ?, ?)",
+                           [batch_ids.astype("<i8").tobytes(), keys.astype("<u4").tobytes(), sketches.tobytes()])
+        self.chunks = cur.lastrowid
+        self.nchunks += 1
+
+    def _add(self, conn: Any, ids: Iterable[int]) -> int:
+        pids, texts = _texts(conn, sorted(set(ids)))
+        batch = featurize(texts)
+        if not batch.rows:
+            return 0
+        batch_ids = np.array([pids[k] for k in batch.rows], dtype=np.int64)
+        sigs = signatures(batch)
+        keys, sketches = band_keys(sigs), sketch(sigs)
+        self._store(conn, batch_ids, keys, sketches)
+        pos = self.index.add(batch_ids, keys, sketches)
+        q, c = self.index.lookup(keys.ravel())
+        row = q // BANDS
+        # Each pair once: a post looks back at the posts before it (earlier
+        # batches, or earlier in this one); the later one of a pair sees it.
+        back = c < pos[row]
+        row, c = row[back], c[back]
+        if not len(row):
+            return len(batch.rows)
+        # Candidates of each post: the likely ones by their sketches, best
+        # first, at most MAX_CHECKS.
+        pair = np.sort((row.astype(np.int64) << np.int64(32)) | c.astype(np.int64))
+        # (np.unique hashes first: several times slower on millions of pairs)
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+        prow, pcand = pair >> np.int64(32), pair & np.int64(0xFFFFFFFF)
+        est = estimate(sketches[prow], self.index.sketches[pcand])
+        likely = est >= THRESHOLD - ESTIMATE_SLACK
+        prow, pcand, est = prow[likely], pcand[likely], est[likely]
+        order = np.lexsort((pcand, -est, prow))
+        prow, pcand = prow[order], pcand[order]
+        first = np.ones(len(prow), dtype=bool)
+        first[1:] = prow[1:] != prow[:-1]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(prow)) - np.repeat(starts, np.diff(np.append(starts, len(prow))))
+        keep = rank < MAX_CHECKS
+        prow, pcand = prow[keep], self.index.ids[pcand[keep]]
+        cands: dict[int, list[int]] = {}
+        for r, cid in zip(batch_ids[prow].tolist(), pcand.tolist(), strict=True):
+            if r != cid:  # a post re-added keeps its older entries: not a copy of itself
+                cands.setdefault(r, []).append(cid)
+        if cands:
+            self._link(conn, batch, {int(p): k for k, p in enumerate(batch_ids.tolist())}, cands)
+        return len(batch.rows)
+
+    def _prefetch(self, conn: Any, batch: Batch, local: dict[int, int], pids: set[int]) -> None:
+        """Feature sets of these posts into the cache: from the batch, or
+        read and featurized together."""
+        if len(self.cache) + len(pids) > FEATURE_CACHE:  # only the recent past is kept
+            self.cache.clear()
+        read: list[int] = []
+        for pid in pids:
+            if pid in self.cache:
                 continue
-            pair = (min(p, c), max(p, c))
-            if pair in checked:
-                continue
-            checked.add(pair)
-            tries[theirs] = tries.get(theirs, 0) + 1
-            if jaccard(feats[p].items, feats_of(c).items) >= THRESHOLD:
+            k = local.get(pid)
+            if k is not None:
+                self.cache[pid] = batch.items(k)
+            else:
+                read.append(pid)
+        ids: list[int] = []
+        texts: list[str] = []
+        for chunk in in_chunks(sorted(read), 900):
+            for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE id IN ({_marks(len(chunk))})", chunk):
+                ids.append(pid)
+                texts.append(text)
+        old = featurize(texts)
+        for k, r in enumerate(old.rows):
+            self.cache[ids[r]] = old.items(k)
+
+    def _link(self, conn: Any, batch: Batch, local: dict[int, int], cands: dict[int, list[int]]) -> None:
+        involved = set(cands) | {c for cs in cands.values() for c in cs}
+        label: dict[int, int] = {}
+        for chunk in in_chunks(sorted(involved), 900):
+            label.update(conn.execute(f"SELECT post_id, cluster FROM text_clusters WHERE post_id IN "
+                                      f"({_marks(len(chunk))})", chunk))
+        self._prefetch(conn, batch, local, involved | set(label.values()))
+        items = self.cache
+
+        def node(pid: int) -> tuple[str, int]:
+            lab = label.get(pid)
+            return ("c", lab) if lab is not None else ("p", pid)
+
+        empty: frozenset[int] = frozenset()
+        uf = _UnionFind()
+        # Each group's representative: its earliest post (a cluster's label
+        # was its earliest post when it formed).
+        first: dict[Any, int] = {}
+        for p in sorted(cands):
+            tries: dict[Any, int] = {}
+            mine = uf.find(node(p))
+            a = items.get(p, empty)
+            for c in cands[p]:
+                theirs = uf.find(node(c))
+                if mine == theirs or tries.get(theirs, 0) >= TRIES_PER_CLUSTER:
+                    continue
+                tries[theirs] = tries.get(theirs, 0) + 1
+                if jaccard(a, items.get(c, empty)) < THRESHOLD:
+                    continue
+                r = first.get(theirs, theirs[1])
+                if r != c and r in items and jaccard(a, items[r]) < REP_THRESHOLD:
+                    continue
+                r = min(r, first.get(mine, mine[1]))
                 uf.union(mine, theirs)
                 mine = uf.find(mine)
-    _write(conn, uf, involved, node)
-    return len(batch)
+                first[mine] = r
+        _write(conn, uf, involved, node)
+
+
+def _texts(conn: Any, ids: list[int]) -> tuple[list[int], list[str]]:
+    """The texts of those of these posts (sorted ids) that are collected and
+    not retweets, in id order. A batch's own posts usually lie together (an
+    archive is in time order, and ids follow time), so they are read by
+    scanning down from the newest, five times cheaper than looking each up.
+    The scan stops once SCAN_GAP rows in a row were not asked for (other
+    batches' posts); the rest (older originals the batch's retweets and
+    quotes brought in, say) are looked up."""
+    pids: list[int] = []
+    texts: list[str] = []
+    if not ids:
+        return pids, texts
+    want = set(ids)
+    misses, last = 0, ids[-1] + 1
+    for pid, collected, kind, text in conn.execute(
+            "SELECT id, collected, kind, text FROM posts WHERE id BETWEEN ? AND ? ORDER BY id DESC",
+            [ids[0], ids[-1]]):
+        if pid not in want:
+            misses += 1
+            if misses >= SCAN_GAP:
+                break
+            continue
+        misses, last = 0, pid
+        if collected == 1 and kind != "retweet":
+            pids.append(pid)
+            texts.append(text)
+    pids.reverse()
+    texts.reverse()
+    rest = [i for i in ids if i < last]
+    if rest:
+        before_ids: list[int] = []
+        before: list[str] = []
+        for chunk in in_chunks(rest, 900):
+            for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE collected = 1 AND kind != 'retweet' "
+                                          f"AND id IN ({_marks(len(chunk))}) ORDER BY id", chunk):
+                before_ids.append(pid)
+                before.append(text)
+        pids, texts = before_ids + pids, before + texts
+    return pids, texts
+
+
+def add_posts(db: Any, ids: Iterable[int]) -> int:
+    """Cluster these posts against everything clustered before (reads the
+    band index: for many batches, keep one TextClusterer)."""
+    return TextClusterer().add_posts(db, ids)
 
 
 def _write(conn: Any, uf: _UnionFind, involved: set[int], node: Any) -> None:

@@ -2,8 +2,11 @@
 
 The panel lists the largest near-copy text and same-image clusters among
 the posts the window lists: the search's results, narrowed to the dates
-brushed on the histogram. A double-click (or Enter) searches
-`similar:<first post>`, which lists the cluster."""
+brushed on the histogram. Each cluster takes two lines: its size, accounts
+and time span, then the text of its first post across the whole width (in
+its own reading direction), so the narrow sidebar column cuts nothing. A
+double-click (or Enter) searches `similar:<first post>`, which lists the
+cluster."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +17,11 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -23,11 +29,16 @@ from PySide6.QtWidgets import (
 
 from viewer import store
 from viewer.collection import Collection
-from viewer.patterns.clusters import Cluster, clusters_of, iso, list_clusters
+from viewer.patterns.clusters import Cluster, clusters_of, excerpts, iso, list_clusters
+from viewer.ui.bidi import is_rtl, isolated
 from viewer.ui.ops import LatestOnly
 
 SHOWN = 50  # clusters listed in the panel
 PostRole = Qt.ItemDataRole.UserRole + 1
+RtlRole = Qt.ItemDataRole.UserRole + 2
+# The share of the sidebar column the Campaigns tab gets while it is shown
+# (the facets above keep the rest), when it had less.
+TAB_SHARE = 0.5
 
 
 def _day(clock: Any, ts: int | None) -> str:
@@ -36,6 +47,28 @@ def _day(clock: Any, ts: int | None) -> str:
     if clock is None:
         return (iso(ts) or "?")[:10]
     return clock.datetime(ts).strftime("%Y-%m-%d")
+
+
+def span_text(clock: Any, first: int | None, last: int | None) -> str:
+    """The span in as few characters as stay unambiguous: one day, or the
+    first day and the last without the year (and month) they share."""
+    a, b = _day(clock, first), _day(clock, last)
+    if a == b:
+        return a
+    if a[:4] == b[:4] and "?" not in (a + b):
+        return f"{a} → {b[5:]}"
+    return f"{a} → {b}"
+
+
+class _ExcerptDelegate(QStyledItemDelegate):
+    """Draws an excerpt in its own reading direction: Arabic right to left
+    and aligned right, as in the timeline."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        if index.data(RtlRole):
+            option.direction = Qt.LayoutDirection.RightToLeft
+            option.displayAlignment = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class _Reader:
@@ -68,37 +101,77 @@ class CampaignsPanel(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setToolTip("Near-copies of one text and re-posts of one picture among the listed posts; "
                                 "double-click to list one.")
-        self.model = QStandardItemModel(0, 4, self)
-        self.model.setHorizontalHeaderLabels(["Posts", "Accounts", "Span", "Kind"])
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels(["Posts", "Accounts", "Span"])
         self.view = QTreeView(self)
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
+        self.view.setItemsExpandable(False)
+        self.view.setExpandsOnDoubleClick(False)
+        self.view.setIndentation(0)
         self.view.setUniformRowHeights(True)
+        self.view.setItemDelegate(_ExcerptDelegate(self.view))
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        for col in range(2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view.setMinimumWidth(self._widest_row())
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         lay.addWidget(self.caption)
         lay.addWidget(self.view, 1)
         self.clusters: list[Cluster] = []
 
-    def set_clusters(self, clusters: list[Cluster], clock: Any = None) -> None:
+    def _widest_row(self) -> int:
+        """The width the view needs for its widest possible first line (a
+        cluster of 99,999 posts spanning two years) with no column cut: the
+        sidebar column is never narrower than that while the panel is in it."""
+        fm = self.view.fontMetrics()
+        margin = 2 * (self.view.style().pixelMetric(self.view.style().PixelMetric.PM_FocusFrameHMargin) + 1)
+        header = self.view.header()
+        widest = ["99,999", "99,999", "2016-10-17 → 2017-06-29"]
+        cols = sum(max(header.sectionSizeHint(c), fm.horizontalAdvance(t) + margin) for c, t in enumerate(widest))
+        return cols + self.view.verticalScrollBar().sizeHint().width() + 2 * self.view.frameWidth() + 2
+
+    def set_clusters(self, clusters: list[Cluster], clock: Any = None,
+                     texts: dict[int, str] | None = None) -> None:
+        """Show the clusters; `texts` holds the excerpt of each one's first
+        post (see viewer.patterns.clusters.excerpts)."""
         self.clusters = clusters
+        texts = texts or {}
         self.model.removeRows(0, self.model.rowCount())
-        for c in clusters[:SHOWN]:
-            span = _day(clock, c.first_ts) + " – " + _day(clock, c.last_ts)
-            items = [QStandardItem(f"{c.size:,}"), QStandardItem(f"{c.accounts:,}"), QStandardItem(span),
-                     QStandardItem(c.kind)]
-            items[0].setData(c.posts[0], PostRole)
-            items[0].setToolTip(c.id)
+        for row, c in enumerate(clusters[:SHOWN]):
+            items = [QStandardItem(f"{c.size:,}"), QStandardItem(f"{c.accounts:,}"),
+                     QStandardItem(span_text(clock, c.first_ts, c.last_ts))]
+            tip = (f"{c.size:,} posts by {c.accounts:,} accounts, {_day(clock, c.first_ts)} to "
+                   f"{_day(clock, c.last_ts)}; " + ("near-copies of one text" if c.kind == "text"
+                                                   else "re-posts of one picture"))
+            for item in items:
+                item.setData(c.posts[0], PostRole)
+                item.setToolTip(tip)
+            items[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            items[0].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            text = texts.get(c.posts[0], "")
+            shown = ("Picture: " if c.kind == "image" and not is_rtl(text) else "") + text
+            excerpt = QStandardItem(isolated(shown) if shown else "(no text)")
+            excerpt.setData(c.posts[0], PostRole)
+            excerpt.setData(is_rtl(shown), RtlRole)
+            excerpt.setToolTip(text)
+            items[0].appendRow(excerpt)
             self.model.appendRow(items)
+            self.view.setFirstColumnSpanned(0, self.model.index(row, 0), True)
+        self.view.expandAll()
         n = len(clusters)
         self.caption.setText("Campaigns: none in these posts" if not n
                              else f"Campaigns: {n:,} cluster{'s' if n != 1 else ''} in these posts")
         self.updated.emit()
 
     def _activated(self, index: QModelIndex) -> None:
-        pid = self.model.item(index.row(), 0).data(PostRole) if index.isValid() else None
+        pid = index.data(PostRole) if index.isValid() else None
         if pid is not None:
             self.searchRequested.emit(f"similar:{pid}")
 
@@ -159,8 +232,10 @@ class CampaignsUI(QObject):
         # A tab beside saved searches and events, so the facets keep their
         # room in the sidebar column; a column of its own without curation.
         tabs = getattr(getattr(window, "curation", None), "sidebar", None)
+        self._column_sizes: list[int] | None = None
         if tabs is not None and hasattr(tabs, "addTab"):
             tabs.addTab(self.panel, "Campaigns")
+            tabs.currentChanged.connect(lambda _i, t=tabs: self._tab_changed(t))
         else:
             window.sidebar.addWidget(self.panel)
         window.detail.add_footer(self.copies)
@@ -169,6 +244,26 @@ class CampaignsUI(QObject):
         window.rowsApplied.connect(self.refresh)
         window.detailShown.connect(self.show_post)
         window.importFinished.connect(lambda _report: self.refresh())
+
+    def _tab_changed(self, tabs: Any) -> None:
+        """Give the Campaigns tab room while it is shown (two lines a
+        cluster), and the facets theirs back when another tab is chosen."""
+        column = self.window.sidebar
+        if column.indexOf(tabs) < 0:
+            return
+        if tabs.currentWidget() is self.panel:
+            sizes = column.sizes()
+            total = sum(sizes)
+            mine = sizes[column.indexOf(tabs)]
+            if total and mine < total * TAB_SHARE:
+                self._column_sizes = sizes
+                others = len(sizes) - 1
+                share = round(total * (1 - TAB_SHARE) / max(others, 1))
+                column.setSizes([round(total * TAB_SHARE) if w is tabs else share
+                                 for w in (column.widget(i) for i in range(column.count()))])
+        elif self._column_sizes is not None:
+            column.setSizes(self._column_sizes)
+            self._column_sizes = None
 
     def _search(self, query: str) -> None:
         self.window.search_bar.set_text(query)
@@ -182,11 +277,12 @@ class CampaignsUI(QObject):
         ids = None if everything else listed.ids
         reader = self._reader
 
-        def work(_job: Any) -> list[Cluster]:
+        def work(_job: Any) -> tuple[list[Cluster], dict[int, str]]:
             within = None if ids is None else set(ids)
-            return list_clusters(reader.db(), within=within)
+            found = list_clusters(reader.db(), within=within)
+            return found, excerpts(reader.db(), (c.posts[0] for c in found[:SHOWN]))
 
-        self.runner.run(work, lambda found: self.panel.set_clusters(found, self.window.clock),
+        self.runner.run(work, lambda res: self.panel.set_clusters(res[0], self.window.clock, res[1]),
                         lambda exc: self.panel.caption.setText(f"Campaigns: {exc}"))
 
     def show_post(self, post_id: int) -> None:

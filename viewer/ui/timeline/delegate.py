@@ -156,18 +156,22 @@ class TimelineDelegate(QStyledItemDelegate):
             layout.beginLayout()
             shown = 0
             ly = 0.0
-            while True:
+            # Only the lines that fit are created: a line created and left
+            # unplaced stays in the layout at the paragraph's top and would be
+            # drawn over the shown ones.
+            while shown < lines_left:
                 line = layout.createLine()
                 if not line.isValid():
-                    break
-                if shown == lines_left:
-                    more = True
                     break
                 line.setLineWidth(width)
                 line.setPosition(QPointF(0, ly))
                 ly += self.line
                 shown += 1
             layout.endLayout()
+            if shown:
+                end = layout.lineAt(shown - 1)
+                if end.textStart() + end.textLength() < len(shown_text):
+                    more = True
             paragraphs.append(_Paragraph(layout, rtl, y, shown))
             y += shown * self.line
             lines_left -= shown
