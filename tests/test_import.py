@@ -1,6 +1,7 @@
 """Importing into a collection: merging, re-imports, progress, cancel, bad input."""
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import zipfile
@@ -309,3 +310,12 @@ def test_an_account_archives_empty_file_is_a_notice_not_a_failure(collection, tm
     assert [(n.file.endswith("deleted-tweets.js"), n.reason) for n in report.notices] == [
         (True, "no tweets in this file")]
     assert {f.format for f in report.files} == {"x-archive"}
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(collection, tmp_path):
+    # The import collects less often while it runs; the window's process
+    # (which goes on after it) gets its own settings back, even on failure.
+    before = gc.get_threshold()
+    import_paths(collection, [write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(5)])])
+    import_paths(collection, [tmp_path / "missing.jsonl"])
+    assert gc.get_threshold() == before

@@ -7,10 +7,12 @@ importing the same file again picks up where it stopped.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 from viewer import formats
 from viewer.collection import Collection
@@ -184,8 +186,25 @@ def import_paths(
         if on_wait is not None:
             on_wait(message)
 
-    with coll.import_lock(waiting):
+    with coll.import_lock(waiting), _fewer_collections():
         return _import_locked(coll, paths, options or ParseOptions(), job, index)
+
+
+# The youngest generation's threshold while importing. An import makes
+# millions of short-lived objects that hold no cycles; at Python's default
+# (700) the collector runs every few records and costs about an eighth of
+# the import's CPU, for no memory back.
+GC_YOUNG_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOptions, job: Job,

@@ -2,6 +2,8 @@
 the summary; cancel midway and the collection stays whole; first launch."""
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
 
 from archive_factory import v1_status, write_jsonl
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from ui_helpers import WAIT_MS, search_total
 
 from viewer.collection import Collection
+from viewer.index import lock as index_lock
 from viewer.ui.app import open_main_window
 
 
@@ -194,3 +197,34 @@ def test_the_window_shows_the_indexing_phase_and_its_cancel_stops_it(qtbot, open
     assert not done.args[0].cancelled
     qtbot.waitUntil(lambda: window.model.rowCount() == 6000, timeout=WAIT_MS)
     assert search_total(tmp_path / "coll", "mosul") == 6000
+
+
+def test_an_index_that_could_not_be_updated_is_its_own_line_in_the_panel_and_the_summary(
+        qtbot, open_window, tmp_path, monkeypatch):
+    window = open_window(tmp_path / "coll")
+    with qtbot.waitSignal(window.importFinished, timeout=WAIT_MS):
+        window.import_paths([harvest(tmp_path / "a.jsonl", 20)])
+    panel = window.import_panel
+    assert not panel.isVisible()
+    # Another program holds the index's writer lock for the whole second import.
+    monkeypatch.setattr(index_lock, "LOCK_WAIT", 0.3)
+    fd = os.open(tmp_path / "coll" / "index" / "WRITING.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with qtbot.waitSignal(window.importFinished, timeout=WAIT_MS) as done:
+            window.import_paths([harvest(tmp_path / "b.jsonl", 10, start=20)])
+    finally:
+        os.close(fd)
+    report = done.args[0]
+    assert report.added == 10 and report.index_problem
+    # The panel stays, with the command line's sentence, until it is closed.
+    assert panel.isVisible()
+    line = panel.label.text()
+    assert line.startswith("Search index NOT updated: ") and "reindex" in line
+    assert not panel.bar.isVisible() and panel.cancel_button.text() == "Close"
+    # The summary says it on its own line, beside the counts, not among the files.
+    head = window.summary.summary.text().split("\n")
+    assert head[0].startswith("10 posts added") and head[1] == line
+    assert "NOT updated" not in window.summary.files.toPlainText()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()

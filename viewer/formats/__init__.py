@@ -74,13 +74,22 @@ _MODULES = ["xarchive", "grailbird", "events", "academic", "v2", "snscrape", "gn
 _loaded = False
 
 
+def _rank(fmt: object) -> int:
+    name = type(fmt).__module__.rsplit(".", 1)[-1]
+    return _MODULES.index(name) if name in _MODULES else len(_MODULES)
+
+
 def register_file(fmt: FileFormat) -> FileFormat:
+    # In the order of _MODULES whichever module was imported first (a test
+    # or a tool may import the JSON reader before the others).
     FILE_FORMATS.append(fmt)
+    FILE_FORMATS.sort(key=_rank)
     return fmt
 
 
 def register_object(fmt: ObjectFormat) -> ObjectFormat:
     OBJECT_FORMATS.append(fmt)
+    OBJECT_FORMATS.sort(key=_rank)
     return fmt
 
 

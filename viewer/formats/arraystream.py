@@ -1,15 +1,15 @@
-"""The elements of a large JSON array, read from a stream one at a time.
+"""Large JSON documents read from a stream one element at a time.
 
-An X archive's tweets.js, a Grailbird month or a JSON array of tweets is one
-JSON document that can run to gigabytes; parsing it whole needs several times
-its size in memory. This reader keeps only a window of text (a chunk plus the
-element being read), so memory is bounded by the largest element, at most
-`MAX_ELEMENT_CHARS`.
+An X archive's tweets.js, a Grailbird month, a JSON array of tweets, a v1
+search response or a v2 page merged from many is one JSON document that can
+run to gigabytes; parsing it whole needs several times its size in memory.
+`Cursor` keeps only a window of text (a chunk plus the value being read) and
+walks arrays element by element and objects member by member, so memory is
+bounded by the largest value taken whole, at most `MAX_ELEMENT_CHARS`.
 
-It stops at the first element it cannot read (`damage` says why, `count` how
-many were read before it): a damaged file is rare and small next to the
-limit, and the caller re-reads it whole with the resynchronising readers,
-passing over the elements already handed out.
+It stops at the first thing it cannot read (`Damaged`): a damaged file is
+rare and small next to the limit, and the callers re-read it whole with the
+resynchronising readers, passing over what was already handed out.
 """
 from __future__ import annotations
 
@@ -24,9 +24,13 @@ _WS = " \t\r\n"
 _DECODER = json.JSONDecoder()
 
 
-class ArrayStream:
-    """Iterate to get the elements of the array whose `[` comes first in
-    `initial` (after white space) followed by the rest of `stream`."""
+class Damaged(ValueError):
+    """The document cannot be read on from here."""
+
+
+class Cursor:
+    """A position in the JSON text of `initial` followed by the rest of
+    `stream`."""
 
     def __init__(self, stream: IO[bytes], initial: bytes = b""):
         self._f = stream
@@ -34,10 +38,8 @@ class ArrayStream:
         self._buf = self._utf8.decode(initial)
         self._pos = 0
         self._eof = False
-        self.count = 0
-        self.damage: str | None = None
-        # The text after the closing `]` that was already read.
-        self.rest = ""
+        # The length of the text of the last value taken whole.
+        self.last_chars = 0
 
     def _more(self) -> bool:
         if self._eof:
@@ -53,8 +55,9 @@ class ArrayStream:
         self._buf += self._utf8.decode(data)
         return True
 
-    def _skip_ws(self) -> str | None:
-        """The next character that is not white space (not consumed)."""
+    def peek(self) -> str | None:
+        """The next character that is not white space (not consumed), or
+        None at the end of the text."""
         while True:
             buf, pos, n = self._buf, self._pos, len(self._buf)
             while pos < n and buf[pos] in _WS:
@@ -65,49 +68,114 @@ class ArrayStream:
             if not self._more():
                 return None
 
-    def starts_array(self) -> bool:
-        """Whether the document is an array (its `[` is then consumed)."""
-        ch = self._skip_ws()
-        if ch == "\ufeff":
+    def take(self, ch: str) -> bool:
+        """Consume `ch` when it is next (after white space)."""
+        if self.peek() == ch:
             self._pos += 1
-            ch = self._skip_ws()
-        if ch != "[":
-            return False
-        self._pos += 1
-        return True
+            return True
+        return False
 
-    def __iter__(self) -> Iterator[Any]:
-        expect_value = True
-        first = True
+    def skip_bom(self) -> None:
+        if self.peek() == "\ufeff":
+            self._pos += 1
+
+    def rest(self) -> str:
+        """The text already read past the position (consumed)."""
+        out = self._buf[self._pos:]
+        self._pos = len(self._buf)
+        return out
+
+    def value(self) -> Any:
+        """The next value, taken whole."""
         while True:
-            ch = self._skip_ws()
-            if ch is None:
-                self.damage = "the array is cut short"
-                return
-            if ch == "]" and (first or not expect_value):
-                self.rest = self._buf[self._pos + 1:]
-                self._pos = len(self._buf)
-                return
-            if not expect_value:
-                if ch != ",":
-                    self.damage = "expected ',' or ']' between elements"
-                    return
-                self._pos += 1
-                expect_value = True
-                continue
+            if self.peek() is None:
+                raise Damaged("the document is cut short")
             try:
-                el, end = _DECODER.raw_decode(self._buf, self._pos)
+                value, end = _DECODER.raw_decode(self._buf, self._pos)
             except (ValueError, RecursionError) as e:
-                # Most often the element goes on in the next chunk.
+                # Most often the value goes on in the next chunk.
                 if len(self._buf) - self._pos > MAX_ELEMENT_CHARS or not self._more():
-                    self.damage = str(e)[:100]
-                    return
+                    raise Damaged(str(e)[:100]) from None
                 continue
             if end >= len(self._buf) and not self._eof:
                 # A number or literal may go on in the next chunk: read it again.
                 self._more()
                 continue
+            self.last_chars = end - self._pos
             self._pos = end
-            self.count += 1
-            first = expect_value = False
-            yield el
+            return value
+
+    def elements(self) -> Iterator[Any]:
+        """Each element of the array that comes next, taken whole."""
+        if not self.take("["):
+            raise Damaged("expected an array")
+        if self.take("]"):
+            return
+        while True:
+            yield self.value()
+            if self.take(","):
+                continue
+            if self.take("]"):
+                return
+            raise Damaged("expected ',' or ']' between elements" if self.peek() else "the array is cut short")
+
+    def members(self) -> Iterator[str]:
+        """The key of each member of the object that comes next; the caller
+        consumes each member's value (with `value`, `elements`, `members` or
+        `skip`) before asking for the next key."""
+        if not self.take("{"):
+            raise Damaged("expected an object")
+        if self.take("}"):
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str):
+                raise Damaged("a key that is not a string")
+            if not self.take(":"):
+                raise Damaged("expected ':' after a key")
+            yield key
+            if self.take(","):
+                continue
+            if self.take("}"):
+                return
+            raise Damaged("expected ',' or '}' between members" if self.peek() else "the object is cut short")
+
+    def skip(self) -> None:
+        """Pass over the next value, an array or object part by part."""
+        ch = self.peek()
+        if ch == "[":
+            for _ in self.elements():
+                pass
+        elif ch == "{":
+            for _ in self.members():
+                self.skip()
+        else:
+            self.value()
+
+
+class ArrayStream:
+    """Iterate to get the elements of the array whose `[` comes first in
+    `initial` (after white space) followed by the rest of `stream`; `damage`
+    says why it stopped early, `count` how many elements were handed out."""
+
+    def __init__(self, stream: IO[bytes], initial: bytes = b""):
+        self._cur = Cursor(stream, initial)
+        self.count = 0
+        self.damage: str | None = None
+        # The text after the closing `]` that was already read.
+        self.rest = ""
+
+    def starts_array(self) -> bool:
+        """Whether the document is an array."""
+        self._cur.skip_bom()
+        return self._cur.peek() == "["
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            for el in self._cur.elements():
+                self.count += 1
+                yield el
+        except Damaged as e:
+            self.damage = str(e)
+            return
+        self.rest = self._cur.rest()

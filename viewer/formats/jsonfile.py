@@ -8,7 +8,7 @@ line, and the lines around it still import.
 from __future__ import annotations
 
 import io
-from typing import IO, Any, Iterator
+from typing import IO, Any, Generator, Iterator
 
 from ..rawio import ChunkReader
 from ..model import Item, Post, Problem
@@ -16,13 +16,26 @@ from ..sources import SourceFile
 from . import ParseOptions, RecordContext, object_format_for, register_file
 from ..textdecode import MAX_LINE_BYTES, bounded_lines
 from . import jsonstream
-from .arraystream import ArrayStream
+from .arraystream import ArrayStream, Cursor, Damaged
 from .common import about_unavailable_posts, dump, loads
 
-# A whole (not line-delimited) JSON document other than an array (which is
-# read element by element) is read into memory at once; past this size it
-# must be JSON lines. A damaged array is read again whole, within this limit.
+# A whole (not line-delimited) JSON document other than an array, a v1
+# search response or a v2 page (which are read element by element) is read
+# into memory at once; past this size it must be JSON lines. A damaged
+# document is read again whole, within this limit, to resynchronise.
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+# A v1 search response or v2 page up to this size is read whole (the usual
+# API page: fastest); a larger one is streamed (`_object_stream`).
+WHOLE_OBJECT_BYTES = 4 * 1024 * 1024
+# What a streamed object document keeps in memory besides the record being
+# read, in characters of JSON: its small members (`search_metadata`, `meta`,
+# `errors`) and a v2 page's `includes`, which complete its posts (authors,
+# media, places, quoted originals). Includes past it are still imported (each
+# user and original read again from the file), but the posts that needed them
+# go without, and a notice says so.
+MAX_KEPT_CHARS = 32 * 1024 * 1024
+# The arrays of records in an object document: v1 search, v2 page.
+_RECORDS = ("statuses", "data")
 
 # Streaming API notices: one key each, never a post.
 _NOTICES = {
@@ -103,11 +116,34 @@ def route(value: Any, ctx: RecordContext, whole_record: bool = True) -> Iterator
 def route_element(el: Any, i: int, ctx: RecordContext) -> Iterator[Item]:
     """Records from element `i` of an array read in the context `ctx`."""
     loc = f"{ctx.location}, [{i}]" if ctx.location.startswith("line") else f"entry {i + 1}"
+    yield from route_element_at(el, loc, ctx)
+
+
+def route_element_at(el: Any, loc: str, ctx: RecordContext) -> Iterator[Item]:
+    """Records from one element of an array, found at `loc`."""
     raw = jsonstream.verbatim(el, dump)
     if raw is None:
         yield Problem(loc, "nested too deeply to be read")
         return
     yield from route(el, RecordContext(loc, raw, ctx.src, ctx.options))
+
+
+def _elements_at(src: SourceFile, path: tuple[str, ...]) -> Iterator[Any]:
+    """The elements of the array at `path` (keys from the top object down)
+    of the file's one JSON document, read from the file as a stream."""
+    with src.open() as f:
+        cur = Cursor(f)
+        cur.skip_bom()
+        yield from _walk(cur, path)
+
+
+def _walk(cur: Cursor, path: tuple[str, ...]) -> Iterator[Any]:
+    for key in cur.members():
+        want = "[" if len(path) == 1 else "{"
+        if key == path[0] and cur.peek() == want:
+            yield from cur.elements() if len(path) == 1 else _walk(cur, path[1:])
+            return
+        cur.skip()
 
 
 class JsonFile:
@@ -153,7 +189,16 @@ class JsonFile:
             head += chunk
             if not chunk or head.lstrip().lstrip(b"\xef\xbb\xbf").lstrip():
                 break
-        if not head.lstrip().lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+        body = head.lstrip().lstrip(b"\xef\xbb\xbf").lstrip()
+        if not body.startswith(b"["):
+            head += stream.read(max(0, WHOLE_OBJECT_BYTES + 1 - len(head)))
+            if body.startswith(b"{") and len(head) > WHOLE_OBJECT_BYTES:
+                streamed = yield from self._object_stream(head, stream, src, options)
+                if streamed:
+                    return
+                with src.open() as f:  # damaged, or not one of ours: read whole
+                    yield from self._whole(f.read(MAX_DOCUMENT_BYTES + 1), src, options)
+                return
             yield from self._whole(head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head)), src, options)
             return
         elements = ArrayStream(stream, head)
@@ -172,6 +217,82 @@ class JsonFile:
         tail = elements.rest.encode("utf-8") + stream.read(MAX_DOCUMENT_BYTES + 1)
         if tail.strip():  # documents written one after another
             yield from self._whole(tail, src, options)
+
+    def _object_stream(self, head: bytes, stream: IO[bytes], src: SourceFile, options: ParseOptions
+                       ) -> Generator[Item, None, bool]:
+        """A v1 search response or v2 page too large to read whole, read in
+        two passes over the file: the first reads every member but keeps only
+        the small ones and the `includes` (within `MAX_KEPT_CHARS`), checking
+        the whole document on the way; the second hands out the records one
+        at a time. False (nothing handed out) for a damaged document, one with
+        no array of records, or one followed by more text: those are read
+        whole."""
+        cur = Cursor(stream, head)
+        cur.skip_bom()
+        kept = 0
+        over = False
+        records: str | None = None
+        skeleton: dict[str, Any] = {}
+        includes: dict[str, Any] = {}
+        try:
+            for key in cur.members():
+                ch = cur.peek()
+                if records is None and key in _RECORDS and ch == "[":
+                    records = key
+                    for _ in cur.elements():
+                        pass
+                elif key == "includes" and ch == "{":
+                    for part in cur.members():
+                        if cur.peek() != "[":
+                            includes[part] = cur.value()
+                            kept += cur.last_chars
+                            continue
+                        kept_els = includes[part] = []
+                        for el in cur.elements():
+                            if kept + cur.last_chars <= MAX_KEPT_CHARS:
+                                kept_els.append(el)
+                                kept += cur.last_chars
+                            else:
+                                over = True
+                else:
+                    skeleton[key] = cur.value()
+                    kept += cur.last_chars
+                if kept > MAX_KEPT_CHARS and not over:
+                    return False
+            if cur.peek() is not None:
+                return False
+        except Damaged:
+            return False
+        if records is None:
+            return False
+        ctx = RecordContext("entry 1", b"", src, options)
+        if records == "statuses":
+            if _describe_error(skeleton):
+                return False  # an API error response: reported as one, read whole
+            try:
+                for i, el in enumerate(_elements_at(src, ("statuses",))):
+                    yield from route_element_at(el, f"entry 1, statuses[{i}]", ctx)
+            except Damaged as e:
+                yield Problem("the file", f"the file changed while it was read ({e})")
+            return True
+        page = dict(skeleton, data=[], includes=includes)
+        fmt = object_format_for(page)
+        if fmt is None or not hasattr(fmt, "page_items"):
+            return False
+        if over:
+            yield Problem("entry 1", f"the page's includes are over {MAX_KEPT_CHARS // 2**20} MiB: every user and "
+                          "original past that was imported, but posts whose author, media or place lies past it "
+                          "were imported without them", notice=True)
+        entries = ((f"entry 1, data[{i}]", el) for i, el in enumerate(_elements_at(src, ("data",))))
+        try:
+            yield from fmt.page_items(
+                page, entries, includes, ctx,
+                originals=((f"entry 1, includes.tweets[{j}]", t) for j, t in
+                           enumerate(_elements_at(src, ("includes", "tweets")))) if over else None,
+                users=_elements_at(src, ("includes", "users")) if over else None)
+        except Damaged as e:
+            yield Problem("the file", f"the file changed while it was read ({e})")
+        return True
 
     def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
@@ -207,7 +328,7 @@ class JsonFile:
                 yield from self._lines(io.BufferedReader(_Chain(data, io.BytesIO()), 1 << 20), src, options)
                 return
             if skip:
-                docs, damage = jsonstream.damaged_documents(data)
+                docs, damage = jsonstream.damaged_documents(data, _a_record)
                 yield from (Problem(loc, why) for loc, why in damage)
                 if docs and isinstance(docs[0], list):
                     yield from _route_from(docs[0], skip, src, options)
@@ -215,7 +336,7 @@ class JsonFile:
                 for i in range(1, len(docs)):
                     yield from route_element(docs[i], i, ctx)
                 return
-            value, damage = jsonstream.damaged_document(data)  # keep every intact record
+            value, damage = jsonstream.damaged_document(data, _a_record)  # keep every intact record
             yield from (Problem(loc, why) for loc, why in damage)
             if value is None:
                 return
@@ -230,6 +351,12 @@ def _route_from(elements: list[Any], skip: int, src: SourceFile, options: ParseO
     ctx = RecordContext("the file", b"", src, options)
     for i in range(skip, len(elements)):
         yield from route_element(elements[i], i, ctx)
+
+
+def _a_record(value: Any) -> bool:
+    """Whether a value found past damage in a top-level array can be one of
+    its records (an inner object of a tweet, a hashtag, cannot)."""
+    return isinstance(value, dict) and (object_format_for(value) is not None or "statuses" in value)
 
 
 def _is_whole_value(line: bytes) -> bool:

@@ -5,9 +5,12 @@ one flipped byte in the middle, fails to parse as a whole; this reader then
 walks it the way a parser would and, at the damage, resynchronises at the
 next value that can stand where the damaged one stood:
 
-- in an array, the next `,{` (or `,[`) from which a whole value parses and
-  which looks like its intact siblings (shares most of their keys), so an
-  inner object of a tweet (a hashtag) never passes for the next tweet;
+- in an array, the next `{` (or `[`) that is neither a member's value nor
+  an inner array's first element, from which a whole value parses and which
+  looks like its siblings (shares most keys with the first intact one or,
+  when the first element is the damaged one, with the keys it had before
+  the damage), so an inner object of a tweet (a hashtag) never passes for
+  the next tweet, and damage that took the comma costs no neighbour;
 - in an object, whatever members parsed before the damage are kept, and an
   array member (`data`, `statuses`, `includes.users`) is itself read with
   resynchronisation, so a v2 page keeps its intact tweets and users.
@@ -25,7 +28,7 @@ from typing import Any, Callable
 _DECODER = json.JSONDecoder()
 _WS = " \t\r\n"
 # Where an element of an array may start again after damage.
-_NEXT_ELEMENT = re.compile(r",\s*([\[{])")
+_OPEN = re.compile(r"[\[{]")
 # How deep damaged containers are entered; below, a damaged value is lost whole.
 MAX_DEPTH = 4
 
@@ -122,21 +125,21 @@ def _array(text: str, pos: int, out: Recovered, depth: int, accept: Callable[[An
             el, end = _decode(text, pos)
         except ValueError as e:
             out.damage.append(Damage(pos, _short(e)))
-            nxt = _resync(text, pos + 1, model, accept if depth == 0 else None)
+            nxt = resync(text, pos + 1, model, accept if depth == 0 else None, damaged=pos)
             if nxt is None:
                 return items, -1
             out.skipped += 1
             pos = nxt
             continue
         items.append(el)
-        if model is None:
+        if model is None and isinstance(el, (dict, list)):
             model = el
         pos = _skip_ws(text, end)
         if pos < n and text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
         elif pos < n and text[pos] != "]":
             out.damage.append(Damage(pos, "expected ',' or ']' between elements"))
-            nxt = _resync(text, pos, model, accept if depth == 0 else None)
+            nxt = resync(text, pos, model, accept if depth == 0 else None)
             if nxt is None:
                 return items, -1
             pos = nxt
@@ -180,55 +183,75 @@ def _object(text: str, pos: int, out: Recovered, depth: int, accept: Callable[[A
     return obj, -1
 
 
-def _balanced_next(text: str, start: int) -> int | None:
-    """The next element after the one starting at `start`, found by counting
-    brackets outside strings: right when the damage left the quotes and
-    brackets alone (a changed letter or digit, a cut value)."""
-    depth = 0
-    in_string = False
-    i, n = start, len(text)
+def _partial(text: str, pos: int) -> dict[str, None] | None:
+    """The keys of the damaged object at `pos` that were read before its
+    damage: a model of its siblings when it is the first element and there
+    is no intact sibling yet to compare with."""
+    n = len(text)
+    if pos >= n or text[pos] != "{":
+        return None
+    keys: dict[str, None] = {}
+    i = _skip_ws(text, pos + 1)
     while i < n:
-        ch = text[i]
-        if in_string:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "," and depth == 0:
-            m = re.compile(r"\s*([\[{])").match(text, i + 1)
-            return m.start(1) if m else None
-        i += 1
-    return None
+        try:
+            key, end = _decode(text, i)
+        except ValueError:
+            break
+        j = _skip_ws(text, end)
+        if not isinstance(key, str) or j >= n or text[j] != ":":
+            break
+        keys[key] = None  # the key is intact even when its value is not
+        try:
+            _, end = _decode(text, _skip_ws(text, j + 1))
+        except ValueError:
+            break
+        i = _skip_ws(text, end)
+        if i >= n or text[i] != ",":
+            break
+        i = _skip_ws(text, i + 1)
+    return keys or None
 
 
-def _resync(text: str, start: int, model: Any, accept: Callable[[Any], bool] | None) -> int | None:
-    """Where the next element that can stand for a sibling of `model` starts."""
-    if model is None:
-        # No intact sibling yet to compare with: trust the brackets first.
-        at = _balanced_next(text, start - 1)
-        if at is not None:
-            try:
-                value, _ = _decode(text, at)
-                if accept is None or accept(value):
-                    return at
-            except ValueError:
-                pass
-    for m in _NEXT_ELEMENT.finditer(text, start):
-        at = m.start(1)
+def looks_like_post(value: Any) -> bool:
+    """An object with an id and a text (or an archive entry's `tweet`): what
+    an element of an array of posts is, and what the inner objects of a post
+    (a hashtag has a text but no id, a mention an id but no text) are not."""
+    return isinstance(value, dict) and ("tweet" in value or (
+        ("id_str" in value or "id" in value) and ("full_text" in value or "text" in value)))
+
+
+def resync(text: str, start: int, model: Any, accept: Callable[[Any], bool] | None,
+           damaged: int | None = None) -> int | None:
+    """Where the next intact element starts, from `start` on (past the
+    damaged element, which starts at `damaged` when it is known): the first
+    `{` or `[` that is not a member's value or an
+    inner array's first element, that parses whole, and that can stand for
+    a sibling of `model` (the first intact element; when the damaged one is
+    the first, the keys it had before its damage). Any such bracket is
+    tried, not only those after a comma: damage that took the comma (or the
+    element's end with it) must not cost the next element too.
+
+    With nothing to compare with (the first element damaged before its
+    first key), the first candidate that `accept` takes (by default one
+    that `looks_like_post`) is chosen."""
+    if model is None and damaged is not None:
+        model = _partial(text, damaged)
+    if model is None and accept is None:
+        accept = looks_like_post
+    for m in _OPEN.finditer(text, start):
+        at = m.start()
+        j = at - 1
+        while j > 0 and text[j] in _WS:
+            j -= 1
+        if j >= 0 and text[j] in ":[":
+            continue
         try:
             value, _ = _decode(text, at)
         except ValueError:
             continue
-        if _similar(value, model) or (model is None and accept is not None and accept(value)):
+        if not isinstance(value, (dict, list)) or (accept is not None and not accept(value)):
+            continue
+        if model is None or _similar(value, model):
             return at
     return None
 
@@ -267,22 +290,25 @@ def looks_like_lines(data: bytes) -> bool:
     return whole >= 1 and whole * 2 > seen
 
 
-def damaged_document(data: bytes) -> tuple[Any, list[tuple[str, str]]]:
+def damaged_document(data: bytes, accept: Callable[[Any], bool] | None = None
+                     ) -> tuple[Any, list[tuple[str, str]]]:
     """The intact parts of a document that did not parse, and a (location,
-    reason) for each place it was damaged."""
-    got = _recover_bytes(data)
+    reason) for each place it was damaged. `accept` says what can be an
+    element of a top-level array (by default any object)."""
+    got = _recover_bytes(data, accept)
     return got.value, _problems(data, got)
 
 
-def damaged_documents(data: bytes) -> tuple[list[Any], list[tuple[str, str]]]:
+def damaged_documents(data: bytes, accept: Callable[[Any], bool] | None = None
+                      ) -> tuple[list[Any], list[tuple[str, str]]]:
     """`damaged_document`, but a list of every document read, one even when
     there was only one."""
-    got = _recover_bytes(data)
+    got = _recover_bytes(data, accept)
     return got.documents, _problems(data, got)
 
 
-def _recover_bytes(data: bytes) -> Recovered:
-    return recover(data.decode("utf-8", errors="replace"), accept=lambda v: isinstance(v, dict))
+def _recover_bytes(data: bytes, accept: Callable[[Any], bool] | None) -> Recovered:
+    return recover(data.decode("utf-8", errors="replace"), accept=accept or (lambda v: isinstance(v, dict)))
 
 
 def _problems(data: bytes, got: Recovered) -> list[tuple[str, str]]:

