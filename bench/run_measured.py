@@ -38,30 +38,8 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(name))  # fields[1] is ppid
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
-def _tree_pss_kb(root: int) -> int:
-    return sum(_pss_kb(pid) for pid in _tree(root))
-
-
-def _tree_rss_kb(root: int) -> int:
+def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Every process's children, and its resident memory in KB, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for name in os.listdir("/proc"):
@@ -75,12 +53,27 @@ def _tree_rss_kb(root: int) -> int:
         pid = int(name)
         children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is ppid
         rss[pid] = int(fields[21]) * PAGE_KB  # fields[21] is rss in pages
-    total, todo = 0, [root]
+    return children, rss
+
+
+def _tree(root: int, children: dict[int, list[int]] | None = None) -> list[int]:
+    if children is None:
+        children = _processes()[0]
+    out, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out.append(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return out
+
+
+def _tree_pss_kb(root: int) -> int:
+    return sum(_pss_kb(pid) for pid in _tree(root))
+
+
+def _tree_rss_kb(root: int) -> int:
+    children, rss = _processes()
+    return sum(rss.get(pid, 0) for pid in _tree(root, children))
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True, every: float = 0.05,

@@ -426,14 +426,10 @@ class V2:
                 if len(other_keys.setdefault(kind, set())) < 64:
                     other_keys[kind].update(list(el)[:64])
                 continue
-            try:
-                post = post_of(el, idx, collected=True, location=loc, raw=dump(el))
-            except Exception as e:  # one bad tweet never costs the rest of the page
-                yield Problem(loc, str(e) if isinstance(e, RecordError) else
-                              f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
-                continue
-            collected.add(str(post.id))
-            yield post
+            got = _post_or_problem(el, idx, collected=True, location=loc)
+            if isinstance(got, Post):
+                collected.add(str(got.id))
+            yield got
         for kind, n in others.items():
             if kind in _NOT_TWEETS:
                 yield Problem(ctx.location, _NOT_TWEETS[kind])
@@ -454,14 +450,10 @@ class V2:
             k = _key(t.get("id"))
             if k in collected:
                 continue
-            try:
-                post = post_of(t, idx, collected=False, location=loc, raw=dump(t))
-            except Exception as e:  # one bad tweet never costs the rest of the page
-                yield Problem(loc, str(e) if isinstance(e, RecordError) else
-                              f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
-                continue
-            collected.add(str(post.id))
-            yield post
+            got = _post_or_problem(t, idx, collected=False, location=loc)
+            if isinstance(got, Post):
+                collected.add(str(got.id))
+            yield got
         for u in as_list(includes.get("users")) if users is None else users:
             yield from _user_item(u, seen_users)
         errors = obj.get("errors")
@@ -506,6 +498,16 @@ class V2:
             except RecordError:
                 continue
         yield from _users(idx)
+
+
+def _post_or_problem(t: dict[str, Any], idx: Index, *, collected: bool, location: str) -> Post | Problem:
+    """The post of one tweet object of a page, or why it could not be read:
+    one bad tweet never costs the rest of the page."""
+    try:
+        return post_of(t, idx, collected=collected, location=location, raw=dump(t))
+    except Exception as e:  # noqa: BLE001 - whatever a hostile record raises is its own failure
+        return Problem(location, str(e) if isinstance(e, RecordError) else
+                       f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
 
 
 def _user_item(u: Any, seen: set[int | str]) -> Iterator[User]:
