@@ -14,28 +14,13 @@ lists; what those mean is decided here, once, the same for all of them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, TypeAlias
 
 from ..model import Media, Mention, Post, Url, User
 from .common import RT_PREFIX, RecordError, expand_links, unescape
 from .textentities import extract
 
 _CUT = "\u2026"
-
-
-class Original(Protocol):
-    """What a retweet takes from its original: a `Post`, or a format's
-    lighter view of an original it reads once for many retweets."""
-
-    text: str
-    text_full: bool
-    author_handle: str | None
-    author_id: int | None
-    hashtags: list[str]
-    mentions: list[Mention]
-    urls: list[Url]
-    media: list[Media]
-    cashtags: list[str]
 
 
 class EntityBag:
@@ -249,6 +234,11 @@ class OriginalView:
            ents: EntityBag) -> "OriginalView":
         return cls(text, text_full, handle, author_id, ents.hashtags, ents.mentions, ents.urls, ents.media,
                    ents.cashtags)
+
+
+# What a retweet takes from its original: a `Post`, or a format's lighter
+# view of an original it reads once for many retweets (same fields).
+Original: TypeAlias = "Post | OriginalView"
 
 
 class Embedded:
