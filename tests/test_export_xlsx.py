@@ -70,7 +70,7 @@ def test_the_sources_sheet_names_each_file(coll, tmp_path):
     header, rows = sheet_rows(tmp_path / "out.xlsx", "sources")
     assert list(header) == SOURCE_COLUMNS
     [src] = rows
-    assert src["name"] == "s.jsonl" and src["format"] == "json" and src["added"] == len(POSTS)
+    assert src["name"] == "s.jsonl" and src["format"] == "v1.1" and src["added"] == len(POSTS)
     assert len(src["sha256"]) == 64
 
 

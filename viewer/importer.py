@@ -471,7 +471,7 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         else:
             report.failures.append(Failure(src.display, "the file", "no tweets in this file"))
             fr.failed += 1
-    store.finish_source(source_id, "complete")
+    store.finish_source(source_id, "complete", fr.format)
 
 
 def _consumed(src: SourceFile) -> int:

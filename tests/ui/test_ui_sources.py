@@ -33,7 +33,7 @@ def test_the_sources_panel_lists_every_imported_file(qtbot, open_window, tmp_pat
     rows = [[panel.table.item(r, c).text() for c in range(panel.table.columnCount())]
             for r in range(panel.table.rowCount())]
     assert [r[0] for r in rows] == [str(b), str(a)]  # newest import first
-    assert rows[1][1] == "json" and rows[1][5:] == ["6", "0", "0", "1"]
+    assert rows[1][1] == "v1.1" and rows[1][5:] == ["6", "0", "0", "1"]
     assert panel.table.item(1, 2).toolTip() == hashlib.sha256(a.read_bytes()).hexdigest()
     panel.table.selectRow(1)
     assert "harvest-a.jsonl" in panel.problems_label.text()

@@ -514,8 +514,11 @@ class Store:
                         [import_id, path, source_id])
         self.db.conn.commit()
 
-    def finish_source(self, source_id: int, status: str) -> None:
-        self.db.execute("UPDATE sources SET status=?, finished_at=? WHERE id=?", [status, now_iso(), source_id])
+    def finish_source(self, source_id: int, status: str, fmt: str | None = None) -> None:
+        """`fmt`: the specific format the file turned out to hold (a JSON
+        file's `v2`, a CSV's `csv-rtweet`), known only once it is read."""
+        self.db.execute("UPDATE sources SET status=?, finished_at=?, format=COALESCE(?, format) WHERE id=?",
+                        [status, now_iso(), fmt, source_id])
         self.db.conn.commit()
 
     def record_import_problem(self, import_id: int, path: str, reason: str, location: str = "the file") -> None:
