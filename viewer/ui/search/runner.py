@@ -244,6 +244,11 @@ class SearchSession(QObject):
             full = self.current.full
         worker = self.worker
         self.busy = True
+        # The older answer's recount is moot now; issued after this request
+        # it would also take its place on the one search thread, and this
+        # answer would never be shown.
+        self._refine_timer.stop()
+        self._to_refine = None
         # A refresh must survive being overtaken by a newer request.
         self._refresh_pending = self._refresh_pending or refresh
 
@@ -279,7 +284,7 @@ class SearchSession(QObject):
 
     def _refine(self) -> None:
         r = self._to_refine
-        if r is None or r is not self.current:
+        if r is None or r is not self.current or self.busy:
             return
         worker = self.worker
 
