@@ -183,6 +183,13 @@ def atomic_file(out: Path, suffix: str = "") -> Iterator[Path]:
         raise
 
 
+def note_missing(result: ExportResult, asked: int) -> None:
+    """One skipped line for the ids asked for that are no post of the
+    collection (the writers skip them silently as they read)."""
+    if asked > result.posts:
+        result.skipped.append({"id": "", "reason": f"{asked - result.posts} ids are no post of this collection"})
+
+
 def record_export(target: Target, result: ExportResult, ids: Sequence[int], query: str | None,
                   actor: str | None = None) -> None:
     """The audit-log entry of a finished export: what went where, and which posts."""

@@ -34,6 +34,7 @@ from viewer.export.common import (
     iter_bundles,
     record_export,
     target_db,
+    note_missing,
 )
 from viewer.jobs import Job
 
@@ -199,9 +200,7 @@ def export_csv(target: Any, ids: Sequence[int], out: Path | str, *, guard_formul
                     w.writerows([[_plain_cell(v) for v in row_of(b)] for b in batch])
                 written += len(batch)
     result = ExportResult("csv", str(out), written, records=written)
-    missing = len(ids) - written
-    if missing:
-        result.skipped.append({"id": "", "reason": f"{missing} ids are no post of this collection"})
+    note_missing(result, len(ids))
     record_export(target, result, ids, query, actor)
     return result
 

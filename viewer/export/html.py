@@ -37,6 +37,7 @@ from viewer.export.common import (
     record_export,
     sources_table,
     target_db,
+    note_missing,
 )
 from viewer.bidi import runs
 from viewer.jobs import Job
@@ -319,7 +320,6 @@ def export_html(target: Any, ids: Sequence[int], out: Path | str, *, images: str
                     pass
         raise
     result = ExportResult("html", str(page), written, records=written, files=pics.files)
-    if len(ids) > written:
-        result.skipped.append({"id": "", "reason": f"{len(ids) - written} ids are no post of this collection"})
+    note_missing(result, len(ids))
     record_export(target, result, ids, query, actor)
     return result

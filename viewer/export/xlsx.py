@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from viewer.export.common import ExportResult, atomic_file, iter_bundles, record_export, target_db
+from viewer.export.common import ExportResult, atomic_file, iter_bundles, note_missing, record_export, target_db
 from viewer.export.csv import COLUMNS, TWARC_COLUMNS, OUR_COLUMNS, row_of
 from viewer.jobs import Job
 
@@ -100,8 +100,6 @@ def export_xlsx(target: Any, ids: Sequence[int], out: Path | str, *, job: Job | 
         _discard(wb)
         raise
     result = ExportResult("xlsx", str(out), written, records=written)
-    missing = len(ids) - written
-    if missing:
-        result.skipped.append({"id": "", "reason": f"{missing} ids are no post of this collection"})
+    note_missing(result, len(ids))
     record_export(target, result, ids, query, actor)
     return result

@@ -97,12 +97,7 @@ class EntityBag:
 
     def merge(self, other: "EntityBag | Original") -> None:
         """Another bag's or an original's entities after this one's."""
-        for tag in other.hashtags:
-            self.hashtag(tag)
-        for m in other.mentions:
-            self.mention(m.handle, m.user_id)
-        for c in other.cashtags:
-            self.cashtag(c)
+        self._take_words(other)
         for u in other.urls:
             self.url(u)
         for media in other.media:
@@ -110,6 +105,14 @@ class EntityBag:
         if isinstance(other, EntityBag):
             for tco, display in other.media_links:
                 self.media_link(tco, display)
+
+    def _take_words(self, other: "EntityBag | Original") -> None:
+        for tag in other.hashtags:
+            self.hashtag(tag)
+        for m in other.mentions:
+            self.mention(m.handle, m.user_id)
+        for c in other.cashtags:
+            self.cashtag(c)
 
     def add_text(self, text: str) -> None:
         """The entities twitter-text finds in the (display) text; those the
@@ -146,12 +149,7 @@ class EntityBag:
         own = self.urls
         self.urls = []
         self._seen = {k for k in self._seen if k[0] != "u"}
-        for tag in original.hashtags:
-            self.hashtag(tag)
-        for m in original.mentions:
-            self.mention(m.handle, m.user_id)
-        for c in original.cashtags:
-            self.cashtag(c)
+        self._take_words(original)
         for u in original.urls:
             self.url(u)
         for u in own:
