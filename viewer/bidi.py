@@ -29,10 +29,12 @@ _ISOLATE_OPENERS = {"\u2066", "\u2067", FSI}
 # What keeps its own order: URLs, @handles, #hashtags (any script), numbers
 # with their separators (dates, times, 1,200), each as one run.
 _RUN = re.compile(
-    r"(?:https?://|www\.)\S+"
+    r"(?:https?://|www\.|pic\.twitter\.com/)\S+"
     r"|[@＠]\w+"
     r"|[#＃]\w+"
-    r"|\d+(?:[.,:/\-]\d+)*%?")
+    # A number standing alone: the digits inside a word (a link's code,
+    # "JC4tI6") are part of it, and isolated apart they would leave it.
+    r"|(?<!\w)\d+(?:[.,:/\-]\d+)*%?(?!\w)")
 
 
 def _strong(ch: str) -> str | None:
@@ -71,7 +73,7 @@ def isolate(text: str) -> tuple[str, Callable[[int], int]]:
     """The display text, each handle, hashtag, URL and number wrapped in
     FSI … PDI, and a function from stored offsets to display offsets."""
     if text.isascii() and not any(c in text for c in "@#") and not any(c.isdigit() for c in text) \
-            and "http" not in text and "www." not in text:
+            and "http" not in text and "www." not in text and "pic.twitter.com/" not in text:
         return text, _same
     out: list[str] = []
     # Stored offsets at which the display text has gained one more mark.
