@@ -145,9 +145,14 @@ def sources(which: str) -> list[Picture]:
     return out
 
 
+def _dataset(name: str) -> Path:
+    """A fetched data set: ../shared/corpora/<name> first, else under TESTDATA."""
+    return CORPORA / name if (CORPORA / name).is_dir() else TESTDATA / name
+
+
 def _report2() -> list[Picture]:
-    pdq = TESTDATA / "threatexchange-pdq"
-    imagenet = TESTDATA / "imagenet-sample"
+    pdq = _dataset("threatexchange-pdq")
+    imagenet = _dataset("imagenet-sample")
     out: list[Picture] = []
     if (pdq / PDQ_ORIGINAL).is_file():
         bridge = Picture(PDQ_ORIGINAL, (pdq / PDQ_ORIGINAL).read_bytes(), "threatexchange-pdq", synthetic=False)
