@@ -6,6 +6,7 @@ report on.
     python bench/image_quality.py --set report    # Kodak suite + a real X archive's pictures
     python bench/image_quality.py --set report2   # publisher-labelled copies + ImageNet samples
     python bench/image_quality.py --set tune2     # tuning: scikit-image + 1000 Caltech-101 photos
+    python bench/image_quality.py --set report3   # the 500 Berkeley segmentation photographs
 
 tune:   the photographs and scans scikit-image ships ($ARCHIVE_VIEWER_TESTDATA/skimage-data;
         motorcycle_right left out: the other half of a stereo pair, the same scene 5 cm aside).
@@ -31,6 +32,12 @@ report2: a second reporting set, independent of the first, whose truth was writt
         Besides the whole, report2 gives the figures on the subset the issue promises
         ("re-encoded, resized or lightly cropped"): labelled copies marked so by their labels,
         synthetic copies changed by resize and/or crop only (see PROMISED).
+report3: a third reporting set, seen by nobody before its single run, truth written first
+        ($ARCHIVE_VIEWER_TESTDATA/bsds500/README.md, 2026-12-02 16:35 UTC): the 500 photographs
+        of the Berkeley Segmentation Data Set 500 (BSDS500/data/images/{train,val,test}/*.jpg),
+        put through the synthetic copies below (seed 71). Different files are different
+        pictures; the promised subset is defined as in report2 part B. Run once, with the
+        clustering as it was when the set was built; never tuned on.
 
 Every picture is posted once as it is and re-posted COPIES (3) times the way a
 campaign re-posts a picture through a platform: each copy is re-encoded as
@@ -52,7 +59,7 @@ pair counts), recall per kind of change, the Hamming distances that decide
 bench/out/image_quality-<set>.json.
 
 Data: see tests/data/README.md (skimage-data, kodak24, x-account-archive-2026,
-threatexchange-pdq, imagenet-sample).
+threatexchange-pdq, imagenet-sample, bsds500).
 """
 from __future__ import annotations
 
@@ -86,7 +93,7 @@ CORPORA = (ROOT / ".." / "shared" / "corpora").resolve()
 TESTDATA = Path(os.environ.get("ARCHIVE_VIEWER_TESTDATA", "/work/testdata"))
 OUT = HERE / "out"
 COPIES = 3
-SEEDS = {"tune": 11, "report": 29, "report2": 47, "tune2": 13}
+SEEDS = {"tune": 11, "report": 29, "report2": 47, "tune2": 13, "report3": 71}
 CHANGES = ("resize", "crop", "caption", "brightness")
 # Synthetic changes inside what the issue promises ("re-encoded, resized or
 # lightly cropped"): every copy is re-encoded; caption bars and brightness are
@@ -133,6 +140,10 @@ def sources(which: str) -> list[Picture]:
     """The distinct pictures of the set (byte-identical files are one)."""
     if which == "report2":
         return _report2()
+    if which == "report3":
+        images = _dataset("bsds500") / "BSDS500" / "data" / "images"
+        return [Picture(f"{f.parent.name}/{f.name}", f.read_bytes(), "bsds500")
+                for split in ("train", "val", "test") for f in sorted((images / split).glob("*.jpg"))]
     if which == "tune2":
         return sources("tune") + [Picture(f.name, f.read_bytes(), "caltech101-tune")
                                   for f in sorted(_dataset("caltech101-tune").glob("*.jpg"))]
@@ -357,7 +368,7 @@ def _as_file(tmp: Path, key: int, data: bytes) -> Path:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", choices=["tune", "tune2", "report", "report2"], required=True)
+    ap.add_argument("--set", choices=["tune", "tune2", "report", "report2", "report3"], required=True)
     args = ap.parse_args()
     r = measure(args.set)
     print(f"[{r['set']}] {r['pictures']} pictures, {r['posts']} posts ({r['copies_each']} re-posts each): "
