@@ -83,19 +83,17 @@ def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
     return int.from_bytes(buf[:g.n].tobytes(), "little")
 
 
-def _block_docs(blocks: Iterable[Sequence[int]]) -> np.ndarray:
+def _block_docs(blocks: Iterable[Sequence[int] | np.ndarray]) -> np.ndarray:
     """Document numbers of delta-coded posting blocks (the first id of each
-    absolute within the segment), decoded with one cumulative sum."""
-    flat: list[int] = []
-    starts: list[int] = []
-    for ids in blocks:
-        starts.append(len(flat))
-        flat.extend(ids)
-    if not flat:
+    absolute within the segment), decoded with one cumulative sum. A block
+    comes as an array (read straight from its bytes) or a tuple of ints."""
+    parts = [b if isinstance(b, np.ndarray) else np.array(b, dtype=np.int64) for b in blocks]
+    parts = [b for b in parts if b.size]
+    if not parts:
         return np.zeros(0, dtype=np.int64)
-    deltas = np.array(flat, dtype=np.int64)
+    deltas = np.concatenate(parts)
     total = np.cumsum(deltas)
-    at = np.array(starts, dtype=np.int64)
+    at = np.cumsum([0] + [b.size for b in parts[:-1]])
     # Each block restarts from its absolute first id: take away what the
     # blocks before it summed to.
     before = total[at] - deltas[at]
