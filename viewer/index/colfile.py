@@ -29,9 +29,11 @@ generation and its column file whole.
 from __future__ import annotations
 
 import json
+import logging
 import mmap
 import os
 import struct
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -45,12 +47,25 @@ from viewer.index.columns import deleted_docs, segment_columns
 from viewer.index.schema import NO_TIME, TAG_SEP
 from viewer.textproc import normalize_handle, normalize_tag
 
-MAGIC = b"AVCOLS1\n"
+log = logging.getLogger(__name__)
+
+MAGIC = b"AVCOLS2\n"
+# Files of the first layout (no name-form tables) are still read; a commit
+# over one rebuilds whole.
+OLD_MAGICS = (b"AVCOLS1\n",)
 SUFFIX = ".cols"
 _ALIGN = 8
 
 # Segment signature: what makes a column file belong to a generation.
 Signature = list[list[Any]]
+
+
+def name_hash(raw: bytes) -> int:
+    """A 64-bit hash of a name that is the same in every process (Python's
+    hash() is salted per process): how a later commit finds a name in the
+    tables without decoding them all. Equal hashes are told apart by the
+    bytes themselves."""
+    return (zlib.crc32(raw) << 32) | zlib.adler32(raw)
 
 
 def path_for(index_dir: Path, name: str, generation: int) -> Path:
@@ -62,12 +77,12 @@ def path_for(index_dir: Path, name: str, generation: int) -> Path:
 def signature(reader: IndexReader) -> Signature:
     """The segments of a reader as (id, documents, deleted), in order."""
     out: Signature = []
-    for seg, _ in _leaves(reader):
+    for seg, _ in leaves(reader):
         out.append([seg.segment().segment_id(), seg.doc_count_all(), len(deleted_docs(seg))])
     return out
 
 
-def _leaves(reader: IndexReader) -> list[tuple[Any, int]]:
+def leaves(reader: IndexReader) -> list[tuple[Any, int]]:
     """The segment readers of `reader` (none for Whoosh's empty reader, which
     stands for an index with no segment)."""
     if reader.doc_count_all() == 0:
@@ -130,7 +145,7 @@ class Built:
 
 # The per-post arrays in file order: (key, dtype, length: "n" live documents
 # or "total" documents of the segments).
-_ROWS: list[tuple[str, Any, str]] = [
+ROWS: list[tuple[str, Any, str]] = [
     ("pid", np.int64, "n"), ("ts", np.int64, "n"), ("kind", np.uint8, "n"), ("flags", np.uint8, "n"),
     ("lang", np.uint8, "n"), ("author", np.uint32, "n"), ("taglist", np.uint32, "n"),
     ("docrank", np.int32, "total"), ("bypid_pid", np.int64, "n"), ("bypid_rank", np.int32, "n"),
@@ -145,7 +160,7 @@ def _gather(reader: IndexReader) -> tuple[Built, dict[str, np.ndarray], np.ndarr
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pid", "ts", "kind", "flags", "lang", "author",
                                                           "taglist", "live")}
     segs: list[tuple[int, int, bool]] = []
-    for seg, offset in _leaves(reader):
+    for seg, offset in leaves(reader):
         n = seg.doc_count_all()
         cols = segment_columns(seg, ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c"))
         # Each distinct value is decoded once, then one dict lookup a document.
@@ -215,7 +230,7 @@ def _rows(b: Built, cat: dict[str, np.ndarray], order: np.ndarray,
     yield "pid", pid
     yield "ts", ts
     del ts
-    for key, dtype, _ in _ROWS[2:7]:
+    for key, dtype, _ in ROWS[2:7]:
         yield key, cat.pop(key)[order].astype(dtype, copy=False)
     yield "docrank", docrank
     del docrank, order
@@ -237,71 +252,134 @@ def build(reader: IndexReader) -> Built:
 # ---------------------------------------------------------------------------
 
 
-def _names_arrays(shown: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    encoded = [s.encode("utf-8") for s in shown]
-    off = np.zeros(len(encoded) + 1, dtype=np.uint32)
-    np.cumsum([len(e) for e in encoded], out=off[1:])
-    return off, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+def blob_arrays(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings as offsets and one blob (item i: blob[off[i]:off[i+1]])."""
+    off = np.zeros(len(items) + 1, dtype=np.uint32)
+    np.cumsum([len(e) for e in items], out=off[1:])
+    return off, np.frombuffer(b"".join(items), dtype=np.uint8)
+
+
+def hash_index(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The items' hashes in ascending order, and the item each belongs to."""
+    h = np.fromiter(map(name_hash, items), np.uint64, len(items))
+    order = np.argsort(h, kind="stable")
+    return h[order], order.astype(np.uint32)
+
+
+def table_sections(key: str, shown: list[bytes], keys: list[bytes], forms: list[bytes],
+                   form_code: Any, form_count: Any) -> dict[str, np.ndarray]:
+    """A name table's sections: what readers use (`<key>_off/_blob`, the
+    shown name by code) and what lets a later commit extend it without
+    reading every post again: the normalised name by code with a hash
+    index (`_key_*`, `_khash/_kcode`), and every written form of a name
+    with its code and how many documents carry it (`_form_*`, indexed by
+    `_fhash/_fidx`): the counts decide which form is shown."""
+    out: dict[str, np.ndarray] = {}
+    out[f"{key}_off"], out[f"{key}_blob"] = blob_arrays(shown)
+    out[f"{key}_key_off"], out[f"{key}_key_blob"] = blob_arrays(keys)
+    out[f"{key}_khash"], out[f"{key}_kcode"] = hash_index(keys)
+    out[f"{key}_form_off"], out[f"{key}_form_blob"] = blob_arrays(forms)
+    out[f"{key}_form_code"] = np.asarray(form_code, dtype=np.uint32)
+    out[f"{key}_form_count"] = np.asarray(form_count, dtype=np.int64)
+    out[f"{key}_fhash"], out[f"{key}_fidx"] = hash_index(forms)
+    return out
+
+
+def taglist_sections(taglists: list[tuple[int, ...]]) -> dict[str, np.ndarray]:
+    lists_off = np.zeros(len(taglists) + 1, dtype=np.uint32)
+    np.cumsum([len(t) for t in taglists], out=lists_off[1:])
+    return {"taglists_off": lists_off,
+            "taglists_codes": np.fromiter((c for t in taglists for c in t), np.uint32)}
+
+
+def _forms(names: Names) -> list[tuple[bytes, int, int]]:
+    return [(raw, c, names.forms[c].get(raw, 0)) for raw, c in names.raw.items() if c]
 
 
 def _tables(b: Built) -> dict[str, np.ndarray]:
     """The name tables and hashtag lists, as arrays (after the per-post ones)."""
     out: dict[str, np.ndarray] = {}
     for key, names in (("author", b.authors), ("tag", b.tags)):
-        out[f"{key}_off"], out[f"{key}_blob"] = _names_arrays([names.shown(c) for c in range(len(names.names))])
-    lists_off = np.zeros(len(b.taglists) + 1, dtype=np.uint32)
-    np.cumsum([len(t) for t in b.taglists], out=lists_off[1:])
-    out["taglists_off"] = lists_off
-    out["taglists_codes"] = np.fromiter((c for t in b.taglists for c in t), np.uint32)
+        forms = _forms(names)
+        out.update(table_sections(key, [names.shown(c).encode("utf-8") for c in range(len(names.names))],
+                                  [(k or "").encode("utf-8") for k in names.names], [f[0] for f in forms],
+                                  [f[1] for f in forms], [f[2] for f in forms]))
+    out.update(taglist_sections(b.taglists))
     return out
+
+
+def lang_header(names: Names) -> dict[str, Any]:
+    """The language table, in the header (a few dozen names at most)."""
+    return {"langs": [names.names[c] for c in range(len(names.names))],
+            "langs_shown": [names.shown(c) for c in range(len(names.names))],
+            "lang_forms": [[raw.hex(), c, n] for raw, c, n in _forms(names)]}
+
+
+# An array of the file, as written: its key, dtype, length, and its values
+# (an array, or a function giving them in consecutive pieces).
+Part = tuple[str, Any, int, Any]
+
+
+def write_parts(path: Path, header: dict[str, Any], parts: list[Part]) -> None:
+    """Write a column file atomically (a temporary file renamed over
+    `path`): `header` plus the sections of `parts`, each array taken from
+    its source only when its turn comes and dropped once written, so a
+    writer holds one array (or one piece of one) at a time."""
+    sections: dict[str, list[Any]] = {}
+    pos = 0
+    for key, dtype, count, _ in parts:
+        dt = np.dtype(dtype).newbyteorder("<")
+        sections[key] = [pos, dt.str, int(count)]
+        pos += -(-dt.itemsize * int(count) // _ALIGN) * _ALIGN
+    head = json.dumps({**header, "sections": sections}, ensure_ascii=False).encode("utf-8")
+    start = -(-(len(MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + struct.pack("<I", len(head)) + head)
+            for key, _, count, source in parts:
+                at, dtype, _ = sections[key]
+                f.write(b"\0" * (start + at - f.tell()))
+                pieces = [source] if isinstance(source, np.ndarray) else source()
+                written = 0
+                for arr in pieces:
+                    written += int(arr.size)
+                    f.write(np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False).tobytes())
+                    del arr
+                if written != count:
+                    raise ValueError(f"column {key}: {written} values where the header says {count}")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _stream(path: Path, b: Built, sig: Signature, rows: Iterator[tuple[str, np.ndarray]],
             first: tuple[str, np.ndarray] | None) -> None:
-    """Write the file atomically (a temporary file renamed over `path`),
-    each per-post array as it comes from `rows` (then dropped); `first` is
-    the first of them, already taken (it set the header's fields)."""
-    tables = _tables(b)
-    sections: dict[str, list[Any]] = {}
-    pos = 0
+    """Write a full build: each per-post array as it comes from `rows`
+    (then dropped); `first` is the first of them, already taken (it set
+    the header's fields)."""
     sizes = {"n": b.n, "total": b.total_docs}
-    for key, dtype, length in _ROWS:
-        dt = np.dtype(dtype).newbyteorder("<")
-        sections[key] = [pos, dt.str, sizes[length]]
-        pos += -(-dt.itemsize * sizes[length] // _ALIGN) * _ALIGN
-    for key, arr in tables.items():
-        sections[key] = [pos, arr.dtype.newbyteorder("<").str, int(arr.size)]
-        pos += -(-arr.nbytes // _ALIGN) * _ALIGN
-    header = {
-        "n": b.n, "total_docs": b.total_docs, "first_dated": b.first_dated, "segments": sig,
-        "shift": {str(k): v for k, v in b.shift.items()},
-        # Languages are few and looked up by name (lang:ar); both forms here.
-        "langs": [b.langs.names[c] for c in range(len(b.langs.names))],
-        "langs_shown": [b.langs.shown(c) for c in range(len(b.langs.names))],
-        "sections": sections,
-    }
-    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    start = -(-(len(MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    pending = iter([first] if first is not None else [])
 
-    def arrays() -> Iterator[tuple[str, np.ndarray]]:
-        if first is not None:
-            yield first
-        yield from rows
-        yield from tables.items()
+    def take(key: str) -> Callable[[], Iterator[np.ndarray]]:
+        def pieces() -> Iterator[np.ndarray]:
+            got, arr = next(pending, None) or next(rows)
+            if got != key:
+                raise ValueError(f"column {got} came where {key} was due")
+            yield arr
+        return pieces
 
-    with open(tmp, "wb") as f:
-        f.write(MAGIC + struct.pack("<I", len(head)) + head)
-        for key, arr in arrays():
-            at, dtype, count = sections[key]
-            if arr.size != count:
-                raise ValueError(f"column {key}: {arr.size} values where the header says {count}")
-            f.write(b"\0" * (start + at - f.tell()))
-            f.write(np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False).tobytes())
-            del arr
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    parts: list[Part] = [(key, dtype, sizes[length], take(key)) for key, dtype, length in ROWS]
+    parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in _tables(b).items()]
+    header = {"n": b.n, "total_docs": b.total_docs, "first_dated": b.first_dated, "segments": sig,
+              "shift": {str(k): v for k, v in b.shift.items()}, **lang_header(b.langs)}
+    write_parts(path, header, parts)
 
 
 def write(path: Path, b: Built, sig: Signature) -> None:
@@ -309,13 +387,30 @@ def write(path: Path, b: Built, sig: Signature) -> None:
     _stream(path, b, sig, iter(b.arrays.items()), None)
 
 
-def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: list[Any]) -> Path:
-    """Build and write the column file of the generation a commit is about
-    to make of `segments` (deletions included), before its table of
-    contents exists. Each column is written as soon as it is made and then
-    dropped, so memory holds about two of them at once, not all."""
-    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
+def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: list[Any],
+                       dropped: list[Any] | None = None, whole: bool = False) -> Path:
+    """Write the column file of the generation a commit is about to make
+    of `segments` (deletions included), before its table of contents
+    exists. `dropped`: the previous generation's segments that this one
+    leaves out (all their documents deleted). The previous generation's
+    file is carried forward (viewer.index.colmerge) unless `whole` is set
+    (the file is being mended) or it cannot be; then the file is built
+    from every segment, each column written as soon as it is made and
+    then dropped."""
+    from viewer.index import colmerge
+
     path = path_for(index_dir, ix.indexname, generation)
+    if not whole and generation > 1:
+        prev = open_previous(index_dir, ix.indexname, generation - 1)
+        if prev is not None:
+            try:
+                if colmerge.carry_forward(ix, prev, segments, dropped or [], generation, path):
+                    log.debug("column file of generation %d carried forward", generation)
+                    return path
+            finally:
+                prev.close()
+    log.debug("column file of generation %d built whole", generation)
+    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
     try:
         sig = signature(reader)
         b, cat, order, segs = _gather(reader)
@@ -326,6 +421,19 @@ def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: li
     finally:
         reader.close()
     return path
+
+
+def open_previous(index_dir: Path, name: str, generation: int) -> Mapped | None:
+    """The column file of an earlier generation, if it has the tables a
+    later commit extends (files of the first layout do not)."""
+    path = path_for(index_dir, name, generation)
+    if not path.exists():
+        return None
+    try:
+        m = Mapped(path)
+    except (ColumnFileError, KeyError, TypeError, ValueError):
+        return None
+    return m if "author_fhash" in m.arrays and "lang_forms" in m.header else None
 
 
 def remove_stale(index_dir: Path, name: str, keep: int) -> None:
@@ -365,14 +473,16 @@ class Mapped:
         except OSError as e:
             raise ColumnFileError(f"cannot read {path.name}: {e}") from e
         mm = self._mm
-        if mm[:len(MAGIC)] != MAGIC:
+        if mm[:len(MAGIC)] != MAGIC and mm[:len(MAGIC)] not in OLD_MAGICS:
             raise ColumnFileError(f"{path.name} is not a column file")
         (hlen,) = struct.unpack("<I", mm[len(MAGIC):len(MAGIC) + 4])
         try:
             self.header: dict[str, Any] = json.loads(mm[len(MAGIC) + 4:len(MAGIC) + 4 + hlen])
         except ValueError as e:
             raise ColumnFileError(f"{path.name} has a damaged header") from e
-        start = -(-(len(MAGIC) + 4 + hlen) // _ALIGN) * _ALIGN
+        start = self._start = -(-(len(MAGIC) + 4 + hlen) // _ALIGN) * _ALIGN
+        self.path = Path(path)
+        self._fd: int | None = None
         self.arrays: dict[str, np.ndarray] = {}
         for key, (pos, dtype, count) in self.header["sections"].items():
             dt = np.dtype(dtype)
@@ -384,6 +494,29 @@ class Mapped:
         self.first_dated = int(self.header["first_dated"])
         self.shift = {int(k): int(v) for k, v in self.header["shift"].items()}
         self.segments: Signature = self.header["segments"]
+
+    def read(self, key: str, lo: int, hi: int) -> np.ndarray:
+        """Values lo..hi-1 of an array, read from the file (a copy): going
+        through the whole of a large file this way keeps none of it
+        resident, where reading the mapping would count it all in this
+        process's memory."""
+        pos, dtype, count = self.header["sections"][key]
+        dt = np.dtype(dtype)
+        lo, hi = max(0, lo), min(hi, int(count))
+        if hi <= lo:
+            return np.zeros(0, dtype=dt)
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        want = (hi - lo) * dt.itemsize
+        data = os.pread(self._fd, want, self._start + pos + lo * dt.itemsize)
+        if len(data) != want:
+            raise ColumnFileError(f"{self.path.name} is truncated")
+        return np.frombuffer(data, dtype=dt)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def open_for(index_dir: Path, name: str, generation: int, sig: Signature) -> Mapped | None:
@@ -405,8 +538,11 @@ def disagreements(m: Mapped, reader: IndexReader) -> list[str]:
     if m.segments != signature(reader):
         return ["it was built from other segments"]
     b = build(reader)
-    out = [f"its {key} column differs" for key in ("pid", "ts", "kind", "flags", "docrank")
+    out = [f"its {key} column differs" for key in ("pid", "ts", "kind", "flags", "docrank", "bypid_pid",
+                                                   "bypid_rank")
            if not np.array_equal(m.arrays[key], b.arrays[key])]
+    if (m.n, m.total_docs, m.first_dated, m.shift) != (b.n, b.total_docs, b.first_dated, b.shift):
+        out.append("its counts differ")
     shown = names_of(m)
     for key, names in (("lang", b.langs), ("author", b.authors)):
         # Codes may be numbered differently; the names row by row must agree.

@@ -1,0 +1,556 @@
+"""A commit's column file made from the previous generation's, at a cost
+that follows what the commit changed.
+
+Rebuilding the column file (viewer.index.colfile) from every segment
+reads each post's values out of Whoosh (byte strings, a Python object a
+post), codes the names and sorts everything: ~1.2 s and ~170 MB at a
+million posts, ten times that at ten million, paid by every commit, a
+ten-post import included. Yet a commit changes little: it marks some
+documents deleted, adds new segments, and drops old segments whose
+documents are all deleted (the small ones folded into a new one). So the
+next generation's file is the previous one with:
+
+- the ranks of the newly deleted documents taken out (their ranks come
+  from the previous file's docrank; nothing is read from Whoosh for them);
+- the live documents of the new segments, read from Whoosh (only those
+  segments), sorted by (time, post id), and merged in at the positions a
+  binary search of the previous time column gives (ties in time settled by
+  post id, over only the tied posts);
+- the name tables extended: every written form of an author or hashtag is
+  in the file with its code and how many documents carry it, found by a
+  hash index (colfile.name_hash), so a new form is looked up, never all of
+  them decoded; new names get the next codes (codes are never renumbered,
+  so a carried file numbers names in another order than a rebuild would:
+  the posts' names are the same, which is what `verify` compares); the
+  forms of dropped segments are counted out (reading those segments'
+  names: they were rewritten by this very commit, so that is in proportion
+  too); the shown form of each touched name is chosen again;
+- hashtag lists of the new documents appended as new lists (a list may
+  then be there twice; facets count through the tags, so that is harmless
+  and a rebuild compacts them).
+
+Each per-post array is streamed from the previous file to the new one a
+piece at a time (CHUNK values, read with pread: the previous file is never
+resident as a whole), so memory holds the docrank (4 bytes a document),
+one piece, the new documents and the tables. The new file is written under
+a temporary name and renamed, before the commit's table of contents, as a
+rebuild is; whenever the previous file cannot be carried (another layout,
+segments it does not describe, a deletion it does not know, an id twice)
+the caller rebuilds the file whole.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+from whoosh.index import Index
+from whoosh.reading import IndexReader
+
+from viewer.index import colfile, whoosh_internals
+from viewer.index.columns import deleted_docs, segment_columns
+from viewer.index.schema import NO_TIME, TAG_SEP
+from viewer.textproc import normalize_handle, normalize_tag
+
+log = logging.getLogger(__name__)
+
+# Values per piece when an array is streamed from the old file to the new.
+CHUNK = 1 << 18
+
+_NEW_COLS = ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c")
+_NAME_COLS = ("lang", "author_c", "tags_c")
+
+
+class CannotCarry(Exception):
+    """The previous file does not describe what this commit starts from."""
+
+
+def carry_forward(ix: Index, prev: colfile.Mapped, segments: list[Any], dropped: list[Any], generation: int,
+                  path: Path) -> bool:
+    """Write the file of the generation made of `segments` at `path` from
+    `prev` (the previous generation's file); False when it cannot be."""
+    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
+    gone = whoosh_internals.reader_of_segments(ix, dropped, generation) if dropped else None
+    try:
+        carry(prev, reader, gone, path)
+        return True
+    except CannotCarry as e:
+        log.info("column file rebuilt whole: %s", e)
+        return False
+    finally:
+        reader.close()
+        if gone is not None:
+            gone.close()
+
+
+# ---------------------------------------------------------------------------
+# name tables
+# ---------------------------------------------------------------------------
+
+
+def _lookup(hashes: np.ndarray, index: np.ndarray, off: np.ndarray, blob: np.ndarray,
+            items: list[bytes]) -> list[int | None]:
+    """Where each item is in a table of byte strings (off/blob) through its
+    hash index; None for one that is not there."""
+    if not items:
+        return []
+    hs = np.fromiter(map(colfile.name_hash, items), np.uint64, len(items))
+    at = np.searchsorted(hashes, hs, side="left").tolist()
+    out: list[int | None] = []
+    size = hashes.size
+    for item, h, i in zip(items, hs.tolist(), at, strict=True):
+        found = None
+        while i < size and int(hashes[i]) == h:
+            j = int(index[i])
+            if bytes(blob[int(off[j]):int(off[j + 1])]) == item:
+                found = j
+                break
+            i += 1
+        out.append(found)
+    return out
+
+
+def _appended(off: np.ndarray, blob: np.ndarray, items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    if not items:
+        return off, blob
+    ends = int(off[-1]) + np.cumsum([len(b) for b in items], dtype=np.int64)
+    if ends[-1] >= 2 ** 32:
+        raise CannotCarry("a name table outgrows its offsets")
+    return (np.concatenate([off, ends.astype(np.uint32)]),
+            np.concatenate([blob, np.frombuffer(b"".join(items), dtype=np.uint8)]))
+
+
+def _replaced(off: np.ndarray, blob: np.ndarray, changes: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """off/blob with the strings of some entries replaced."""
+    if not changes:
+        return off, blob
+    lengths = np.diff(off.astype(np.int64))
+    pieces: list[np.ndarray] = []
+    last = 0
+    for c in sorted(changes):
+        pieces.append(blob[int(off[last]):int(off[c])])
+        pieces.append(np.frombuffer(changes[c], dtype=np.uint8))
+        lengths[c] = len(changes[c])
+        last = c + 1
+    pieces.append(blob[int(off[last]):int(off[-1])])
+    new_off = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_off[1:])
+    if new_off[-1] >= 2 ** 32:
+        raise CannotCarry("a name table outgrows its offsets")
+    return new_off.astype(np.uint32), np.concatenate(pieces)
+
+
+def _hash_inserted(hashes: np.ndarray, index: np.ndarray, items: list[bytes],
+                   first: int) -> tuple[np.ndarray, np.ndarray]:
+    """The hash index with items numbered first, first+1, … added, in the
+    order a rebuild's stable sort gives (hash, then number)."""
+    if not items:
+        return hashes, index
+    hs = np.fromiter(map(colfile.name_hash, items), np.uint64, len(items))
+    order = np.argsort(hs, kind="stable")
+    hs = hs[order]
+    at = np.searchsorted(hashes, hs, side="right")
+    return np.insert(hashes, at, hs), np.insert(index, at, (order + first).astype(np.uint32))
+
+
+class Table:
+    """An author or hashtag table of a previous file, being extended."""
+
+    FIELDS = ("off", "blob", "key_off", "key_blob", "khash", "kcode", "form_off", "form_blob", "form_code",
+              "form_count", "fhash", "fidx")
+
+    def __init__(self, m: colfile.Mapped, key: str, normalise: Callable[[str], str]):
+        self.key = key
+        self.normalise = normalise
+        self.a = {f: m.arrays[f"{key}_{f}"] for f in self.FIELDS}
+        self.codes = self.a["off"].size - 1
+        self.forms = self.a["form_off"].size - 1
+        self.new_keys: list[bytes] = []
+        self.new_forms: list[bytes] = []
+        self.new_form_code: list[int] = []
+        self.new_form_count: list[int] = []
+        self.delta: dict[int, int] = {}  # a previous form's number -> change of its count
+        self.touched: set[int] = set()
+
+    def apply(self, deltas: dict[bytes, int]) -> dict[bytes, int]:
+        """Count each form's documents in (positive) or out (negative);
+        returns the code of each form."""
+        a = self.a
+        raws = list(deltas)
+        codes: dict[bytes, int] = {}
+        unknown: dict[bytes, bytes] = {}  # raw -> normalised name of a form not in the table
+        for raw, fi in zip(raws, _lookup(a["fhash"], a["fidx"], a["form_off"], a["form_blob"], raws),
+                           strict=True):
+            if fi is not None:
+                c = codes[raw] = int(a["form_code"][fi])
+                self.delta[fi] = self.delta.get(fi, 0) + deltas[raw]
+                self.touched.add(c)
+                continue
+            if deltas[raw] < 0:
+                raise CannotCarry(f"a {self.key} of a dropped segment is not in the previous file")
+            name = self.normalise(raw.decode("utf-8", "replace")) or None
+            if name is None:
+                codes[raw] = 0
+            else:
+                unknown[raw] = name.encode("utf-8")
+        keys = list(dict.fromkeys(unknown.values()))
+        key_code: dict[bytes, int] = {}
+        for k, c in zip(keys, _lookup(a["khash"], a["kcode"], a["key_off"], a["key_blob"], keys), strict=True):
+            if c is None:
+                c = self.codes + len(self.new_keys)
+                self.new_keys.append(k)
+            key_code[k] = int(c)
+        for raw, k in unknown.items():
+            c = codes[raw] = key_code[k]
+            self.new_forms.append(raw)
+            self.new_form_code.append(c)
+            self.new_form_count.append(deltas[raw])
+            self.touched.add(c)
+        return codes
+
+    def sections(self) -> dict[str, np.ndarray]:
+        a, key = self.a, self.key
+        count = np.array(a["form_count"], dtype=np.int64)
+        if self.delta:
+            idx = np.fromiter(self.delta.keys(), np.int64, len(self.delta))
+            count[idx] += np.fromiter(self.delta.values(), np.int64, len(self.delta))
+        count = np.concatenate([count, np.asarray(self.new_form_count, dtype=np.int64)])
+        form_code = np.concatenate([a["form_code"], np.asarray(self.new_form_code, dtype=np.uint32)])
+        form_off, form_blob = _appended(a["form_off"], a["form_blob"], self.new_forms)
+        key_off, key_blob = _appended(a["key_off"], a["key_blob"], self.new_keys)
+        # The shown form of each touched name: its most used form (then the
+        # greatest), as Names.shown chooses; a name with none left shows
+        # its normalised form, as a rebuild would if it still had one.
+        total = self.codes + len(self.new_keys)
+        touched = np.zeros(total, dtype=bool)
+        touched[np.fromiter(self.touched, np.int64, len(self.touched))] = True
+        touched[0] = False
+        best: dict[int, tuple[int, bytes]] = {}
+        for fi in np.flatnonzero(touched[form_code]).tolist():
+            n = int(count[fi])
+            if n <= 0:
+                continue
+            c = int(form_code[fi])
+            cand = (n, bytes(form_blob[int(form_off[fi]):int(form_off[fi + 1])]))
+            if c not in best or cand > best[c]:
+                best[c] = cand
+        shown: dict[int, bytes] = {}
+        for c in np.flatnonzero(touched).tolist():
+            raw = best[c][1] if c in best else bytes(key_blob[int(key_off[c]):int(key_off[c + 1])])
+            shown[c] = raw.decode("utf-8", "replace").encode("utf-8")
+        off, blob = _replaced(a["off"], a["blob"], {c: s for c, s in shown.items() if c < self.codes})
+        off, blob = _appended(off, blob, [shown[c] for c in range(self.codes, total)])
+        out = {"off": off, "blob": blob, "key_off": key_off, "key_blob": key_blob}
+        out["khash"], out["kcode"] = _hash_inserted(a["khash"], a["kcode"], self.new_keys, self.codes)
+        out.update(form_off=form_off, form_blob=form_blob, form_code=form_code, form_count=count)
+        out["fhash"], out["fidx"] = _hash_inserted(a["fhash"], a["fidx"], self.new_forms, self.forms)
+        return {f"{key}_{f}": out[f] for f in self.FIELDS}
+
+
+def _langs(header: dict[str, Any]) -> colfile.Names:
+    """The language table of a previous file, as a build's Names."""
+    names = colfile.Names(str.lower)
+    names.names = list(header["langs"])
+    names.codes = {k: c for c, k in enumerate(names.names)}
+    names.forms = [Counter() for _ in names.names]
+    for hexraw, c, n in header["lang_forms"]:
+        raw = bytes.fromhex(hexraw)
+        names.raw[raw] = int(c)
+        names.forms[int(c)][raw] = int(n)
+    return names
+
+
+def _count_langs(names: colfile.Names, deltas: dict[bytes, int]) -> None:
+    for raw, d in deltas.items():
+        if d >= 0:
+            names.code(raw, d)
+            continue
+        c = names.raw.get(raw)
+        if c is None:
+            raise CannotCarry("a language of a dropped segment is not in the previous file")
+        if c:
+            names.forms[c][raw] += d
+            if names.forms[c][raw] <= 0:
+                del names.forms[c][raw]
+
+
+# ---------------------------------------------------------------------------
+# merging ranks
+# ---------------------------------------------------------------------------
+
+
+def _positions(ts_old: np.ndarray, pid_old: np.ndarray, ts_n: np.ndarray, pid_n: np.ndarray) -> np.ndarray:
+    """For each new post, how many of the previous generation's posts
+    come before it in (time, post id) order. Only the previous posts that
+    share a time with a new one are read (a binary search finds the rest)."""
+    lo = np.searchsorted(ts_old, ts_n, side="left")
+    hi = np.searchsorted(ts_old, ts_n, side="right")
+    pos = lo.astype(np.int64)
+    tie = np.flatnonzero(hi > lo)
+    if not tie.size:
+        return pos
+    starts, first = np.unique(lo[tie], return_index=True)
+    lens = (hi[tie][first] - starts).astype(np.int64)
+    g = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    g_ts, g_pid = np.asarray(ts_old[g]), np.asarray(pid_old[g])
+    m = g.size
+    # New before an equal previous one (an equal one is its old document).
+    is_old = np.concatenate([np.ones(m, dtype=np.int8), np.zeros(tie.size, dtype=np.int8)])
+    order = np.lexsort((is_old, np.concatenate([g_pid, pid_n[tie]]), np.concatenate([g_ts, ts_n[tie]])))
+    old_sorted = order < m
+    before = np.cumsum(old_sorted) - old_sorted
+    which = order[~old_sorted] - m
+    c = before[~old_sorted]
+    prev = np.maximum(c - 1, 0)
+    same = (c > 0) & (g_ts[prev] == ts_n[tie][which])
+    pos[tie[which]] = np.where(same, g[prev] + 1, lo[tie[which]])
+    return pos
+
+
+class Merge:
+    """Where the ranks go: `dead` (sorted previous ranks taken out) and
+    `ins` (for each new value, in order, how many kept previous values
+    come before it)."""
+
+    def __init__(self, n_old: int, dead: np.ndarray, ins: np.ndarray):
+        self.n_old = n_old
+        self.dead = dead
+        self.ins = ins
+        self._f = dead - np.arange(dead.size)
+        self.out_new = ins + np.arange(ins.size)  # the new values' places in the result
+        self.n = n_old - dead.size + ins.size
+
+    def new_place(self, r: np.ndarray) -> np.ndarray:
+        """The place in the result of kept previous values at places r."""
+        j = r - np.searchsorted(self.dead, r, side="left")
+        return j + np.searchsorted(self.ins, j, side="right")
+
+    def pieces(self, read: Callable[[int, int], np.ndarray], new: np.ndarray, dtype: Any,
+               transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[], Iterator[np.ndarray]]:
+        """The merged array, CHUNK values at a time: previous values (read
+        a span at a time, optionally transformed) and new ones in place."""
+        def gen() -> Iterator[np.ndarray]:
+            for a in range(0, self.n, CHUNK):
+                b = min(a + CHUNK, self.n)
+                s0, s1 = (int(x) for x in np.searchsorted(self.out_new, [a, b]))
+                out = np.empty(b - a, dtype=dtype)
+                at = self.out_new[s0:s1] - a
+                out[at] = new[s0:s1]
+                cnt = (b - a) - (s1 - s0)
+                if cnt:
+                    j = np.arange(a - s0, a - s0 + cnt)
+                    r = j + np.searchsorted(self._f, j, side="right")
+                    span = read(int(r[0]), int(r[-1]) + 1)
+                    v = span[r - r[0]] if span.size != cnt else span
+                    old = np.ones(b - a, dtype=bool)
+                    old[at] = False
+                    out[old] = transform(v) if transform is not None else v
+                yield out
+        return gen
+
+
+# ---------------------------------------------------------------------------
+# the carry
+# ---------------------------------------------------------------------------
+
+
+def _deleted(seg: IndexReader) -> np.ndarray:
+    d = deleted_docs(seg)
+    return np.fromiter(d, np.int64, len(d))
+
+
+def _add_counts(into: dict[bytes, int], col: list[bytes], sign: int, split: bool = False) -> None:
+    for raw, n in Counter(col).items():
+        if split:
+            for v in raw.split(TAG_SEP):
+                if v:
+                    into[v] = into.get(v, 0) + sign * n
+        else:
+            into[raw] = into.get(raw, 0) + sign * n
+
+
+def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, path: Path) -> None:
+    """Write the file of `reader`'s segments at `path` from `prev`; `gone`
+    reads the previous segments this generation drops."""
+    sig = colfile.signature(reader)
+    leaves = colfile.leaves(reader)
+    prev_at: dict[str, tuple[int, int, int]] = {}
+    off = 0
+    for i, (sid, cnt, _) in enumerate(prev.segments):
+        prev_at[sid] = (i, off, int(cnt))
+        off += int(cnt)
+    if off != prev.total_docs:
+        raise CannotCarry("the previous file's documents do not add up")
+    kept: list[tuple[Any, int, int, int]] = []
+    new: list[tuple[Any, int]] = []
+    last = -1
+    for seg, offset in leaves:
+        sid = seg.segment().segment_id()
+        if sid not in prev_at:
+            new.append((seg, offset))
+            continue
+        i, poff, cnt = prev_at[sid]
+        if new or i <= last or cnt != seg.doc_count_all():
+            raise CannotCarry("segments in another order than the previous file's")
+        last = i
+        kept.append((seg, offset, poff, cnt))
+    kept_ids = {seg.segment().segment_id() for seg, _, _, _ in kept}
+    gone_leaves = colfile.leaves(gone) if gone is not None else []
+    if sorted(s.segment().segment_id() for s, _ in gone_leaves) != sorted(set(prev_at) - kept_ids):
+        raise CannotCarry("a previous segment is neither kept nor dropped")
+
+    docrank_old = prev.read("docrank", 0, prev.total_docs).astype(np.int64)
+    # The previous ranks this commit takes out: documents it deleted in kept
+    # segments, and every live one of a dropped segment.
+    dead_parts = [np.zeros(0, dtype=np.int64)]
+    kept_deleted: list[np.ndarray] = []
+    for seg, _, poff, cnt in kept:
+        sl = docrank_old[poff:poff + cnt]
+        now = _deleted(seg)
+        was = np.flatnonzero(sl < 0)
+        if was.size and not np.isin(was, now).all():
+            raise CannotCarry("a document the previous file has deleted is live")
+        r = sl[now]
+        dead_parts.append(r[r >= 0])
+        kept_deleted.append(now)
+    for seg, _ in gone_leaves:
+        _, poff, cnt = prev_at[seg.segment().segment_id()]
+        sl = docrank_old[poff:poff + cnt]
+        dead_parts.append(sl[sl >= 0])
+    dead = np.sort(np.concatenate(dead_parts))
+    if dead.size and np.any(np.diff(dead) == 0):
+        raise CannotCarry("a rank is taken out twice")
+
+    # The new documents (live ones only get ranks; every one is counted in
+    # the name tables, as a rebuild counts them).
+    lang_d: dict[bytes, int] = {}
+    author_d: dict[bytes, int] = {}
+    tag_d: dict[bytes, int] = {}
+    got: dict[str, list[Any]] = {k: [] for k in ("pid", "ts", "kind", "flags", "doc")}
+    raws: dict[str, list[bytes]] = {"lang": [], "author_c": [], "tags_c": []}
+    for seg, offset in new:
+        n = seg.doc_count_all()
+        cols = segment_columns(seg, _NEW_COLS)
+        _add_counts(lang_d, cols["lang"], 1)
+        _add_counts(author_d, cols["author_c"], 1)
+        _add_counts(tag_d, cols["tags_c"], 1, split=True)
+        live = np.ones(n, dtype=bool)
+        live[_deleted(seg)] = False
+        docs = np.flatnonzero(live)
+        got["pid"].append(np.asarray(cols["pid"], dtype=np.int64)[docs])
+        got["ts"].append(np.asarray(cols["ts"], dtype=np.int64)[docs])
+        got["kind"].append(np.frombuffer(bytes(cols["kind"]), dtype=np.uint8)[docs])
+        got["flags"].append(np.frombuffer(bytes(cols["flags"]), dtype=np.uint8)[docs])
+        got["doc"].append(docs + offset)
+        keep = docs.tolist()
+        for k in raws:
+            raws[k].extend(map(cols[k].__getitem__, keep))
+    for seg, _ in gone_leaves:
+        cols = segment_columns(seg, _NAME_COLS)
+        _add_counts(lang_d, cols["lang"], -1)
+        _add_counts(author_d, cols["author_c"], -1)
+        _add_counts(tag_d, cols["tags_c"], -1, split=True)
+
+    langs = _langs(prev.header)
+    _count_langs(langs, lang_d)
+    authors = Table(prev, "author", normalize_handle)
+    author_code = authors.apply(author_d)
+    tags = Table(prev, "tag", normalize_tag)
+    tag_code = tags.apply(tag_d)
+    n_lists = prev.arrays["taglists_off"].size - 1
+    list_code: dict[bytes, int] = {b"": 0}
+    new_lists: list[tuple[int, ...]] = []
+    for raw in dict.fromkeys(raws["tags_c"]):
+        if raw not in list_code:
+            list_code[raw] = n_lists + len(new_lists)
+            new_lists.append(tuple(dict.fromkeys(tag_code[v] for v in raw.split(TAG_SEP) if v)))
+
+    cat = {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in got.items()}
+    k = int(cat["pid"].size)
+    vals: dict[str, np.ndarray] = {
+        "pid": cat["pid"], "ts": cat["ts"], "kind": cat["kind"].astype(np.uint8),
+        "flags": cat["flags"].astype(np.uint8),
+        # Past 255 languages (only in a hostile archive) the rest share code 255.
+        "lang": np.minimum(np.fromiter((langs.raw[r] for r in raws["lang"]), np.int64, k), 255).astype(np.uint8),
+        "author": np.fromiter(map(author_code.__getitem__, raws["author_c"]), np.uint32, k),
+        "taglist": np.fromiter(map(list_code.__getitem__, raws["tags_c"]), np.uint32, k),
+        "doc": cat["doc"],
+    }
+    order = np.lexsort((vals["pid"], vals["ts"]))
+    vals = {key: v[order] for key, v in vals.items()}
+
+    a = prev.arrays
+    n_old = prev.n
+    pos = _positions(a["ts"], a["pid"], vals["ts"], vals["pid"])
+    merge = Merge(n_old, dead, pos - np.searchsorted(dead, pos, side="left"))
+
+    # docrank: kept segments' documents move to their new ranks, the new
+    # segments' live documents get theirs.
+    kept_total = sum(cnt for _, _, _, cnt in kept)
+    total = kept_total + sum(seg.doc_count_all() for seg, _ in new)
+    docrank = np.full(total, -1, dtype=np.int32)
+    for (_, offset, poff, cnt), now in zip(kept, kept_deleted, strict=True):
+        sl = docrank_old[poff:poff + cnt].copy()
+        sl[now] = -1
+        live = sl >= 0
+        out = docrank[offset:offset + cnt]
+        out[live] = merge.new_place(sl[live])
+    docrank[vals["doc"]] = merge.out_new
+    del docrank_old
+    shift: dict[int, int] = {}
+    for seg, offset in leaves:
+        cnt = seg.doc_count_all()
+        if cnt and not seg.has_deletions():
+            first = int(docrank[offset])
+            if np.array_equal(docrank[offset:offset + cnt], np.arange(first, first + cnt, dtype=np.int32)):
+                shift[offset] = first - offset
+
+    # Post ids in id order: the dead ids out, the new ones in.
+    bypid_old = a["bypid_pid"]
+    dead_pids = np.asarray(a["pid"][dead]) if dead.size else np.zeros(0, dtype=np.int64)
+    bdel = np.searchsorted(bypid_old, dead_pids)
+    if bdel.size and (np.any(bdel >= n_old) or not np.array_equal(bypid_old[np.minimum(bdel, n_old - 1)],
+                                                                   dead_pids)):
+        raise CannotCarry("the previous file's id index misses an id")
+    bdel.sort()
+    by_id = np.argsort(vals["pid"], kind="stable")
+    pn = vals["pid"][by_id]
+    if pn.size > 1 and np.any(np.diff(pn) == 0):
+        raise CannotCarry("a post id twice among the new documents")
+    q = np.searchsorted(bypid_old, pn, side="left")
+    if n_old and q.size:
+        hit = (q < n_old) & (np.asarray(bypid_old[np.minimum(q, n_old - 1)]) == pn)
+        if np.any(hit & ~np.isin(q, bdel)):
+            raise CannotCarry("a new document's post id is already in the generation")
+    by_id_merge = Merge(n_old, bdel, q - np.searchsorted(bdel, q, side="left"))
+
+    first_dated = (prev.first_dated - int(np.searchsorted(dead, prev.first_dated, side="left"))
+                   + int(np.count_nonzero(vals["ts"] <= NO_TIME)))
+    header = {"n": merge.n, "total_docs": total, "first_dated": first_dated, "segments": sig,
+              "shift": {str(o): v for o, v in shift.items()}, **colfile.lang_header(langs)}
+
+    def reader_of(key: str) -> Callable[[int, int], np.ndarray]:
+        return lambda lo, hi: prev.read(key, lo, hi)
+
+    parts: list[colfile.Part] = []
+    for key, dtype, _ in colfile.ROWS:
+        if key == "docrank":
+            parts.append((key, dtype, total, docrank))
+        elif key == "bypid_pid":
+            parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(reader_of(key), pn, dtype)))
+        elif key == "bypid_rank":
+            parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(
+                reader_of(key), merge.out_new[by_id].astype(np.int32), dtype,
+                lambda r: merge.new_place(r.astype(np.int64)).astype(np.int32))))
+        else:
+            parts.append((key, dtype, merge.n, merge.pieces(reader_of(key), vals[key].astype(dtype), dtype)))
+    tables = {**authors.sections(), **tags.sections()}
+    lists_off = prev.arrays["taglists_off"]
+    ends = int(lists_off[-1]) + np.cumsum([len(t) for t in new_lists], dtype=np.int64)
+    tables["taglists_off"] = np.concatenate([lists_off, ends.astype(np.uint32)])
+    tables["taglists_codes"] = np.concatenate([prev.arrays["taglists_codes"],
+                                               np.fromiter((c for t in new_lists for c in t), np.uint32)])
+    parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in tables.items()]
+    colfile.write_parts(path, header, parts)
