@@ -114,3 +114,23 @@ def test_a_file_of_another_generation_is_not_carried_but_rebuilt(coll, caplog):
     add(coll, _batch(40, 5))
     assert _carried(caplog) == ["whole"]
     _file_agrees(coll)
+
+
+def test_a_whole_build_in_steps_of_a_few_documents_equals_one_in_memory(coll, monkeypatch, caplog):
+    from viewer.index import colmerge
+
+    add(coll, _batch(40, 25))
+    add(coll, [replace(p, hashtags=["Raqqa"]) for p in _batch(3, 6)])
+    # Steps of 20 documents: several steps, a segment larger than one alone.
+    monkeypatch.setattr(colmerge, "GROUP", 20)
+    steps = []
+    real = colmerge.carry
+    monkeypatch.setattr(colmerge, "carry", lambda *a: steps.append(1) or real(*a))
+    caplog.set_level(logging.DEBUG, logger="viewer.index.colfile")
+    for p in coll.index_dir.glob("*.cols"):
+        p.unlink()
+    add(coll, _batch(70, 5))
+    assert _carried(caplog) == ["whole"]
+    assert len(steps) >= 3
+    _file_agrees(coll)
+    assert not [p for p in coll.index_dir.iterdir() if p.name.endswith(".tmp")]

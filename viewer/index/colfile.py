@@ -42,7 +42,6 @@ import numpy as np
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 
-from viewer.index import whoosh_internals
 from viewer.index.columns import deleted_docs, segment_columns
 from viewer.index.schema import NO_TIME, TAG_SEP
 from viewer.textproc import normalize_handle, normalize_tag
@@ -296,18 +295,6 @@ def _forms(names: Names) -> list[tuple[bytes, int, int]]:
     return [(raw, c, names.forms[c].get(raw, 0)) for raw, c in names.raw.items() if c]
 
 
-def _tables(b: Built) -> dict[str, np.ndarray]:
-    """The name tables and hashtag lists, as arrays (after the per-post ones)."""
-    out: dict[str, np.ndarray] = {}
-    for key, names in (("author", b.authors), ("tag", b.tags)):
-        forms = _forms(names)
-        out.update(table_sections(key, [names.shown(c).encode("utf-8") for c in range(len(names.names))],
-                                  [(k or "").encode("utf-8") for k in names.names], [f[0] for f in forms],
-                                  [f[1] for f in forms], [f[2] for f in forms]))
-    out.update(taglist_sections(b.taglists))
-    return out
-
-
 def lang_header(names: Names) -> dict[str, Any]:
     """The language table, in the header (a few dozen names at most)."""
     return {"langs": [names.names[c] for c in range(len(names.names))],
@@ -359,34 +346,6 @@ def write_parts(path: Path, header: dict[str, Any], parts: list[Part]) -> None:
         raise
 
 
-def _stream(path: Path, b: Built, sig: Signature, rows: Iterator[tuple[str, np.ndarray]],
-            first: tuple[str, np.ndarray] | None) -> None:
-    """Write a full build: each per-post array as it comes from `rows`
-    (then dropped); `first` is the first of them, already taken (it set
-    the header's fields)."""
-    sizes = {"n": b.n, "total": b.total_docs}
-    pending = iter([first] if first is not None else [])
-
-    def take(key: str) -> Callable[[], Iterator[np.ndarray]]:
-        def pieces() -> Iterator[np.ndarray]:
-            got, arr = next(pending, None) or next(rows)
-            if got != key:
-                raise ValueError(f"column {got} came where {key} was due")
-            yield arr
-        return pieces
-
-    parts: list[Part] = [(key, dtype, sizes[length], take(key)) for key, dtype, length in ROWS]
-    parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in _tables(b).items()]
-    header = {"n": b.n, "total_docs": b.total_docs, "first_dated": b.first_dated, "segments": sig,
-              "shift": {str(k): v for k, v in b.shift.items()}, **lang_header(b.langs)}
-    write_parts(path, header, parts)
-
-
-def write(path: Path, b: Built, sig: Signature) -> None:
-    """Write `b` (built in memory) to `path` atomically."""
-    _stream(path, b, sig, iter(b.arrays.items()), None)
-
-
 def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: list[Any],
                        dropped: list[Any] | None = None, whole: bool = False) -> Path:
     """Write the column file of the generation a commit is about to make
@@ -410,16 +369,7 @@ def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: li
             finally:
                 prev.close()
     log.debug("column file of generation %d built whole", generation)
-    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
-    try:
-        sig = signature(reader)
-        b, cat, order, segs = _gather(reader)
-        rows = _rows(b, cat, order, segs)
-        del cat, order
-        first = next(rows, None)  # sets the header's shift and first_dated
-        _stream(path, b, sig, rows, first)
-    finally:
-        reader.close()
+    colmerge.build_whole(ix, segments, generation, path)
     return path
 
 

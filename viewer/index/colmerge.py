@@ -41,6 +41,7 @@ the caller rebuilds the file whole.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -58,6 +59,9 @@ log = logging.getLogger(__name__)
 
 # Values per piece when an array is streamed from the old file to the new.
 CHUNK = 1 << 18
+# Documents per step of a whole build: its memory is about 100 bytes a
+# document of a step (plus 4 a segment's document), whatever the index's size.
+GROUP = 1_000_000
 
 _NEW_COLS = ("pid", "ts", "kind", "flags", "lang", "author_c", "tags_c")
 _NAME_COLS = ("lang", "author_c", "tags_c")
@@ -83,6 +87,60 @@ def carry_forward(ix: Index, prev: colfile.Mapped, segments: list[Any], dropped:
         reader.close()
         if gone is not None:
             gone.close()
+
+
+def build_whole(ix: Index, segments: list[Any], generation: int, path: Path) -> None:
+    """The file of `segments` built from nothing: an empty file carried
+    forward a group of segments (about GROUP documents) at a time, each step
+    reading only its group from Whoosh. Memory is then bounded by a group,
+    not by the index (an in-memory build of every column and its sort temporaries
+    took ~100 bytes a post: a gigabyte at ten million); the price is
+    rewriting the file once a group (~43 bytes a post each time)."""
+    ends: list[int] = []  # where each group's segments end
+    docs = 0
+    for i, seg in enumerate(segments):
+        n = seg.doc_count_all()
+        if docs and docs + n > GROUP:
+            ends.append(i)
+            docs = 0
+        docs += n
+    if segments:
+        ends.append(len(segments))
+    if not ends:
+        write_empty(path)
+        return
+    steps = [path.with_name(f"{path.name}.{os.getpid()}.step{i}.tmp") for i in range(2)]
+    prev_path = steps[0]
+    write_empty(prev_path)
+    try:
+        for i, end in enumerate(ends):
+            target = path if i == len(ends) - 1 else steps[(i + 1) % 2]
+            prev = colfile.Mapped(prev_path)
+            reader = whoosh_internals.reader_of_segments(ix, segments[:end], generation)
+            try:
+                carry(prev, reader, None, target)
+            finally:
+                reader.close()
+                prev.close()
+                del prev
+            prev_path = target
+    finally:
+        for step in steps:
+            try:
+                os.unlink(step)
+            except OSError:
+                pass
+
+
+def write_empty(path: Path) -> None:
+    """The file of an index with no documents."""
+    header = {"n": 0, "total_docs": 0, "first_dated": 0, "segments": [], "shift": {},
+              **colfile.lang_header(colfile.Names(str.lower))}
+    parts: list[colfile.Part] = [(key, dtype, 0, np.zeros(0, dtype=dtype)) for key, dtype, _ in colfile.ROWS]
+    tables = {**colfile.table_sections("author", [b""], [b""], [], [], []),
+              **colfile.table_sections("tag", [b""], [b""], [], [], []), **colfile.taglist_sections([()])}
+    parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in tables.items()]
+    colfile.write_parts(path, header, parts)
 
 
 # ---------------------------------------------------------------------------
@@ -173,15 +231,24 @@ class Table:
         self.new_form_count: list[int] = []
         self.delta: dict[int, int] = {}  # a previous form's number -> change of its count
         self.touched: set[int] = set()
+        self.new_form_at: dict[bytes, int] = {}  # forms and names added by this carry
+        self.new_key_at: dict[bytes, int] = {}
 
     def apply(self, deltas: dict[bytes, int]) -> dict[bytes, int]:
         """Count each form's documents in (positive) or out (negative);
         returns the code of each form."""
         a = self.a
-        raws = list(deltas)
         codes: dict[bytes, int] = {}
+        rest: list[bytes] = []
+        for raw, d in deltas.items():
+            i = self.new_form_at.get(raw)
+            if i is None:
+                rest.append(raw)
+                continue
+            self.new_form_count[i] += d
+            codes[raw] = self.new_form_code[i]
         unknown: dict[bytes, bytes] = {}  # raw -> normalised name of a form not in the table
-        for raw, fi in zip(raws, _lookup(a["fhash"], a["fidx"], a["form_off"], a["form_blob"], raws),
+        for raw, fi in zip(rest, _lookup(a["fhash"], a["fidx"], a["form_off"], a["form_blob"], rest),
                            strict=True):
             if fi is not None:
                 c = codes[raw] = int(a["form_code"][fi])
@@ -195,15 +262,15 @@ class Table:
                 codes[raw] = 0
             else:
                 unknown[raw] = name.encode("utf-8")
-        keys = list(dict.fromkeys(unknown.values()))
-        key_code: dict[bytes, int] = {}
+        keys = [k for k in dict.fromkeys(unknown.values()) if k not in self.new_key_at]
         for k, c in zip(keys, _lookup(a["khash"], a["kcode"], a["key_off"], a["key_blob"], keys), strict=True):
             if c is None:
                 c = self.codes + len(self.new_keys)
                 self.new_keys.append(k)
-            key_code[k] = int(c)
+            self.new_key_at[k] = int(c)
         for raw, k in unknown.items():
-            c = codes[raw] = key_code[k]
+            c = codes[raw] = self.new_key_at[k]
+            self.new_form_at[raw] = len(self.new_forms)
             self.new_forms.append(raw)
             self.new_form_code.append(c)
             self.new_form_count.append(deltas[raw])
@@ -361,14 +428,73 @@ def _deleted(seg: IndexReader) -> np.ndarray:
     return np.fromiter(d, np.int64, len(d))
 
 
-def _add_counts(into: dict[bytes, int], col: list[bytes], sign: int, split: bool = False) -> None:
+def _counts(col: list[bytes], sign: int, split: bool = False) -> dict[bytes, int]:
+    """Documents per value (per hashtag of a list, with `split`)."""
+    out: dict[bytes, int] = {}
     for raw, n in Counter(col).items():
-        if split:
-            for v in raw.split(TAG_SEP):
-                if v:
-                    into[v] = into.get(v, 0) + sign * n
-        else:
-            into[raw] = into.get(raw, 0) + sign * n
+        for v in (raw.split(TAG_SEP) if split else (raw,)):
+            if v or not split:
+                out[v] = out.get(v, 0) + sign * n
+    return out
+
+
+class _Coder:
+    """The previous file's name tables and hashtag lists, extended by the
+    documents of new segments (coded a segment at a time, so no segment's
+    byte strings outlive it) and counted out for dropped ones."""
+
+    def __init__(self, prev: colfile.Mapped):
+        self.prev = prev
+        self.langs = _langs(prev.header)
+        self.authors = Table(prev, "author", normalize_handle)
+        self.tags = Table(prev, "tag", normalize_tag)
+        self.n_lists = prev.arrays["taglists_off"].size - 1
+        self.list_code: dict[bytes, int] = {b"": 0}
+        self.new_lists: list[tuple[int, ...]] = []
+
+    def drop(self, seg: IndexReader) -> None:
+        cols = segment_columns(seg, _NAME_COLS)
+        _count_langs(self.langs, _counts(cols["lang"], -1))
+        self.authors.apply(_counts(cols["author_c"], -1))
+        self.tags.apply(_counts(cols["tags_c"], -1, split=True))
+
+    def add(self, seg: IndexReader) -> dict[str, np.ndarray]:
+        """The live documents of a new segment: pid, ts, kind, flags and
+        the codes of lang, author, taglist, and `doc` (its number there)."""
+        n = seg.doc_count_all()
+        cols = segment_columns(seg, _NEW_COLS)
+        _count_langs(self.langs, _counts(cols["lang"], 1))
+        author_code = self.authors.apply(_counts(cols["author_c"], 1))
+        tag_code = self.tags.apply(_counts(cols["tags_c"], 1, split=True))
+        for raw in dict.fromkeys(cols["tags_c"]):
+            if raw not in self.list_code:
+                self.list_code[raw] = self.n_lists + len(self.new_lists)
+                self.new_lists.append(tuple(dict.fromkeys(tag_code[v] for v in raw.split(TAG_SEP) if v)))
+        live = np.ones(n, dtype=bool)
+        live[_deleted(seg)] = False
+        docs = np.flatnonzero(live)
+        lang_raw = self.langs.raw
+        return {
+            "pid": np.asarray(cols["pid"], dtype=np.int64)[docs],
+            "ts": np.asarray(cols["ts"], dtype=np.int64)[docs],
+            "kind": np.frombuffer(bytes(cols["kind"]), dtype=np.uint8)[docs],
+            "flags": np.frombuffer(bytes(cols["flags"]), dtype=np.uint8)[docs],
+            # Past 255 languages (only in a hostile archive) the rest share code 255.
+            "lang": np.minimum(np.fromiter(map(lang_raw.__getitem__, cols["lang"]), np.int64, n),
+                               255).astype(np.uint8)[docs],
+            "author": np.fromiter(map(author_code.__getitem__, cols["author_c"]), np.uint32, n)[docs],
+            "taglist": np.fromiter(map(self.list_code.__getitem__, cols["tags_c"]), np.uint32, n)[docs],
+            "doc": docs,
+        }
+
+    def tables(self) -> dict[str, np.ndarray]:
+        out = {**self.authors.sections(), **self.tags.sections()}
+        lists_off = self.prev.arrays["taglists_off"]
+        ends = int(lists_off[-1]) + np.cumsum([len(t) for t in self.new_lists], dtype=np.int64)
+        out["taglists_off"] = np.concatenate([lists_off, ends.astype(np.uint32)])
+        out["taglists_codes"] = np.concatenate([self.prev.arrays["taglists_codes"],
+                                                np.fromiter((c for t in self.new_lists for c in t), np.uint32)])
+        return out
 
 
 def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, path: Path) -> None:
@@ -401,111 +527,88 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
     if sorted(s.segment().segment_id() for s, _ in gone_leaves) != sorted(set(prev_at) - kept_ids):
         raise CannotCarry("a previous segment is neither kept nor dropped")
 
-    docrank_old = prev.read("docrank", 0, prev.total_docs).astype(np.int64)
     # The previous ranks this commit takes out: documents it deleted in kept
     # segments, and every live one of a dropped segment.
     dead_parts = [np.zeros(0, dtype=np.int64)]
     kept_deleted: list[np.ndarray] = []
     for seg, _, poff, cnt in kept:
-        sl = docrank_old[poff:poff + cnt]
+        sl = prev.read("docrank", poff, poff + cnt)
         now = _deleted(seg)
         was = np.flatnonzero(sl < 0)
         if was.size and not np.isin(was, now).all():
             raise CannotCarry("a document the previous file has deleted is live")
         r = sl[now]
-        dead_parts.append(r[r >= 0])
+        dead_parts.append(r[r >= 0].astype(np.int64))
         kept_deleted.append(now)
     for seg, _ in gone_leaves:
         _, poff, cnt = prev_at[seg.segment().segment_id()]
-        sl = docrank_old[poff:poff + cnt]
-        dead_parts.append(sl[sl >= 0])
+        sl = prev.read("docrank", poff, poff + cnt)
+        dead_parts.append(sl[sl >= 0].astype(np.int64))
     dead = np.sort(np.concatenate(dead_parts))
+    del dead_parts
     if dead.size and np.any(np.diff(dead) == 0):
         raise CannotCarry("a rank is taken out twice")
 
-    # The new documents (live ones only get ranks; every one is counted in
-    # the name tables, as a rebuild counts them).
-    lang_d: dict[bytes, int] = {}
-    author_d: dict[bytes, int] = {}
-    tag_d: dict[bytes, int] = {}
-    got: dict[str, list[Any]] = {k: [] for k in ("pid", "ts", "kind", "flags", "doc")}
-    raws: dict[str, list[bytes]] = {"lang": [], "author_c": [], "tags_c": []}
-    for seg, offset in new:
-        n = seg.doc_count_all()
-        cols = segment_columns(seg, _NEW_COLS)
-        _add_counts(lang_d, cols["lang"], 1)
-        _add_counts(author_d, cols["author_c"], 1)
-        _add_counts(tag_d, cols["tags_c"], 1, split=True)
-        live = np.ones(n, dtype=bool)
-        live[_deleted(seg)] = False
-        docs = np.flatnonzero(live)
-        got["pid"].append(np.asarray(cols["pid"], dtype=np.int64)[docs])
-        got["ts"].append(np.asarray(cols["ts"], dtype=np.int64)[docs])
-        got["kind"].append(np.frombuffer(bytes(cols["kind"]), dtype=np.uint8)[docs])
-        got["flags"].append(np.frombuffer(bytes(cols["flags"]), dtype=np.uint8)[docs])
-        got["doc"].append(docs + offset)
-        keep = docs.tolist()
-        for k in raws:
-            raws[k].extend(map(cols[k].__getitem__, keep))
+    coder = _Coder(prev)
     for seg, _ in gone_leaves:
-        cols = segment_columns(seg, _NAME_COLS)
-        _add_counts(lang_d, cols["lang"], -1)
-        _add_counts(author_d, cols["author_c"], -1)
-        _add_counts(tag_d, cols["tags_c"], -1, split=True)
-
-    langs = _langs(prev.header)
-    _count_langs(langs, lang_d)
-    authors = Table(prev, "author", normalize_handle)
-    author_code = authors.apply(author_d)
-    tags = Table(prev, "tag", normalize_tag)
-    tag_code = tags.apply(tag_d)
-    n_lists = prev.arrays["taglists_off"].size - 1
-    list_code: dict[bytes, int] = {b"": 0}
-    new_lists: list[tuple[int, ...]] = []
-    for raw in dict.fromkeys(raws["tags_c"]):
-        if raw not in list_code:
-            list_code[raw] = n_lists + len(new_lists)
-            new_lists.append(tuple(dict.fromkeys(tag_code[v] for v in raw.split(TAG_SEP) if v)))
-
-    cat = {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in got.items()}
-    k = int(cat["pid"].size)
-    vals: dict[str, np.ndarray] = {
-        "pid": cat["pid"], "ts": cat["ts"], "kind": cat["kind"].astype(np.uint8),
-        "flags": cat["flags"].astype(np.uint8),
-        # Past 255 languages (only in a hostile archive) the rest share code 255.
-        "lang": np.minimum(np.fromiter((langs.raw[r] for r in raws["lang"]), np.int64, k), 255).astype(np.uint8),
-        "author": np.fromiter(map(author_code.__getitem__, raws["author_c"]), np.uint32, k),
-        "taglist": np.fromiter(map(list_code.__getitem__, raws["tags_c"]), np.uint32, k),
-        "doc": cat["doc"],
-    }
+        coder.drop(seg)
+    got: dict[str, list[np.ndarray]] = {}
+    for seg, offset in new:
+        for key, arr in coder.add(seg).items():
+            got.setdefault(key, []).append(arr + offset if key == "doc" else arr)
+    vals: dict[str, np.ndarray] = {}
+    for key, dtype, _ in colfile.ROWS[:7]:
+        parts_ = got.pop(key, [])
+        vals[key] = np.concatenate(parts_) if parts_ else np.zeros(0, dtype=dtype)
+    parts_ = got.pop("doc", [])
+    vals["doc"] = np.concatenate(parts_) if parts_ else np.zeros(0, dtype=np.int64)
+    del parts_
     order = np.lexsort((vals["pid"], vals["ts"]))
-    vals = {key: v[order] for key, v in vals.items()}
+    for key in list(vals):  # one at a time: a second copy of all is ~35 bytes a post
+        vals[key] = vals.pop(key)[order]
+    del order
 
     a = prev.arrays
     n_old = prev.n
     pos = _positions(a["ts"], a["pid"], vals["ts"], vals["pid"])
     merge = Merge(n_old, dead, pos - np.searchsorted(dead, pos, side="left"))
+    del pos
 
-    # docrank: kept segments' documents move to their new ranks, the new
-    # segments' live documents get theirs.
+    # docrank: a kept segment's documents move to their new ranks; the new
+    # segments' live documents get theirs. Made a segment at a time, twice
+    # (for the header's shifts, then for the file), never whole.
     kept_total = sum(cnt for _, _, _, cnt in kept)
     total = kept_total + sum(seg.doc_count_all() for seg, _ in new)
-    docrank = np.full(total, -1, dtype=np.int32)
-    for (_, offset, poff, cnt), now in zip(kept, kept_deleted, strict=True):
-        sl = docrank_old[poff:poff + cnt].copy()
-        sl[now] = -1
+    tail = np.full(total - kept_total, -1, dtype=np.int32)
+    tail[vals.pop("doc") - kept_total] = merge.out_new
+
+    def kept_docrank(i: int) -> np.ndarray:
+        _, _, poff, cnt = kept[i]
+        sl = prev.read("docrank", poff, poff + cnt).copy()
+        sl[kept_deleted[i]] = -1
         live = sl >= 0
-        out = docrank[offset:offset + cnt]
-        out[live] = merge.new_place(sl[live])
-    docrank[vals["doc"]] = merge.out_new
-    del docrank_old
+        if not (dead.size or merge.ins.size):
+            return sl
+        sl[live] = merge.new_place(sl[live].astype(np.int64))
+        return sl
+
+    def docrank_pieces() -> Iterator[np.ndarray]:
+        for i in range(len(kept)):
+            yield kept_docrank(i)
+        yield tail
+
     shift: dict[int, int] = {}
-    for seg, offset in leaves:
+    for i, (seg, offset, _, cnt) in enumerate(kept):
+        if cnt and not seg.has_deletions():
+            d = kept_docrank(i)
+            if np.array_equal(d, np.arange(int(d[0]), int(d[0]) + cnt, dtype=np.int32)):
+                shift[offset] = int(d[0]) - offset
+    for seg, offset in new:
         cnt = seg.doc_count_all()
         if cnt and not seg.has_deletions():
-            first = int(docrank[offset])
-            if np.array_equal(docrank[offset:offset + cnt], np.arange(first, first + cnt, dtype=np.int32)):
-                shift[offset] = first - offset
+            d = tail[offset - kept_total:offset - kept_total + cnt]
+            if np.array_equal(d, np.arange(int(d[0]), int(d[0]) + cnt, dtype=np.int32)):
+                shift[offset] = int(d[0]) - offset
 
     # Post ids in id order: the dead ids out, the new ones in.
     bypid_old = a["bypid_pid"]
@@ -525,11 +628,13 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
         if np.any(hit & ~np.isin(q, bdel)):
             raise CannotCarry("a new document's post id is already in the generation")
     by_id_merge = Merge(n_old, bdel, q - np.searchsorted(bdel, q, side="left"))
+    rank_by_id = merge.out_new[by_id].astype(np.int32)
+    del q, by_id
 
     first_dated = (prev.first_dated - int(np.searchsorted(dead, prev.first_dated, side="left"))
                    + int(np.count_nonzero(vals["ts"] <= NO_TIME)))
     header = {"n": merge.n, "total_docs": total, "first_dated": first_dated, "segments": sig,
-              "shift": {str(o): v for o, v in shift.items()}, **colfile.lang_header(langs)}
+              "shift": {str(o): v for o, v in shift.items()}, **colfile.lang_header(coder.langs)}
 
     def reader_of(key: str) -> Callable[[int, int], np.ndarray]:
         return lambda lo, hi: prev.read(key, lo, hi)
@@ -537,20 +642,14 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
     parts: list[colfile.Part] = []
     for key, dtype, _ in colfile.ROWS:
         if key == "docrank":
-            parts.append((key, dtype, total, docrank))
+            parts.append((key, dtype, total, docrank_pieces))
         elif key == "bypid_pid":
             parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(reader_of(key), pn, dtype)))
         elif key == "bypid_rank":
             parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(
-                reader_of(key), merge.out_new[by_id].astype(np.int32), dtype,
-                lambda r: merge.new_place(r.astype(np.int64)).astype(np.int32))))
+                reader_of(key), rank_by_id, dtype, lambda r: merge.new_place(r.astype(np.int64)).astype(np.int32))))
         else:
-            parts.append((key, dtype, merge.n, merge.pieces(reader_of(key), vals[key].astype(dtype), dtype)))
-    tables = {**authors.sections(), **tags.sections()}
-    lists_off = prev.arrays["taglists_off"]
-    ends = int(lists_off[-1]) + np.cumsum([len(t) for t in new_lists], dtype=np.int64)
-    tables["taglists_off"] = np.concatenate([lists_off, ends.astype(np.uint32)])
-    tables["taglists_codes"] = np.concatenate([prev.arrays["taglists_codes"],
-                                               np.fromiter((c for t in new_lists for c in t), np.uint32)])
+            parts.append((key, dtype, merge.n, merge.pieces(reader_of(key), vals[key], dtype)))
+    tables = coder.tables()
     parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in tables.items()]
     colfile.write_parts(path, header, parts)
