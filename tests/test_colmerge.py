@@ -12,7 +12,7 @@ import pytest
 
 from search_factory import add, post
 from viewer.collection import Collection
-from viewer.index import colfile, reindex, update_posts, verify
+from viewer.index import build, colfile, reindex, segment_writer, update_posts, verify
 from viewer.index.build import MAX_SEGMENTS
 from viewer.search import Searcher
 
@@ -134,3 +134,23 @@ def test_a_whole_build_in_steps_of_a_few_documents_equals_one_in_memory(coll, mo
     assert len(steps) >= 3
     _file_agrees(coll)
     assert not [p for p in coll.index_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_large_change_is_carried_a_group_at_a_time(coll, monkeypatch, caplog):
+    from viewer.index import colmerge
+
+    add(coll, _batch(40, 25))
+    monkeypatch.setattr(colmerge, "GROUP", 4)
+    # Small segments, so that the new documents come in several.
+    monkeypatch.setattr(segment_writer, "MAX_POSTINGS", 40)
+    monkeypatch.setattr(build, "CHUNK", 3)
+    steps = []
+    real = colmerge.carry
+    monkeypatch.setattr(colmerge, "carry", lambda *a: steps.append(1) or real(*a))
+    caplog.set_level(logging.DEBUG, logger="viewer.index.colfile")
+    # One commit: changed posts (deletions), new ones, in several segments.
+    add(coll, [replace(p, hashtags=["Raqqa"]) for p in _batch(0, 12)] + _batch(80, 12))
+    assert _carried(caplog) == ["forward"]
+    assert len(steps) >= 3
+    _file_agrees(coll)
+    assert verify(coll).ok

@@ -75,61 +75,77 @@ def carry_forward(ix: Index, prev: colfile.Mapped, segments: list[Any], dropped:
                   path: Path) -> bool:
     """Write the file of the generation made of `segments` at `path` from
     `prev` (the previous generation's file); False when it cannot be."""
-    reader = whoosh_internals.reader_of_segments(ix, segments, generation)
-    gone = whoosh_internals.reader_of_segments(ix, dropped, generation) if dropped else None
+    known = {sid for sid, _, _ in prev.segments}
+    start = 0
+    while start < len(segments) and segments[start].segment_id() in known:
+        start += 1
     try:
-        carry(prev, reader, gone, path)
+        in_steps(ix, prev, segments, start, dropped, generation, path)
         return True
     except CannotCarry as e:
         log.info("column file rebuilt whole: %s", e)
         return False
-    finally:
-        reader.close()
-        if gone is not None:
-            gone.close()
 
 
 def build_whole(ix: Index, segments: list[Any], generation: int, path: Path) -> None:
     """The file of `segments` built from nothing: an empty file carried
-    forward a group of segments (about GROUP documents) at a time, each step
-    reading only its group from Whoosh. Memory is then bounded by a group,
-    not by the index (an in-memory build of every column and its sort temporaries
-    took ~100 bytes a post: a gigabyte at ten million); the price is
-    rewriting the file once a group (~43 bytes a post each time)."""
-    ends: list[int] = []  # where each group's segments end
+    forward. An in-memory build of every column with its sort temporaries
+    held ~100 bytes a post (a gigabyte at ten million); this holds a
+    group's worth (see in_steps)."""
+    if not segments:
+        write_empty(path)
+        return
+    empty = path.with_name(f"{path.name}.{os.getpid()}.empty.tmp")
+    write_empty(empty)
+    try:
+        in_steps(ix, colfile.Mapped(empty), segments, 0, [], generation, path)
+    finally:
+        _unlink(empty)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def in_steps(ix: Index, prev: colfile.Mapped, segments: list[Any], start: int, dropped: list[Any],
+             generation: int, path: Path) -> None:
+    """Carry `prev` (describing segments[:start] as they were) forward to
+    `segments`, the new ones (segments[start:]) a group of about GROUP
+    documents at a time, each step reading only its group from Whoosh and
+    writing an intermediate file: memory is bounded by a group whatever
+    the sizes of the index and of the change; the price is rewriting the
+    file once a group (~43 bytes a post each time). `prev` is closed."""
+    ends: list[int] = []  # where each step's segments end
     docs = 0
-    for i, seg in enumerate(segments):
-        n = seg.doc_count_all()
+    for i in range(start, len(segments)):
+        n = segments[i].doc_count_all()
         if docs and docs + n > GROUP:
             ends.append(i)
             docs = 0
         docs += n
-    if segments:
-        ends.append(len(segments))
-    if not ends:
-        write_empty(path)
-        return
+    ends.append(len(segments))
     steps = [path.with_name(f"{path.name}.{os.getpid()}.step{i}.tmp") for i in range(2)]
-    prev_path = steps[0]
-    write_empty(prev_path)
     try:
         for i, end in enumerate(ends):
-            target = path if i == len(ends) - 1 else steps[(i + 1) % 2]
-            prev = colfile.Mapped(prev_path)
+            target = path if i == len(ends) - 1 else steps[i % 2]
             reader = whoosh_internals.reader_of_segments(ix, segments[:end], generation)
+            gone = whoosh_internals.reader_of_segments(ix, dropped, generation) if dropped and not i else None
             try:
-                carry(prev, reader, None, target)
+                carry(prev, reader, gone, target)
             finally:
                 reader.close()
+                if gone is not None:
+                    gone.close()
                 prev.close()
-                del prev
-            prev_path = target
+            if target != path:
+                prev = colfile.Mapped(target)
     finally:
+        prev.close()
         for step in steps:
-            try:
-                os.unlink(step)
-            except OSError:
-                pass
+            _unlink(step)
 
 
 def write_empty(path: Path) -> None:
