@@ -154,3 +154,23 @@ def test_a_large_change_is_carried_a_group_at_a_time(coll, monkeypatch, caplog):
     assert len(steps) >= 3
     _file_agrees(coll)
     assert verify(coll).ok
+
+
+def test_verify_reports_a_carried_file_whose_names_differ_and_leaves_no_file_behind(coll):
+    add(coll, _batch(40, 10))
+    with Searcher(coll) as s:
+        path = colfile.path_for(coll.index_dir, s._ix.indexname, s._gen.reader.generation())
+    m = colfile.Mapped(path)
+    author = m.arrays["author"]
+    other = next(i for i in range(1, author.size) if author[i] != author[0])
+    at = m.header["sections"]["author"][0]
+    first, second = int(author[0]), int(author[other])
+    start = m._start
+    del m, author
+    data = bytearray(path.read_bytes())
+    data[start + at:start + at + 4] = second.to_bytes(4, "little")  # the first post's author
+    assert first != second
+    path.write_bytes(bytes(data))
+    report = verify(coll)
+    assert "author column differs" in report.columns
+    assert not [p for p in coll.index_dir.iterdir() if p.name.endswith(".tmp")]

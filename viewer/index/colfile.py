@@ -508,6 +508,87 @@ def disagreements(m: Mapped, reader: IndexReader) -> list[str]:
     return out
 
 
+def disagreements_with_rebuild(m: Mapped, ix: Index, reader: IndexReader) -> list[str]:
+    """What `disagreements` finds, with memory bounded at any size: the
+    reference is a file built whole beside the index (a temporary one, in
+    steps: viewer.index.colmerge) and both are compared a piece at a
+    time."""
+    from viewer.index import colmerge
+
+    if m.segments != signature(reader):
+        return ["it was built from other segments"]
+    ref_path = m.path.with_name(f"{m.path.name}.{os.getpid()}.verify.tmp")
+    try:
+        colmerge.build_whole(ix, [seg.segment() for seg, _ in leaves(reader)], reader.generation(), ref_path)
+        ref = Mapped(ref_path)
+        try:
+            return differences(m, ref)
+        finally:
+            ref.close()
+    finally:
+        try:
+            os.unlink(ref_path)
+        except OSError:
+            pass
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(m: Mapped, key: str) -> Iterator[np.ndarray]:
+    count = int(m.header["sections"][key][2])
+    for lo in range(0, count, _PIECE):
+        yield m.read(key, lo, lo + _PIECE)
+
+
+def _same(a: Mapped, b: Mapped, key: str, map_a: np.ndarray | None = None,
+          map_b: np.ndarray | None = None) -> bool:
+    """Whether an array of two files holds the same values (through the
+    maps given: code -> common number), read a piece at a time."""
+    if a.header["sections"][key][2] != b.header["sections"][key][2]:
+        return False
+    for pa, pb in zip(_pieces(a, key), _pieces(b, key), strict=True):
+        if map_a is not None and map_b is not None:
+            if (pa.size and int(pa.max()) >= map_a.size) or (pb.size and int(pb.max()) >= map_b.size):
+                return False
+            pa, pb = map_a[pa], map_b[pb]
+        if not np.array_equal(pa, pb):
+            return False
+    return True
+
+
+def differences(m: Mapped, ref: Mapped) -> list[str]:
+    """Where file `m` differs from `ref` (built whole from the same
+    segments): the per-post arrays value by value, names by what they
+    show (codes may be numbered differently)."""
+    out = [f"its {key} column differs" for key in ("pid", "ts", "kind", "flags", "docrank", "bypid_pid",
+                                                   "bypid_rank") if not _same(m, ref, key)]
+    if (m.n, m.total_docs, m.first_dated, m.shift) != (ref.n, ref.total_docs, ref.first_dated, ref.shift):
+        out.append("its counts differ")
+    common: dict[Any, int] = {}
+
+    def numbered(values: Iterator[Any], count: int) -> np.ndarray:
+        return np.fromiter((common.setdefault(v, len(common)) for v in values), np.int64, count)
+
+    for key, table in (("lang", "lang"), ("author", "author")):
+        maps = []
+        for f in (m, ref):
+            shown = names_of(f)[key]
+            size = len(f.header["langs_shown"]) if table == "lang" else int(f.arrays[f"{table}_off"].size - 1)
+            maps.append(numbered((shown(c) for c in range(size)), size))
+        if not _same(m, ref, key, maps[0], maps[1]):
+            out.append(f"its {key} column differs")
+    maps = []
+    for f in (m, ref):
+        tag = names_of(f)["hashtag"]
+        ntags = int(f.arrays["tag_off"].size - 1)
+        lists = taglists(f)
+        maps.append(numbered((tuple(tag(int(c)) if c < ntags else None for c in t) for t in lists), len(lists)))
+    if not _same(m, ref, "taglist", maps[0], maps[1]):
+        out.append("its hashtag column differs")
+    return out
+
+
 def taglists(m: Mapped) -> list[np.ndarray]:
     off, codes = m.arrays["taglists_off"], m.arrays["taglists_codes"]
     return [codes[int(off[i]):int(off[i + 1])] for i in range(off.size - 1)]

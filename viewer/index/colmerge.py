@@ -279,11 +279,12 @@ class Table:
             else:
                 unknown[raw] = name.encode("utf-8")
         keys = [k for k in dict.fromkeys(unknown.values()) if k not in self.new_key_at]
-        for k, c in zip(keys, _lookup(a["khash"], a["kcode"], a["key_off"], a["key_blob"], keys), strict=True):
-            if c is None:
-                c = self.codes + len(self.new_keys)
+        for k, found in zip(keys, _lookup(a["khash"], a["kcode"], a["key_off"], a["key_blob"], keys),
+                            strict=True):
+            if found is None:
+                found = self.codes + len(self.new_keys)
                 self.new_keys.append(k)
-            self.new_key_at[k] = int(c)
+            self.new_key_at[k] = int(found)
         for raw, k in unknown.items():
             c = codes[raw] = self.new_key_at[k]
             self.new_form_at[raw] = len(self.new_forms)
@@ -383,9 +384,9 @@ def _positions(ts_old: np.ndarray, pid_old: np.ndarray, ts_n: np.ndarray, pid_n:
     is_old = np.concatenate([np.ones(m, dtype=np.int8), np.zeros(tie.size, dtype=np.int8)])
     order = np.lexsort((is_old, np.concatenate([g_pid, pid_n[tie]]), np.concatenate([g_ts, ts_n[tie]])))
     old_sorted = order < m
-    before = np.cumsum(old_sorted) - old_sorted
+    before: np.ndarray = np.cumsum(old_sorted) - old_sorted
     which = order[~old_sorted] - m
-    c = before[~old_sorted]
+    c: np.ndarray = before[~old_sorted]
     prev = np.maximum(c - 1, 0)
     same = (c > 0) & (g_ts[prev] == ts_n[tie][which])
     pos[tie[which]] = np.where(same, g[prev] + 1, lo[tie[which]])
