@@ -55,20 +55,55 @@ class VerifyReport:
         }
 
 
+# Values per piece of a comparison, rows per fetch from SQLite.
+_PIECE = 1 << 20
+
+
+def _revs(rev: np.ndarray, orev: np.ndarray) -> np.ndarray:
+    """A post's rev and its original's as one int64 (both are small
+    counters), or two columns when one is out of range (a damaged index)."""
+    if rev.size and (min(int(rev.min()), int(orev.min())) < 0 or max(int(rev.max()), int(orev.max())) >= 2 ** 31):
+        return np.stack([rev, orev], axis=1)
+    return (rev.astype(np.int64) << 32) | orev.astype(np.int64)
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.ndim == b.ndim == 1:
+        return a != b
+    two = [x if x.ndim == 2 else np.stack([x >> 32, x & 0xFFFFFFFF], axis=1) for x in (a, b)]
+    return np.any(two[0] != two[1], axis=1)
+
+
 def _collected(coll: Collection) -> tuple[np.ndarray, np.ndarray]:
     """Every collected post's id (ascending) and what its document must
-    carry: its rev and its retweeted original's (0 for none), as arrays (a
-    dict of ten million posts held ~1.5 GB)."""
-    n = coll.db.execute("SELECT count(*) FROM posts WHERE collected = 1").fetchone()[0]
-    rows = coll.db.execute(
+    carry (its rev and its retweeted original's, 0 for none; see _revs),
+    as arrays: a dict of ten million posts held ~1.5 GB."""
+    ids: list[np.ndarray] = []
+    revs: list[np.ndarray] = []
+    cur = coll.db.execute(
         "SELECT p.id, COALESCE(p.rev, 0), COALESCE(o.rev, 0) FROM posts p "
         "LEFT JOIN posts o ON o.id = p.retweet_of WHERE p.collected = 1 ORDER BY p.id")
-    got = np.fromiter(rows, dtype=[("id", np.int64), ("rev", np.int64), ("orev", np.int64)], count=n)
-    return got["id"].copy(), np.stack([got["rev"], got["orev"]], axis=1)
+    while True:
+        rows = cur.fetchmany(_PIECE // 8)
+        if not rows:
+            break
+        got = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        ids.append(got[:, 0].copy())
+        revs.append(_revs(got[:, 1], got[:, 2]))
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(ids), _joined(revs)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    if any(x.ndim == 2 for x in parts):
+        parts = [x if x.ndim == 2 else np.stack([x >> 32, x & 0xFFFFFFFF], axis=1) for x in parts]
+    return np.concatenate(parts)
 
 
 def _indexed(reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
-    """Every live document's post id and (rev, orig_rev), in document order."""
+    """Every live document's post id and (rev, orig_rev) (see _revs), in
+    post id order (documents of one post in document order)."""
     pids: list[np.ndarray] = []
     revs: list[np.ndarray] = []
     for seg, _ in reader.leaf_readers():
@@ -78,12 +113,17 @@ def _indexed(reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
         deleted = deleted_docs(seg)
         if deleted:
             live[np.fromiter(deleted, np.int64, len(deleted))] = False
-        pids.append(np.asarray(cols["pid"], dtype=np.int64)[live])
-        revs.append(np.stack([np.asarray(cols["rev"], dtype=np.int64)[live],
-                              np.asarray(cols["orig_rev"], dtype=np.int64)[live]], axis=1))
+        pids.append(np.frombuffer(cols.pop("pid"), dtype=np.int64)[live])
+        revs.append(_revs(np.frombuffer(cols.pop("rev"), dtype=np.int64)[live],
+                          np.frombuffer(cols.pop("orig_rev"), dtype=np.int64)[live]))
     if not pids:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.int64)
-    return np.concatenate(pids), np.concatenate(revs)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pid = np.concatenate(pids)
+    del pids
+    rev = _joined(revs)
+    del revs
+    order = np.argsort(pid, kind="stable")
+    return pid[order], rev[order]
 
 
 def compare(coll: Collection, ix: Index) -> VerifyReport:
@@ -93,20 +133,34 @@ def compare(coll: Collection, ix: Index) -> VerifyReport:
     with ix.reader() as r:
         pids, revs = _indexed(r)
         report.indexed = int(pids.size)
-        # A post's first document (in document order) is checked; any other
-        # one is extra, as is a document of no collected post.
-        order = np.argsort(pids, kind="stable")
-        sorted_pids = pids[order]
-        first = np.ones(sorted_pids.size, dtype=bool)
-        first[1:] = sorted_pids[1:] != sorted_pids[:-1]
-        at = np.minimum(np.searchsorted(want, sorted_pids), max(want.size - 1, 0))
-        known = (want[at] == sorted_pids) if want.size else np.zeros(sorted_pids.size, dtype=bool)
-        checked = first & known
-        stale = checked & np.any(want_rev[at] != revs[order], axis=1) if want.size else checked
-        report.extra = np.sort(sorted_pids[~checked]).tolist()
-        report.stale = np.sort(sorted_pids[stale]).tolist()
-        report.missing = want[~np.isin(want, sorted_pids[first], assume_unique=True)].tolist()
-        del pids, revs, order, sorted_pids
+        # A post's first document is checked; any other one is extra, as is
+        # a document of no collected post. A piece at a time: the whole
+        # comparison's temporaries held ~100 bytes a post.
+        extra: list[np.ndarray] = []
+        stale: list[np.ndarray] = []
+        last = max(want.size - 1, 0)
+        for lo in range(0, pids.size, _PIECE):
+            part = pids[lo:lo + _PIECE]
+            first = np.ones(part.size, dtype=bool)
+            first[1:] = part[1:] != part[:-1]
+            if lo:
+                first[0] = part[0] != pids[lo - 1]
+            at = np.minimum(np.searchsorted(want, part), last)
+            checked = first & (want[at] == part) if want.size else np.zeros(part.size, dtype=bool)
+            extra.append(part[~checked])
+            stale.append(part[checked & _differ(want_rev[at], revs[lo:lo + _PIECE])] if want.size else part[:0])
+        missing: list[np.ndarray] = []
+        for lo in range(0, want.size, _PIECE):
+            part = want[lo:lo + _PIECE]
+            if not pids.size:
+                missing.append(part)
+                continue
+            at = np.minimum(np.searchsorted(pids, part), pids.size - 1)
+            missing.append(part[pids[at] != part])
+        del pids, revs, want_rev
+        report.extra = np.concatenate(extra).tolist() if extra else []
+        report.stale = np.concatenate(stale).tolist() if stale else []
+        report.missing = np.concatenate(missing).tolist() if missing else []
         report.columns = check_columns(coll, ix, r, want)
     return report
 
