@@ -6,6 +6,7 @@ segments."""
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 
 import pytest
@@ -173,4 +174,14 @@ def test_verify_reports_a_carried_file_whose_names_differ_and_leaves_no_file_beh
     path.write_bytes(bytes(data))
     report = verify(coll)
     assert "author column differs" in report.columns
-    assert not [p for p in coll.index_dir.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in coll.index_dir.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".verify")]
+
+
+def test_a_commit_removes_what_a_killed_verify_left_but_not_a_running_ones(coll):
+    dead = coll.index_dir / f"{colfile.VERIFY_PREFIX}{2 ** 22 + 12345}-x.cols"
+    alive = coll.index_dir / f"{colfile.VERIFY_PREFIX}{os.getpid()}-x.cols"
+    dead.write_bytes(b"left by a killed verify")
+    alive.write_bytes(b"being written")
+    add(coll, _batch(40, 2))
+    assert not dead.exists()
+    assert alive.exists()

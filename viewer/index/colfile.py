@@ -386,11 +386,34 @@ def open_previous(index_dir: Path, name: str, generation: int) -> Mapped | None:
     return m if "author_fhash" in m.arrays and "lang_forms" in m.header else None
 
 
+# A file `verify` builds to compare with (and its steps): VERIFY_PREFIX, the
+# process id, "-", the name of the file it checks, maybe a step's suffix.
+VERIFY_PREFIX = ".verify-"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
+
+
 def remove_stale(index_dir: Path, name: str, keep: int) -> None:
     """Delete this index's column files of other generations (and temporary
-    ones a kill left behind); one that is still mapped elsewhere stays
-    until a later commit (Windows)."""
+    ones a kill left behind, a verify's once its process is gone); one that
+    is still mapped elsewhere stays until a later commit (Windows)."""
     for entry in os.scandir(index_dir):
+        if entry.name.startswith(VERIFY_PREFIX):
+            pid = entry.name[len(VERIFY_PREFIX):].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+            continue
         if entry.name.startswith(f"_{name}_") and (entry.name.endswith(".tmp") or entry.name.endswith(SUFFIX)):
             if entry.name == path_for(index_dir, name, keep).name:
                 continue
@@ -517,7 +540,9 @@ def disagreements_with_rebuild(m: Mapped, ix: Index, reader: IndexReader) -> lis
 
     if m.segments != signature(reader):
         return ["it was built from other segments"]
-    ref_path = m.path.with_name(f"{m.path.name}.{os.getpid()}.verify.tmp")
+    # Named apart from the writers' files: a commit meanwhile (verify takes
+    # no lock) cleans those, and Whoosh leaves names with a leading dot.
+    ref_path = m.path.with_name(f"{VERIFY_PREFIX}{os.getpid()}-{m.path.name}")
     try:
         colmerge.build_whole(ix, [seg.segment() for seg, _ in leaves(reader)], reader.generation(), ref_path)
         ref = Mapped(ref_path)
