@@ -62,7 +62,11 @@ def _carried(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage().split()[-1] for r in caplog.records if r.name == "viewer.index.colfile"]
 
 
-def test_every_kind_of_commit_carries_the_file_forward_and_it_equals_a_rebuild(coll, caplog):
+@pytest.mark.parametrize("chunk", [7, 1 << 20])  # arrays streamed in many pieces, or in one
+def test_every_kind_of_commit_carries_the_file_forward_and_it_equals_a_rebuild(coll, caplog, monkeypatch, chunk):
+    from viewer.index import colmerge
+
+    monkeypatch.setattr(colmerge, "CHUNK", chunk)
     caplog.set_level(logging.DEBUG, logger="viewer.index.colfile")
     steps = []
     # New posts, some in the same seconds as earlier ones.

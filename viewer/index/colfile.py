@@ -331,7 +331,9 @@ def write_parts(path: Path, header: dict[str, Any], parts: list[Part]) -> None:
                 written = 0
                 for arr in pieces:
                     written += int(arr.size)
-                    f.write(np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False).tobytes())
+                    out = np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False)
+                    f.write(out.data.cast("B") if out.size else b"")
+                    del out
                     del arr
                 if written != count:
                     raise ValueError(f"column {key}: {written} values where the header says {count}")

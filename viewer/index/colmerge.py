@@ -58,7 +58,7 @@ from viewer.textproc import normalize_handle, normalize_tag
 log = logging.getLogger(__name__)
 
 # Values per piece when an array is streamed from the old file to the new.
-CHUNK = 1 << 18
+CHUNK = 1 << 20
 # Documents per step of a whole build: its memory is about 100 bytes a
 # document of a step (plus 4 a segment's document), whatever the index's size.
 GROUP = 1_000_000
@@ -400,37 +400,53 @@ class Merge:
 
     def __init__(self, n_old: int, dead: np.ndarray, ins: np.ndarray):
         self.n_old = n_old
-        self.dead = dead
-        self.ins = ins
-        self._f = dead - np.arange(dead.size)
-        self.out_new = ins + np.arange(ins.size)  # the new values' places in the result
+        self.dead = dead.astype(np.int64)
+        self.ins = ins.astype(np.int64)
+        self._f = self.dead - np.arange(dead.size)  # kept index -> ranks taken out before it
+        self.out_new = self.ins + np.arange(ins.size)  # the new values' places in the result
         self.n = n_old - dead.size + ins.size
+        # A kept previous rank r moves by a step function of r: -1 past each
+        # rank taken out, +1 from the first kept rank a new value precedes.
+        steps = np.concatenate([self.dead + 1, self.ins + np.searchsorted(self._f, self.ins, side="right")])
+        moves = np.concatenate([np.full(dead.size, -1), np.ones(ins.size, dtype=np.int64)])
+        order = np.argsort(steps, kind="stable")
+        self._steps = steps[order]
+        self._moves = np.concatenate([[0], np.cumsum(moves[order])])
 
     def new_place(self, r: np.ndarray) -> np.ndarray:
         """The place in the result of kept previous values at places r."""
-        j = r - np.searchsorted(self.dead, r, side="left")
-        return j + np.searchsorted(self.ins, j, side="right")
+        if not self._steps.size:
+            return r
+        return r + self._moves[np.searchsorted(self._steps, r, side="right")]
 
     def pieces(self, read: Callable[[int, int], np.ndarray], new: np.ndarray, dtype: Any,
                transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[], Iterator[np.ndarray]]:
         """The merged array, CHUNK values at a time: previous values (read
-        a span at a time, optionally transformed) and new ones in place."""
+        a span at a time, optionally transformed) and new ones in place. A
+        piece with nothing inserted or taken out is one read."""
         def gen() -> Iterator[np.ndarray]:
             for a in range(0, self.n, CHUNK):
                 b = min(a + CHUNK, self.n)
                 s0, s1 = (int(x) for x in np.searchsorted(self.out_new, [a, b]))
+                cnt = (b - a) - (s1 - s0)
+                span = np.zeros(0, dtype=dtype)
+                if cnt:
+                    j0, j1 = a - s0, a - s0 + cnt - 1
+                    r0, r1 = (int(x) for x in np.array([j0, j1]) + np.searchsorted(self._f, [j0, j1], side="right"))
+                    span = read(r0, r1 + 1)
+                    if s0 == s1 and span.size == cnt:
+                        yield transform(span) if transform is not None else span
+                        continue
                 out = np.empty(b - a, dtype=dtype)
                 at = self.out_new[s0:s1] - a
                 out[at] = new[s0:s1]
-                cnt = (b - a) - (s1 - s0)
                 if cnt:
-                    j = np.arange(a - s0, a - s0 + cnt)
-                    r = j + np.searchsorted(self._f, j, side="right")
-                    span = read(int(r[0]), int(r[-1]) + 1)
-                    v = span[r - r[0]] if span.size != cnt else span
+                    if span.size != cnt:
+                        j = np.arange(j0, j1 + 1)
+                        span = span[j + np.searchsorted(self._f, j, side="right") - r0]
                     old = np.ones(b - a, dtype=bool)
                     old[at] = False
-                    out[old] = transform(v) if transform is not None else v
+                    out[old] = transform(span) if transform is not None else span
                 yield out
         return gen
 
