@@ -173,7 +173,7 @@ for key, dtype, _ in colfile.ROWS:
             yield np.zeros(posts, dtype=np.int32)
         parts.append((key, dtype, n + posts, pieces))
     else:
-        parts.append((key, dtype, merge.n, merge.pieces(lambda lo, hi, key=key: prev.read(key, lo, hi), vals, dtype)))
+        parts.append((key, dtype, merge.n, merge.pieces(prev, key, vals, dtype)))
 header = {{"n": merge.n, "total_docs": n + posts, "first_dated": 0, "segments": [], "shift": {{}},
           **colfile.lang_header(colfile.Names(str.lower))}}
 colfile.write_parts(folder / "new.cols", header, parts)

@@ -62,11 +62,15 @@ def _carried(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage().split()[-1] for r in caplog.records if r.name == "viewer.index.colfile"]
 
 
-@pytest.mark.parametrize("chunk", [7, 1 << 20])  # arrays streamed in many pieces, or in one
-def test_every_kind_of_commit_carries_the_file_forward_and_it_equals_a_rebuild(coll, caplog, monkeypatch, chunk):
+# Arrays copied as runs of the previous file, or streamed in many pieces,
+# or in one.
+@pytest.mark.parametrize("chunk,runs", [(1 << 20, 20_000), (7, 0), (1 << 20, 0)])
+def test_every_kind_of_commit_carries_the_file_forward_and_it_equals_a_rebuild(coll, caplog, monkeypatch, chunk,
+                                                                              runs):
     from viewer.index import colmerge
 
     monkeypatch.setattr(colmerge, "CHUNK", chunk)
+    monkeypatch.setattr(colmerge, "MAX_RUNS", runs)
     caplog.set_level(logging.DEBUG, logger="viewer.index.colfile")
     steps = []
     # New posts, some in the same seconds as earlier ones.

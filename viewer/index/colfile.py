@@ -36,7 +36,7 @@ import struct
 import zlib
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 from whoosh.index import Index
@@ -303,8 +303,42 @@ def lang_header(names: Names) -> dict[str, Any]:
 
 
 # An array of the file, as written: its key, dtype, length, and its values
-# (an array, or a function giving them in consecutive pieces).
+# (an array, or a function giving them in consecutive pieces: arrays, or
+# Copy: bytes of another file).
 Part = tuple[str, Any, int, Any]
+
+
+class Copy(NamedTuple):
+    """Values to copy as they are from another file: `nbytes` bytes at
+    `offset` of file descriptor `fd`, holding `values` values."""
+    fd: int
+    offset: int
+    nbytes: int
+    values: int
+
+
+def _copy(f: Any, piece: Copy) -> None:
+    """Copy bytes of another file to the end of `f`, in the kernel where
+    it can (no pass through this process: a carried file is mostly runs
+    of the previous one)."""
+    f.flush()
+    pos, left, src = f.tell(), piece.nbytes, piece.offset
+    copy_range = getattr(os, "copy_file_range", None)
+    while left and copy_range is not None:
+        try:
+            done = copy_range(piece.fd, f.fileno(), left, src, pos)
+        except OSError:
+            break
+        if not done:
+            break
+        pos, left, src = pos + done, left - done, src + done
+    f.seek(pos)
+    while left:
+        data = os.pread(piece.fd, min(left, 1 << 24), src)
+        if not data:
+            raise ColumnFileError("a column file ended while it was being copied")
+        f.write(data)
+        left, src = left - len(data), src + len(data)
 
 
 def write_parts(path: Path, header: dict[str, Any], parts: list[Part]) -> None:
@@ -330,6 +364,10 @@ def write_parts(path: Path, header: dict[str, Any], parts: list[Part]) -> None:
                 pieces = [source] if isinstance(source, np.ndarray) else source()
                 written = 0
                 for arr in pieces:
+                    if isinstance(arr, Copy):
+                        _copy(f, arr)
+                        written += arr.values
+                        continue
                     written += int(arr.size)
                     out = np.ascontiguousarray(arr).astype(np.dtype(dtype), copy=False)
                     f.write(out.data.cast("B") if out.size else b"")
@@ -487,6 +525,16 @@ class Mapped:
         if len(data) != want:
             raise ColumnFileError(f"{self.path.name} is truncated")
         return np.frombuffer(data, dtype=dt)
+
+    def span(self, key: str, lo: int, hi: int) -> Copy:
+        """Values lo..hi-1 of an array, as bytes of this file to copy."""
+        pos, dtype, count = self.header["sections"][key]
+        size = np.dtype(dtype).itemsize
+        if not 0 <= lo <= hi <= int(count):
+            raise ColumnFileError(f"{self.path.name}: values {lo}..{hi} of {key} asked, it has {count}")
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return Copy(self._fd, self._start + pos + lo * size, (hi - lo) * size, hi - lo)
 
     def close(self) -> None:
         if self._fd is not None:

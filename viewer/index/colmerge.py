@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 
 # Values per piece when an array is streamed from the old file to the new.
 CHUNK = 1 << 20
+# Up to this many ranks taken out and new values, an array is copied as runs
+# of the previous file between them.
+MAX_RUNS = 20_000
 # Documents per step of a whole build: its memory is about 100 bytes a
 # document of a step (plus 4 a segment's document), whatever the index's size.
 GROUP = 1_000_000
@@ -419,36 +422,61 @@ class Merge:
             return r
         return r + self._moves[np.searchsorted(self._steps, r, side="right")]
 
-    def pieces(self, read: Callable[[int, int], np.ndarray], new: np.ndarray, dtype: Any,
-               transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[], Iterator[np.ndarray]]:
-        """The merged array, CHUNK values at a time: previous values (read
-        a span at a time, optionally transformed) and new ones in place. A
-        piece with nothing inserted or taken out is one read."""
-        def gen() -> Iterator[np.ndarray]:
-            for a in range(0, self.n, CHUNK):
-                b = min(a + CHUNK, self.n)
-                s0, s1 = (int(x) for x in np.searchsorted(self.out_new, [a, b]))
-                cnt = (b - a) - (s1 - s0)
+    def pieces(self, prev: colfile.Mapped, key: str, new: np.ndarray, dtype: Any,
+               transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[], Iterator[Any]]:
+        """The merged array: previous values (optionally transformed) with
+        the new ones in place. Untransformed, with few places that change,
+        as runs of the previous file to copy (colfile.Copy: the kernel
+        copies them) between the new values; else CHUNK values at a time."""
+        if transform is None and self.dead.size + self.ins.size <= MAX_RUNS:
+            return lambda: self._runs(prev, key, new)
+        return lambda: self._chunks(prev, key, new, dtype, transform)
+
+    def _runs(self, prev: colfile.Mapped, key: str, new: np.ndarray) -> Iterator[Any]:
+        # Where, in previous ranks, the new values go (before rank R; a
+        # dead rank is never one), and the dead ranks, in order.
+        before = (self.ins + np.searchsorted(self._f, self.ins, side="right")).tolist()
+        dead = self.dead.tolist()
+        cur = i = d = 0
+        while i < len(before) or d < len(dead):
+            if d >= len(dead) or (i < len(before) and before[i] <= dead[d]):
+                at, j = before[i], i
+                while j < len(before) and before[j] == at:
+                    j += 1
+                if at > cur:
+                    yield prev.span(key, cur, at)
+                    cur = at
+                yield new[i:j]
+                i = j
+            else:
+                at = dead[d]
+                if at > cur:
+                    yield prev.span(key, cur, at)
+                cur = at + 1
+                d += 1
+        if self.n_old > cur:
+            yield prev.span(key, cur, self.n_old)
+
+    def _chunks(self, prev: colfile.Mapped, key: str, new: np.ndarray, dtype: Any,
+                transform: Callable[[np.ndarray], np.ndarray] | None) -> Iterator[np.ndarray]:
+        for a in range(0, self.n, CHUNK):
+            b = min(a + CHUNK, self.n)
+            s0, s1 = (int(x) for x in np.searchsorted(self.out_new, [a, b]))
+            cnt = (b - a) - (s1 - s0)
+            if cnt:
+                j0, j1 = a - s0, a - s0 + cnt - 1
+                r0, r1 = (int(x) for x in np.array([j0, j1]) + np.searchsorted(self._f, [j0, j1], side="right"))
+                span = prev.read(key, r0, r1 + 1)
+                if span.size != cnt:  # ranks taken out in this piece
+                    d0, d1 = np.searchsorted(self.dead, [r0, r1 + 1])
+                    span = np.delete(span, self.dead[d0:d1] - r0)
+                if transform is not None:
+                    span = transform(span)
+            else:
                 span = np.zeros(0, dtype=dtype)
-                if cnt:
-                    j0, j1 = a - s0, a - s0 + cnt - 1
-                    r0, r1 = (int(x) for x in np.array([j0, j1]) + np.searchsorted(self._f, [j0, j1], side="right"))
-                    span = read(r0, r1 + 1)
-                    if s0 == s1 and span.size == cnt:
-                        yield transform(span) if transform is not None else span
-                        continue
-                out = np.empty(b - a, dtype=dtype)
-                at = self.out_new[s0:s1] - a
-                out[at] = new[s0:s1]
-                if cnt:
-                    if span.size != cnt:
-                        j = np.arange(j0, j1 + 1)
-                        span = span[j + np.searchsorted(self._f, j, side="right") - r0]
-                    old = np.ones(b - a, dtype=bool)
-                    old[at] = False
-                    out[old] = transform(span) if transform is not None else span
-                yield out
-        return gen
+            if s1 > s0:
+                span = np.insert(span, self.out_new[s0:s1] - a - np.arange(s1 - s0), new[s0:s1])
+            yield span.astype(dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------
@@ -669,20 +697,17 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
     header = {"n": merge.n, "total_docs": total, "first_dated": first_dated, "segments": sig,
               "shift": {str(o): v for o, v in shift.items()}, **colfile.lang_header(coder.langs)}
 
-    def reader_of(key: str) -> Callable[[int, int], np.ndarray]:
-        return lambda lo, hi: prev.read(key, lo, hi)
-
     parts: list[colfile.Part] = []
     for key, dtype, _ in colfile.ROWS:
         if key == "docrank":
             parts.append((key, dtype, total, docrank_pieces))
         elif key == "bypid_pid":
-            parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(reader_of(key), pn, dtype)))
+            parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(prev, key, pn, dtype)))
         elif key == "bypid_rank":
             parts.append((key, dtype, by_id_merge.n, by_id_merge.pieces(
-                reader_of(key), rank_by_id, dtype, lambda r: merge.new_place(r.astype(np.int64)).astype(np.int32))))
+                prev, key, rank_by_id, dtype, lambda r: merge.new_place(r.astype(np.int64)).astype(np.int32))))
         else:
-            parts.append((key, dtype, merge.n, merge.pieces(reader_of(key), vals[key], dtype)))
+            parts.append((key, dtype, merge.n, merge.pieces(prev, key, vals[key], dtype)))
     tables = coder.tables()
     parts += [(key, arr.dtype, int(arr.size), arr) for key, arr in tables.items()]
     colfile.write_parts(path, header, parts)
