@@ -58,7 +58,7 @@ from viewer.textproc import normalize_handle, normalize_tag
 log = logging.getLogger(__name__)
 
 # Values per piece when an array is streamed from the old file to the new.
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 # Up to this many ranks taken out and new values, an array is copied as runs
 # of the previous file between them.
 MAX_RUNS = 20_000
