@@ -403,24 +403,30 @@ class Merge:
 
     def __init__(self, n_old: int, dead: np.ndarray, ins: np.ndarray):
         self.n_old = n_old
-        self.dead = dead.astype(np.int64)
-        self.ins = ins.astype(np.int64)
+        self.dead = dead.astype(np.int64, copy=False)
+        self.ins = ins.astype(np.int64, copy=False)
         self._f = self.dead - np.arange(dead.size)  # kept index -> ranks taken out before it
         self.out_new = self.ins + np.arange(ins.size)  # the new values' places in the result
         self.n = n_old - dead.size + ins.size
-        # A kept previous rank r moves by a step function of r: -1 past each
-        # rank taken out, +1 from the first kept rank a new value precedes.
-        steps = np.concatenate([self.dead + 1, self.ins + np.searchsorted(self._f, self.ins, side="right")])
-        moves = np.concatenate([np.full(dead.size, -1), np.ones(ins.size, dtype=np.int64)])
-        order = np.argsort(steps, kind="stable")
-        self._steps = steps[order]
-        self._moves = np.concatenate([[0], np.cumsum(moves[order])])
+        self._step: tuple[np.ndarray, np.ndarray] | None = None
 
     def new_place(self, r: np.ndarray) -> np.ndarray:
         """The place in the result of kept previous values at places r."""
-        if not self._steps.size:
+        if not (self.dead.size or self.ins.size):
             return r
-        return r + self._moves[np.searchsorted(self._steps, r, side="right")]
+        if self.dead.size + self.ins.size > MAX_RUNS:
+            j = r - np.searchsorted(self.dead, r, side="left")
+            return j + np.searchsorted(self.ins, j, side="right")
+        if self._step is None:
+            # Few changes: a kept rank moves by a step function of it (-1
+            # past each rank taken out, +1 from the first kept rank a new
+            # value precedes), one lookup instead of two.
+            steps = np.concatenate([self.dead + 1, self.ins + np.searchsorted(self._f, self.ins, side="right")])
+            moves = np.concatenate([np.full(self.dead.size, -1), np.ones(self.ins.size, dtype=np.int64)])
+            order = np.argsort(steps, kind="stable")
+            self._step = steps[order], np.concatenate([[0], np.cumsum(moves[order])])
+        steps, moved = self._step
+        return r + moved[np.searchsorted(steps, r, side="right")]
 
     def pieces(self, prev: colfile.Mapped, key: str, new: np.ndarray, dtype: Any,
                transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[], Iterator[Any]]:
