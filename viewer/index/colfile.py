@@ -20,11 +20,25 @@ each 8-byte aligned, in native little-endian order:
     docrank int32 [total]  index document number -> rank (-1: deleted)
     bypid_pid int64 [n], bypid_rank int32 [n]   ids sorted, for id -> rank
     <table>_off uint32, <table>_blob bytes      shown names of author, tag
+    <table>_key_*, _khash, _kcode, _form_*, _fhash, _fidx   what a later
+                           commit needs to extend a table (table_sections)
     taglists_off uint32, taglists_codes uint32  the tag codes of each list
+
+The header also holds the language table (names, shown forms, and each
+written form with its count).
+
+A commit does not build the file from the segments: it carries the
+previous generation's file forward with what the commit changed
+(viewer.index.colmerge), and a whole build (`reindex`, a first import, a
+file being mended) is that carry from an empty file, a group of segments at
+a time, in bounded memory. `build` (in memory) remains for a generation
+that has no file and as the reference the tests compare with.
 
 The file is written under a temporary name and renamed before the commit
 writes its table of contents, so a kill at any point leaves the previous
-generation and its column file whole.
+generation and its column file whole. Files of the first layout (AVCOLS1,
+without the tables a carry extends) are still read; the next commit over
+one builds whole.
 """
 from __future__ import annotations
 

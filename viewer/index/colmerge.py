@@ -1,42 +1,54 @@
 """A commit's column file made from the previous generation's, at a cost
 that follows what the commit changed.
 
-Rebuilding the column file (viewer.index.colfile) from every segment
-reads each post's values out of Whoosh (byte strings, a Python object a
-post), codes the names and sorts everything: ~1.2 s and ~170 MB at a
-million posts, ten times that at ten million, paid by every commit, a
-ten-post import included. Yet a commit changes little: it marks some
-documents deleted, adds new segments, and drops old segments whose
-documents are all deleted (the small ones folded into a new one). So the
-next generation's file is the previous one with:
+Rebuilding the column file (viewer.index.colfile) from every segment at
+each commit read each post's values out of Whoosh (a Python byte string a
+post and column), coded the names and sorted everything: 1.1 s CPU and
+~100 bytes a post at a million posts, paid by a ten-post import, ten times
+that at ten million. Yet a commit changes little: it marks some documents
+deleted, adds new segments, and drops old segments whose documents are all
+deleted (small ones folded into a new one). So the next generation's file
+is the previous one with:
 
 - the ranks of the newly deleted documents taken out (their ranks come
-  from the previous file's docrank; nothing is read from Whoosh for them);
-- the live documents of the new segments, read from Whoosh (only those
-  segments), sorted by (time, post id), and merged in at the positions a
-  binary search of the previous time column gives (ties in time settled by
-  post id, over only the tied posts);
-- the name tables extended: every written form of an author or hashtag is
-  in the file with its code and how many documents carry it, found by a
-  hash index (colfile.name_hash), so a new form is looked up, never all of
-  them decoded; new names get the next codes (codes are never renumbered,
-  so a carried file numbers names in another order than a rebuild would:
-  the posts' names are the same, which is what `verify` compares); the
-  forms of dropped segments are counted out (reading those segments'
-  names: they were rewritten by this very commit, so that is in proportion
-  too); the shown form of each touched name is chosen again;
-- hashtag lists of the new documents appended as new lists (a list may
-  then be there twice; facets count through the tags, so that is harmless
-  and a rebuild compacts them).
+  from the previous file's docrank: nothing is read from Whoosh for them);
+- the live documents of the new segments, read from Whoosh (those segments
+  only), sorted by (time, post id) and merged in at the places a binary
+  search of the previous time column gives (ties in time settled by post
+  id over only the tied posts: `_positions`);
+- the name tables extended: each written form of an author or hashtag is in
+  the file with its code and how many documents carry it, found through a
+  hash index (colfile.name_hash), so a form is looked up, never all of them
+  decoded; new names get the next codes. Codes are never renumbered, so a
+  carried file may number names in another order than a build from nothing:
+  the posts' names are the same, which is what `verify` compares. The
+  forms of dropped segments are counted out (reading those segments' names:
+  this very commit rewrote their posts, so that is in proportion too), and
+  each touched name's shown form is chosen again;
+- hashtag lists of the new documents appended (a list may then be there
+  twice: facets count through the tags, so that is harmless; a whole build
+  writes each once).
 
-Each per-post array is streamed from the previous file to the new one a
-piece at a time (CHUNK values, read with pread: the previous file is never
-resident as a whole), so memory holds the docrank (4 bytes a document),
-one piece, the new documents and the tables. The new file is written under
-a temporary name and renamed, before the commit's table of contents, as a
-rebuild is; whenever the previous file cannot be carried (another layout,
-segments it does not describe, a deletion it does not know, an id twice)
-the caller rebuilds the file whole.
+Writing it (Merge): with few changes, each per-post array is copied from
+the previous file as runs between them, by the kernel (copy_file_range: the
+data never passes through this process), with the new values written in
+between; the arrays whose values move (docrank, the ranks of the id index)
+are streamed a piece of CHUNK values at a time through a step function of
+the rank. With many changes (a large import) every array is streamed by
+pieces. Memory holds a piece, the new documents and the tables, never a
+whole array of the previous file; an import of millions is carried a group
+of about GROUP documents at a time (`in_steps`), and a whole build is that
+carry from an empty file, so memory is bounded by a group whatever the
+index's size (an in-memory build of every column with its sort temporaries
+held ~100 bytes a post: a gigabyte at ten million).
+
+The new file is written under a temporary name and renamed, before the
+commit's table of contents, as a whole build is. Whenever the previous file
+cannot be carried (another layout, segments it does not describe, a
+deletion it does not know, an id twice) the caller builds whole. A file
+damaged on disk is carried as it is: `verify` reports it, and `reindex`
+(or the next import after an interrupted one, which runs verify) builds it
+whole.
 """
 from __future__ import annotations
 
