@@ -7,6 +7,9 @@ import, a mend) and `verify` cost, with their memory.
     python bench/commit_bench.py --collection PATH [--before DIR] [--runs 3] [--posts 10]
     python bench/commit_bench.py --synthetic 10000000 [--runs 3]
 
+--group N: documents per step of a whole build (colmerge.GROUP) in this
+code's runs, to show that its memory follows the group, not the index.
+
 PATH: a collection of the scale benchmark, e.g. a COPY of
 bench/cache/scale-1000000 (every run commits to it). DIR: a checkout of the
 code to compare with (e.g. `git archive main viewer | tar -x -C DIR`); it
@@ -60,7 +63,10 @@ def hwm_mb():
             return int(line.split()[1]) / 1024
     return 0.0
 
-mode, path, posts = {mode!r}, {path!r}, {posts}
+mode, path, posts, group = {mode!r}, {path!r}, {posts}, {group}
+if group:
+    from viewer.index import colmerge
+    colmerge.GROUP = group
 coll = Collection.open(path, create=False)
 spent = [0.0, 0.0]
 real = colfile.write_for_segments
@@ -109,8 +115,8 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def run(mode: str, path: str, posts: int, code: Path) -> dict:
-    script = CHILD.format(root=str(code), mode=mode, path=path, posts=posts)
+def run(mode: str, path: str, posts: int, code: Path, group: int = 0) -> dict:
+    script = CHILD.format(root=str(code), mode=mode, path=path, posts=posts, group=group if code == ROOT else 0)
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"commit-bench-{os.getpid()}.json"
     with open(out, "w") as f:
         m = measure([str(PY), "-c", script], stdout=f, every=0.02)
@@ -217,10 +223,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--collection")
     ap.add_argument("--synthetic", type=int)
+    ap.add_argument("--group", type=int, default=0, help="documents per step of a whole build (this code)")
     ap.add_argument("--before", help="a checkout of the code to compare with")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--posts", type=int, default=10)
     args = ap.parse_args()
+    if args.group:
+        print(f"whole builds (and carries) in groups of {args.group} documents")
     if args.synthetic:
         synthetic(args.synthetic, args.posts, args.runs)
         return
@@ -233,10 +242,10 @@ def main() -> None:
     code = {"before": Path(args.before) if args.before else ROOT, "after": ROOT}
     print("load before:", uptime())
     results: dict[tuple[str, str], list[dict]] = {k: [] for k in order}
-    run("rebuild", args.collection, args.posts, ROOT)  # the file in this code's layout
+    run("rebuild", args.collection, args.posts, ROOT, args.group)  # the file in this code's layout
     for _ in range(args.runs):
         for who, mode in order:
-            results[(who, mode)].append(run(mode, args.collection, args.posts, code[who]))
+            results[(who, mode)].append(run(mode, args.collection, args.posts, code[who], args.group))
     print("load after: ", uptime())
     label = {"small": f"small commit ({args.posts} posts)", "rebuild": "column file rebuilt whole",
              "verify": "verify"}
