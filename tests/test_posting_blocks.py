@@ -1,7 +1,6 @@
-"""Posting lists read in bulk (viewer.index.whoosh_internals.posting_blocks,
-decoded by viewer.search.evaluation) give exactly the documents Whoosh's
-own matcher walks to, whatever the gaps between them and wherever a block
-starts."""
+"""Posting lists read in bulk (viewer.index.whoosh_internals.posting_docs)
+give exactly the documents Whoosh's own matcher walks to, whatever the gaps
+between them and wherever a block starts."""
 from __future__ import annotations
 
 from pickle import dumps
@@ -11,7 +10,6 @@ from whoosh import index as whoosh_index
 from whoosh.fields import KEYWORD, Schema
 
 from viewer.index import whoosh_internals
-from viewer.search.evaluation import _block_docs
 
 # Blocks starting with ids of 1 and 2 bytes (4 bytes: the last test).
 DOCS = 3_000
@@ -41,13 +39,14 @@ def test_a_posting_list_read_in_bulk_names_the_documents_whoosh_walks_to(word_re
     expected = [d for d in range(DOCS) if TERMS[term](d)]
     walked = list(word_reader.postings("t", term.encode()).all_ids())
     assert walked == expected
-    blocks = whoosh_internals.posting_blocks(word_reader.postings("t", term.encode()))
-    assert blocks is not None
-    assert _block_docs(blocks).tolist() == expected
+    docs = whoosh_internals.posting_docs(word_reader.postings("t", term.encode()))
+    assert docs is not None
+    assert docs.tolist() == expected
 
 
 def test_a_block_of_small_gaps_is_read_from_its_bytes_and_others_are_unpickled():
-    small = (70_123, *([3] * 127))
-    assert whoosh_internals._small_deltas(dumps((small, None, None), 2), len(small)).tolist() == list(small)
+    for first in (7, 300, 70_123):
+        small = (first, *([3] * 127))
+        assert whoosh_internals._small_gaps(dumps((small, None, None), 2), len(small)) == (first, bytes([3] * 127))
     wide = (5, 1, 300, 2)
-    assert whoosh_internals._small_deltas(dumps((wide, None, None), 2), len(wide)) is None
+    assert whoosh_internals._small_gaps(dumps((wide, None, None), 2), len(wide)) is None

@@ -22,7 +22,7 @@ import pickle
 import struct
 import zlib
 from array import array
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -209,18 +209,20 @@ def deleted_docs(seg: IndexReader) -> frozenset[int]:
         range(seg.doc_count_all()))
 
 
-def posting_blocks(matcher: Any) -> Iterator[Sequence[int] | np.ndarray] | None:
-    """The delta-coded id tuples of a posting list, a block at a time (the
-    first id of each absolute within the segment), or None when `matcher`
-    is not Whoosh's W3 leaf matcher (then read `all_ids()`). A deletion
-    filter around it is looked through: callers treat deleted documents
-    themselves.
+def posting_docs(matcher: Any) -> np.ndarray | None:
+    """The document numbers (within the segment) of a posting list, or None
+    when `matcher` is not Whoosh's W3 leaf matcher (then read `all_ids()`).
+    A deletion filter around it is looked through: callers treat deleted
+    documents themselves.
 
     The whole list is read in one call and its blocks are parsed from
     memory: the matcher's own block walk reads each block's length and
     info pickle a few bytes at a time through the compound file, about
-    twenty calls a block, which was a third of a common word's search at
-    several million posts."""
+    twenty calls a block, a third of a common word's search at several
+    million posts. A block whose gaps are all below 256 (a common word's)
+    is read straight from its pickle's bytes: unpickling makes an int
+    object of each id, and turning them back into an array cost more than
+    the rest of a search."""
     m = getattr(matcher, "child", matcher)
     if type(m).__name__ != "W3LeafMatcher":
         return None
@@ -233,21 +235,19 @@ def posting_blocks(matcher: Any) -> Iterator[Sequence[int] | np.ndarray] | None:
         if isinstance(length, tuple) and len(length) == 1:
             length = length[0]
         if isinstance(length, int) and isinstance(m._startoffset, int):
-            return _blocks_from_bytes(m._postfile.get(m._startoffset, length))
+            return _docs_from_bytes(m._postfile.get(m._startoffset, length))
     needed = ("_read_data", "_lastblock", "_goto", "_nextoffset", "_atend", "_data")
     if not all(hasattr(m, a) for a in needed):
         return None
-
-    def blocks() -> Iterator[Sequence[int] | np.ndarray]:
-        while not m._atend:
-            if m._data is None:
-                m._read_data()
-            yield m._data[0]
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-
-    return blocks()
+    blocks = []
+    while not m._atend:
+        if m._data is None:
+            m._read_data()
+        blocks.append(m._data[0])
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    return _undelta([len(b) for b in blocks], np.array([x for b in blocks for x in b], dtype=np.int64))
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -258,17 +258,23 @@ _PICKLE_HEAD = b"\x80\x02("
 _BININT1, _BININT2, _BININT, _TUPLE = 0x4B, 0x4D, 0x4A, 0x74
 
 
-def _blocks_from_bytes(data: bytes) -> Iterator[Sequence[int] | np.ndarray]:
-    """The id deltas of a W3 posting list held in memory, a block at a time:
-    a magic tag, then blocks of (signed length, last block when negative;
-    an info pickle whose first item is the block's posting count and 4th
-    the zlib level of the data; the data pickle, whose first item is the
-    ids)."""
+def _docs_from_bytes(data: bytes) -> np.ndarray:
+    """Document numbers of a W3 posting list held in memory: a magic tag,
+    then blocks of (signed length, last block when negative; an info
+    pickle whose first item is the block's posting count and 4th the zlib
+    level of the data; the data pickle, whose first item is the ids, the
+    first absolute, then gaps)."""
     magic = _w3.WHOOSH3_HEADER_MAGIC
     if data[:len(magic)] != magic:
         raise ValueError("not a W3 posting list")
     f = io.BytesIO(data)
     pos = len(magic)
+    sizes: list[int] = []
+    # Either every block's gaps as bytes (firsts apart), or, once one block
+    # has a gap of 256 or more, every block's ids as ints.
+    firsts: list[int] = []
+    gaps: list[bytes] = []
+    ids: list[int] | None = None
     while pos < len(data):
         length = _BLOCK_LENGTH.unpack_from(data, pos)[0]
         last = length < 0
@@ -277,19 +283,34 @@ def _blocks_from_bytes(data: bytes) -> Iterator[Sequence[int] | np.ndarray]:
         info = pickle.load(f)
         body = data[f.tell():end]
         raw = zlib.decompress(body) if info[3] else body
-        ids = _small_deltas(raw, info[0])
-        yield ids if ids is not None else pickle.loads(raw)[0]
+        n = info[0]
+        sizes.append(n)
+        small = _small_gaps(raw, n) if ids is None else None
+        if small is not None:
+            firsts.append(small[0])
+            gaps.append(small[1])
+        else:
+            if ids is None:
+                ids = _as_ints(firsts, gaps)
+            ids.extend(pickle.loads(raw)[0])
         if last:
-            return
+            break
         pos = end
+    if ids is not None:
+        return _undelta(sizes, np.array(ids, dtype=np.int64))
+    flat = np.empty(sum(sizes), dtype=np.int64)
+    starts = np.cumsum([0] + sizes[:-1])
+    is_first = np.zeros(flat.size, dtype=bool)
+    is_first[starts] = True
+    flat[starts] = firsts
+    flat[~is_first] = np.frombuffer(b"".join(gaps), dtype=np.uint8)
+    return _undelta(sizes, flat)
 
 
-def _small_deltas(raw: bytes, n: int) -> np.ndarray | None:
-    """The ids of a block whose deltas after the first are all below 256
-    (a common word's), read straight from the pickle's bytes; None for any
-    other block. Unpickling makes an int object of each id, and turning
-    them back into an array cost more than the rest of a search."""
-    if n < 2 or not raw.startswith(_PICKLE_HEAD):
+def _small_gaps(raw: bytes, n: int) -> tuple[int, bytes] | None:
+    """(first id, the other gaps as one byte each) of a block whose gaps
+    are all below 256, read from the pickle's bytes; None for any other."""
+    if n < 1 or not raw.startswith(_PICKLE_HEAD):
         return None
     op, p = raw[3], 4
     if op == _BININT1:
@@ -303,13 +324,31 @@ def _small_deltas(raw: bytes, n: int) -> np.ndarray | None:
     stop = p + 2 * (n - 1)
     if len(raw) <= stop or raw[stop] != _TUPLE:
         return None
-    pairs = np.frombuffer(raw, dtype=np.uint8, count=2 * (n - 1), offset=p).reshape(-1, 2)
-    if not (pairs[:, 0] == _BININT1).all():
+    ops = raw[p:stop:2]
+    if ops.count(_BININT1) != n - 1:
         return None
-    out = np.empty(n, dtype=np.int64)
-    out[0] = first
-    out[1:] = pairs[:, 1]
+    return first, raw[p + 1:stop:2]
+
+
+def _as_ints(firsts: list[int], gaps: list[bytes]) -> list[int]:
+    out: list[int] = []
+    for first, g in zip(firsts, gaps, strict=True):
+        out.append(first)
+        out.extend(g)
     return out
+
+
+def _undelta(sizes: list[int], deltas: np.ndarray) -> np.ndarray:
+    """Document numbers from delta-coded blocks of these sizes (the first
+    id of each absolute), with one cumulative sum."""
+    if not deltas.size:
+        return deltas
+    total = np.cumsum(deltas)
+    at = np.cumsum([0] + sizes[:-1])
+    # Each block restarts from its absolute first id: take away what the
+    # blocks before it summed to.
+    before = total[at] - deltas[at]
+    return total - np.repeat(before, sizes)
 
 
 def expanded_terms(query: Any, reader: IndexReader) -> Iterable[bytes | str]:

@@ -167,7 +167,7 @@ class ResultSet:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
         # Counted over the generation's columns (numpy, one pass each).
-        ranks = g.picked(sel)
+        ranks = g.picked(sel, self.total)
         out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
         authors = g.counts("author", ranks)
         authors.pop(0, None)
