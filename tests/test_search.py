@@ -475,3 +475,17 @@ def test_prepare_builds_a_missing_index(collection):
     assert found(s, "mosul") == set()
     assert s.prepare() == "rebuilt"
     assert found(s, "mosul") == {1}
+
+
+def test_the_masks_kept_for_typing_fit_a_byte_budget_and_the_last_used_stay(collection, monkeypatch):
+    import viewer.search.searcher as searcher_module
+    add(collection, [post(f"word{i} common", id=i + 1) for i in range(200)])
+    # A mask holds a byte per post: room for ten of these.
+    monkeypatch.setattr(searcher_module, "TERM_CACHE_BYTES", 200 * 10)
+    s = Searcher(collection)
+    s.search("common")
+    for i in range(30):
+        s.search(f"word{i}")
+        s.search("common")  # used again each time: never the one let go
+    assert len(s._terms) == 10
+    assert ("text", "common") in s._terms

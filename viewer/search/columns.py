@@ -192,9 +192,9 @@ class Generation:
         return _nonzero(np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64))
 
     # -- ids and time ------------------------------------------------------------
-    def ids_of(self, sel: bytes, newest_first: bool) -> list[int]:
+    def ids_of(self, sel: bytes, newest_first: bool) -> np.ndarray:
         ids = self.cols["pid"][np.frombuffer(sel, dtype=np.bool_)]
-        return (ids[::-1] if newest_first else ids).tolist()
+        return ids[::-1] if newest_first else ids
 
     def ids_at(self, ranks: Any) -> list[int]:
         return self.cols["pid"][np.asarray(ranks, dtype=np.int64)].tolist() if len(ranks) else []
