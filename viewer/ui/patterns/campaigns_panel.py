@@ -233,6 +233,8 @@ class CampaignsUI(QObject):
         # room in the sidebar column; a column of its own without curation.
         tabs = getattr(getattr(window, "curation", None), "sidebar", None)
         self._column_sizes: list[int] | None = None
+        self._stale = True
+        self._tabs = tabs if tabs is not None and hasattr(tabs, "addTab") else None
         if tabs is not None and hasattr(tabs, "addTab"):
             tabs.addTab(self.panel, "Campaigns")
             tabs.currentChanged.connect(lambda _i, t=tabs: self._tab_changed(t))
@@ -252,6 +254,8 @@ class CampaignsUI(QObject):
         if column.indexOf(tabs) < 0:
             return
         if tabs.currentWidget() is self.panel:
+            if self._stale:
+                self.refresh()
             sizes = column.sizes()
             total = sum(sizes)
             mine = sizes[column.indexOf(tabs)]
@@ -272,6 +276,13 @@ class CampaignsUI(QObject):
         r = self.window.results
         if r is None:
             return
+        # Listing clusters reads every member from SQLite: at millions of
+        # posts, doing it at each keystroke for a hidden tab took the search
+        # thread's time. A hidden panel is brought up to date when shown.
+        if self._tabs is not None and self._tabs.currentWidget() is not self.panel:
+            self._stale = True
+            return
+        self._stale = False
         listed = r.listed
         everything = r.range is None and not (r.query or "").strip()
         ids = None if everything else listed.ids
