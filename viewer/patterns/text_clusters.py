@@ -358,7 +358,9 @@ def clear(db: Any) -> None:
     """Forget every post's bands and clusters (files included)."""
     db.execute("DELETE FROM text_band_chunks")
     db.execute("DELETE FROM text_clusters")
-    BandStore(band_folder(db), BANDS, NUM_PERM).reset(_EMPTY_TAG)
+    store = BandStore(band_folder(db), BANDS, NUM_PERM)
+    store.reset(_EMPTY_TAG)
+    store.unlock()
 
 
 def _next_tag(tag: dict, chunk: int, posts: bytes) -> dict:
