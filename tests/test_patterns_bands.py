@@ -212,3 +212,43 @@ def test_verify_says_when_the_band_files_are_missing_and_reindex_rebuilds_them(c
     res = CliRunner().invoke(cli, ["verify", "--json", "--collection", str(coll_path)])
     bands = json.loads(res.stdout)["text_bands"]
     assert bands["state"] == "ok" and bands["file_posts"] == bands["posts"] == TEMPLATES * COPIES
+
+
+def test_big_runs_read_block_by_block_answer_as_small_mapped_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # The same batches (keys drawn from a small range, so that many posts
+    # share a key, some more than BUCKET_SAMPLE) into two stores: one whose
+    # files are all "small" (mapped, searched by numpy), one whose files
+    # are all "big" (read a block at a time) and merged in blocks of 7 keys.
+    import numpy as np
+
+    from viewer.patterns import band_store
+    from viewer.patterns.band_store import BandStore
+    from viewer.patterns.text_clusters import BANDS, BUCKET_SAMPLE, NUM_PERM
+
+    rng = np.random.default_rng(3)
+    batches = [(np.arange(i * 1000, i * 1000 + m, dtype=np.int64), rng.integers(0, 3000, (m, BANDS), dtype=np.uint32),
+                rng.integers(0, 256, (m, NUM_PERM), dtype=np.uint8)) for i, m in enumerate([400, 90, 300, 5, 250, 60])]
+    queries = np.concatenate([rng.integers(0, 3100, 5000, dtype=np.uint32), np.array([0, 2999, 2**32 - 1], np.uint32)])
+
+    def answers(folder: Path) -> list:
+        store = BandStore(folder, BANDS, NUM_PERM)
+        out = []
+        for ids, keys, sketches in batches:
+            store.add(ids, keys, sketches)
+            store.commit({"chunk": len(out)})
+            q, pos = store.lookup(queries, BUCKET_SAMPLE)
+            order = np.lexsort((pos, q))
+            out.append((q[order].tolist(), pos[order].tolist(), store.ids_at(pos).tolist(),
+                        store.sketches_at(pos).tolist(), [r.length for r in store.runs]))
+        return out
+
+    small = answers(tmp_path / "small")
+    monkeypatch.setattr(band_store, "SMALL_BYTES", 0)
+    monkeypatch.setattr(band_store, "BLOCK", 7)
+    monkeypatch.setattr(band_store, "SLICE", 100)
+    big = answers(tmp_path / "big")
+    assert big == small
+    assert len(small[-1][0]) > 5000 and len(small[-1][4]) > 1  # many matches, several runs
+    for name in ("keys", "pos"):
+        assert sorted(p.read_bytes() for p in (tmp_path / "big").glob(f"*.{name}")) == \
+            sorted(p.read_bytes() for p in (tmp_path / "small").glob(f"*.{name}"))

@@ -17,10 +17,9 @@ A merge streams both runs in blocks of `BLOCK` keys; nothing the size of
 the collection is ever sorted or held in memory.
 
 A lookup finds a key's block through the run's fence (in memory: 1/64 of
-the run), then binary-searches the block in the mapped file, so a query
-touches one or two pages. Pages read through a mapping count in the
-process's resident memory, so they are given back (`MADV_DONTNEED`) every
-`SLICE` queries and after every merge step.
+the run), then reads that block of 64 keys (256 bytes), so a query reads
+one block. Small files are mapped; big ones are read, not mapped, so that
+what an import holds is what its batch asked for (see `_Run`).
 
 Changes are made in new files; `state.json` names the files that hold
 committed data and is replaced in one rename (`commit`). Until then a
@@ -57,27 +56,57 @@ FENCE = 64
 # Keys per step of a merge (2 MB of keys and 2 MB of positions a side,
 # about 35 MB in all with the sort's temporaries).
 BLOCK = 1 << 19
-# Queries looked up between two releases of a big run's mapped pages.
+# Queries of a big run looked up together (bounds the blocks read at once: 2 MB).
 SLICE = 8192
-# A run smaller than this (bytes of keys) keeps its pages until the batch ends.
-RELEASE_BYTES = 8 << 20
+# A file up to this size is mapped; a bigger one is read where needed (see _Run).
+SMALL_BYTES = 8 << 20
 
 
-def _map(path: Path, dtype: Any, count: int, width: int = 1) -> tuple[np.ndarray, mmap.mmap | None]:
+def _map(path: Path, dtype: Any, count: int, width: int = 1) -> np.ndarray:
     """`count` rows of a file, mapped read-only (an empty array for none)."""
     shape = (count, width) if width > 1 else (count,)
     if count == 0:
-        return np.empty(shape, dtype=dtype), None
+        return np.empty(shape, dtype=dtype)
     size = count * width * np.dtype(dtype).itemsize
     with open(path, "rb") as f:
         mm = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
-    return np.frombuffer(mm, dtype=dtype, count=count * width).reshape(shape), mm
+    return np.frombuffer(mm, dtype=dtype, count=count * width).reshape(shape)
 
 
-def _release(mm: mmap.mmap | None) -> None:
-    # The pages stay in the page cache; only this process's claim on them goes.
-    if mm is not None and hasattr(mmap, "MADV_DONTNEED"):
-        mm.madvise(mmap.MADV_DONTNEED)
+def _pread(f: BinaryIO, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(f.fileno(), size, offset)
+    f.seek(offset)  # Windows
+    return f.read(size)
+
+
+def _read_range(f: BinaryIO, start: int, stop: int, dtype: str) -> np.ndarray:
+    """Rows start to stop of a file of `dtype` values, read (not mapped)."""
+    item = np.dtype(dtype).itemsize
+    return np.frombuffer(_pread(f, (stop - start) * item, start * item), dtype=dtype)
+
+
+def _read_rows(f: BinaryIO, rows: np.ndarray, row_bytes: int, gap: int = 4) -> np.ndarray:
+    """Some rows (sorted, distinct) of a file of `row_bytes`-byte rows, as
+    uint8 (len(rows), row_bytes), with one read per group of rows less than
+    `gap` apart. Rows past the end read as 0xFF bytes."""
+    n = len(rows)
+    if n == 0:
+        return np.empty((0, row_bytes), dtype=np.uint8)
+    brk = np.flatnonzero(np.diff(rows) > gap) + 1
+    first = rows[np.concatenate(([0], brk))]
+    last = rows[np.concatenate((brk - 1, [n - 1]))]
+    lens = (last - first + 1) * row_bytes
+    parts = [_pread(f, size, off) for size, off in zip(lens.tolist(), (first * row_bytes).tolist(), strict=True)]
+    short = sum(lens.tolist()) - sum(map(len, parts))
+    if short:  # the file's last row, cut short: as a run's last block is
+        parts = [p + b"\xff" * (int(size) - len(p)) for p, size in zip(parts, lens.tolist(), strict=True)]
+    # Whole rows end to end: row k of the result is row `at[k]` of the reads.
+    read = np.frombuffer(b"".join(parts), dtype=f"V{row_bytes}")
+    group = np.repeat(np.arange(len(first)), np.diff(np.concatenate(([0], brk, [n]))))
+    base = np.concatenate(([0], np.cumsum(last - first + 1)[:-1]))
+    at = base[group] + (rows - first[group])
+    return read[at].view(np.uint8).reshape(n, row_bytes)
 
 
 def _unlink(path: Path) -> None:
@@ -113,41 +142,61 @@ def read_state(folder: Path, bands: int, sketch_row: int) -> dict | None:
 
 
 class _Run:
-    """One sorted run of band keys and their positions, mapped."""
+    """One sorted run of band keys and their positions. A small run is
+    mapped (its pages stay: a few MB); a big one is read a block at a time,
+    never mapped, since the kernel maps a whole folio of the page cache
+    (64 KB or more) for each page touched, and random lookups would soon
+    have the whole file counted in the process's memory."""
 
     def __init__(self, folder: Path, name: str, length: int):
         self.name, self.length = name, length
-        self.keys, self._km = _map(folder / f"{name}.keys", "<u4", length)
-        self.pos, self._pm = _map(folder / f"{name}.pos", "<i4", length)
+        self.big = length * 4 > SMALL_BYTES
+        self.files = [open(folder / f"{name}.{ext}", "rb") for ext in ("keys", "pos")] if length else []
+        if not self.big:
+            self.keys = _map(folder / f"{name}.keys", "<u4", length)
+            self.pos = _map(folder / f"{name}.pos", "<i4", length)
         self.fence = np.fromfile(folder / f"{name}.fence", dtype="<u4") if length else np.empty(0, dtype="<u4")
 
-    @property
-    def big(self) -> bool:
-        return self.length * 4 > RELEASE_BYTES
+    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and positions start to stop (for a merge)."""
+        return _read_range(self.files[0], start, stop, "<u4"), _read_range(self.files[1], start, stop, "<i4")
 
-    def release(self) -> None:
-        _release(self._km)
-        _release(self._pm)
+    def bound(self, key: int, side: Literal["left", "right"]) -> int:
+        if not self.big:
+            return int(np.searchsorted(self.keys, np.uint32(key), side))
+        return int(self._bounds(np.array([key], dtype=np.uint32), side)[0][0])
 
-    def _bound(self, q: np.ndarray, side: Literal["left", "right"]) -> np.ndarray:
-        """np.searchsorted(self.keys, q, side), reading one block per query
-        (a binary search of FENCE keys: 7 steps, each a gather)."""
+    def _bounds(self, q: np.ndarray, side: Literal["left", "right"]) -> tuple[np.ndarray, np.ndarray]:
+        """np.searchsorted(keys, q, side) for a big run, reading the one
+        block of FENCE keys where each answer lies; and the key there
+        (-1 past the end)."""
         j = np.searchsorted(self.fence, q, side).astype(np.int64)
-        lo = np.maximum(j - 1, 0) * FENCE
-        hi = np.minimum(j * FENCE, self.length)
-        last = self.length - 1
-        for _ in range(FENCE.bit_length()):
-            mid = (lo + hi) >> 1
-            v = self.keys[np.minimum(mid, last)]
-            go = (v < q if side == "left" else v <= q) & (lo < hi)
-            lo = np.where(go, mid + 1, lo)
-            hi = np.where(go, hi, mid)
-        return lo
+        b = j - 1
+        at = np.zeros(len(q), dtype=np.int64)
+        key = np.full(len(q), -1, dtype=np.int64)
+        key[j == 0] = self.fence[0]
+        need = np.flatnonzero(b >= 0)
+        if len(need):
+            blocks = np.unique(b[need])
+            data = _read_rows(self.files[0], blocks, 4 * FENCE).view("<u4")
+            row = np.searchsorted(blocks, b[need])
+            vals = data[row]
+            size = np.minimum(FENCE, self.length - b[need] * FENCE)
+            qn = q[need, None]
+            before = (vals < qn) if side == "left" else (vals <= qn)
+            cnt = (before & (np.arange(FENCE) < size[:, None])).sum(axis=1)
+            at[need] = b[need] * FENCE + cnt
+            inside = cnt < size
+            key[need[inside]] = vals[inside, cnt[inside]]
+            nxt = need[~inside]
+            nxt = nxt[j[nxt] < len(self.fence)]
+            key[nxt] = self.fence[j[nxt]]
+        return at, key
 
     def lookup(self, sk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For sorted keys: the index of those found, and the [lo, hi) range
         of each in the run."""
-        if not self.big:  # a few MB: numpy's own search, its pages kept until the batch ends
+        if not self.big:
             lo = np.searchsorted(self.keys, sk, "left")
             found = lo < self.length
             found[found] = self.keys[lo[found]] == sk[found]
@@ -156,34 +205,44 @@ class _Run:
         hits, los, his = [], [], []
         for s in range(0, len(sk), SLICE):
             q = sk[s:s + SLICE]
-            lo = self._bound(q, "left")
-            found = lo < self.length
-            found[found] = self.keys[lo[found]] == q[found]
-            hit = np.flatnonzero(found)
+            lo, key = self._bounds(q, "left")
+            hit = np.flatnonzero(key == q)
             if len(hit):
                 hits.append(hit + s)
                 los.append(lo[hit])
-                his.append(self._bound(q[hit], "right"))
-            self.release()
+                his.append(self._bounds(q[hit], "right")[0])
         if not hits:
             e = np.empty(0, dtype=np.int64)
             return e, e, e
         return np.concatenate(hits), np.concatenate(los), np.concatenate(his)
 
+    def positions(self, idx: np.ndarray) -> np.ndarray:
+        if not self.big:
+            return np.asarray(self.pos[idx], dtype=np.int32)
+        u, inv = np.unique(idx, return_inverse=True)
+        return _read_rows(self.files[1], u, 4).view("<i4").ravel()[inv].astype(np.int32)
+
 
 class _Column:
-    """An append-only array file (ids or sketches), mapped up to what was
-    written when it is read."""
+    """An append-only array file (ids or sketches): mapped while small,
+    read row by row once big (see _Run)."""
 
     def __init__(self, path: Path, dtype: str, width: int = 1):
         self.path, self.dtype, self.width = path, dtype, width
         self.row = np.dtype(dtype).itemsize * width
-        self.array, self._mm = _map(path, dtype, 0, width)
+        self.array = _map(path, dtype, 0, width)
+        self.file: BinaryIO | None = None
 
     def take(self, idx: np.ndarray, n: int) -> np.ndarray:
-        if len(idx) and int(idx.max()) >= len(self.array):
-            self.array, self._mm = _map(self.path, self.dtype, n, self.width)
-        return self.array[idx]
+        if n * self.row <= SMALL_BYTES:
+            if len(idx) and int(idx.max()) >= len(self.array):
+                self.array = _map(self.path, self.dtype, n, self.width)
+            return self.array[idx]
+        if self.file is None:
+            self.file = open(self.path, "rb")
+        u, inv = np.unique(idx, return_inverse=True)
+        rows = _read_rows(self.file, u, self.row).view(self.dtype)
+        return (rows.reshape(len(u), self.width) if self.width > 1 else rows.ravel())[inv]
 
     def append(self, values: np.ndarray, at: int) -> None:
         with open(self.path, "r+b" if self.path.exists() else "wb") as f:
@@ -193,14 +252,11 @@ class _Column:
     def cut(self, n: int) -> None:
         """Drop what lies after row n (written by changes never committed)."""
         if self.path.exists() and self.path.stat().st_size > n * self.row:
-            self.array, self._mm = _map(self.path, self.dtype, 0, self.width)
+            self.array = _map(self.path, self.dtype, 0, self.width)
             try:
                 os.truncate(self.path, n * self.row)
             except OSError:  # still mapped (Windows): harmless, `append` writes over it
                 pass
-
-    def release(self) -> None:
-        _release(self._mm)
 
 
 class BandStore:
@@ -309,11 +365,9 @@ class BandStore:
         self.commit(tag)
 
     def release(self) -> None:
-        """Give back the mapped pages read so far (they stay cached)."""
-        for r in self.runs:
-            r.release()
-        self.ids.release()
-        self.sketches.release()
+        """Let go of what was read for the last batch (the small files'
+        mappings stay: they are bounded)."""
+        self.ids.file = self.sketches.file = None
 
     # -- writing -----------------------------------------------------------------------
 
@@ -362,20 +416,18 @@ class BandStore:
             while ia < na or ib < nb:
                 if na - ia >= nb - ib:
                     ja = min(na, ia + BLOCK)
-                    jb = nb if ja == na else ib + int(np.searchsorted(b.keys[ib:], a.keys[ja], "left"))
+                    jb = nb if ja == na else b.bound(int(a.read(ja, ja + 1)[0][0]), "left")
                 else:
                     jb = min(nb, ib + BLOCK)
-                    ja = na if jb == nb else ia + int(np.searchsorted(a.keys[ia:], b.keys[jb], "right"))
-                ak, ap = np.array(a.keys[ia:ja]), np.array(a.pos[ia:ja])
-                bk, bp = np.array(b.keys[ib:jb]), np.array(b.pos[ib:jb])
+                    ja = na if jb == nb else a.bound(int(b.read(jb, jb + 1)[0][0]), "right")
+                ak, ap = a.read(ia, ja)
+                bk, bp = b.read(ib, jb)
                 # numpy's stable sort of 32-bit keys is a radix sort: three
                 # times faster than placing each side by binary searches.
                 k = np.concatenate([ak, bk])
                 order = np.argsort(k, kind="stable")
                 w.write(k[order], np.concatenate([ap, bp])[order])
                 ia, ib = ja, jb
-                a.release()
-                b.release()
         return _Run(self.folder, name, na + nb)
 
     # -- reading -----------------------------------------------------------------------
@@ -401,9 +453,7 @@ class BandStore:
             from_end = np.repeat(cnt > sample, take) & (offs >= half)
             idx = np.where(from_end, np.repeat(hi, take) - (t_rep - offs), np.repeat(lo, take) + offs)
             qs.append(q)
-            cs.append(np.asarray(run.pos[idx], dtype=np.int32))
-            if run.big:
-                run.release()
+            cs.append(run.positions(idx))
         if not qs:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
         return np.concatenate(qs), np.concatenate(cs)
