@@ -56,8 +56,11 @@ FENCE = 64
 # Keys per step of a merge (2 MB of keys and 2 MB of positions a side,
 # about 35 MB in all with the sort's temporaries).
 BLOCK = 1 << 19
-# Queries of a big run looked up together (bounds the blocks read at once: 2 MB).
-SLICE = 8192
+# Rows of a file this close are read together (see _read_rows).
+GAP_BYTES = 4096
+# Queries of a big run looked up together: what is read at once stays
+# under SLICE * GAP_BYTES (16 MB).
+SLICE = 4096
 # A file up to this size is mapped; a bigger one is read where needed (see _Run).
 SMALL_BYTES = 8 << 20
 
@@ -86,13 +89,16 @@ def _read_range(f: BinaryIO, start: int, stop: int, dtype: str) -> np.ndarray:
     return np.frombuffer(_pread(f, (stop - start) * item, start * item), dtype=dtype)
 
 
-def _read_rows(f: BinaryIO, rows: np.ndarray, row_bytes: int, gap: int = 4) -> np.ndarray:
+def _read_rows(f: BinaryIO, rows: np.ndarray, row_bytes: int) -> np.ndarray:
     """Some rows (sorted, distinct) of a file of `row_bytes`-byte rows, as
-    uint8 (len(rows), row_bytes), with one read per group of rows less than
-    `gap` apart. Rows past the end read as 0xFF bytes."""
+    uint8 (len(rows), row_bytes). Rows less than GAP_BYTES apart are read
+    together: a read of a few KB costs what a read of a few bytes does, and
+    where an import asks for much of a file (a large batch, a small file)
+    it is read in long stretches. Rows past the end read as 0xFF bytes."""
     n = len(rows)
     if n == 0:
         return np.empty((0, row_bytes), dtype=np.uint8)
+    gap = max(1, GAP_BYTES // row_bytes)
     brk = np.flatnonzero(np.diff(rows) > gap) + 1
     first = rows[np.concatenate(([0], brk))]
     last = rows[np.concatenate((brk - 1, [n - 1]))]
@@ -167,31 +173,31 @@ class _Run:
         return int(self._bounds(np.array([key], dtype=np.uint32), side)[0][0])
 
     def _bounds(self, q: np.ndarray, side: Literal["left", "right"]) -> tuple[np.ndarray, np.ndarray]:
-        """np.searchsorted(keys, q, side) for a big run, reading the one
-        block of FENCE keys where each answer lies; and the key there
-        (-1 past the end)."""
+        """np.searchsorted(keys, q, side) for a big run, reading only the
+        block of FENCE keys where each answer lies (blocks close together
+        in one read); and the key there (-1 past the end)."""
+        n, last_fence = self.length, len(self.fence) - 1
         j = np.searchsorted(self.fence, q, side).astype(np.int64)
-        b = j - 1
-        at = np.zeros(len(q), dtype=np.int64)
-        key = np.full(len(q), -1, dtype=np.int64)
-        key[j == 0] = self.fence[0]
-        need = np.flatnonzero(b >= 0)
-        if len(need):
-            blocks = np.unique(b[need])
-            data = _read_rows(self.files[0], blocks, 4 * FENCE).view("<u4")
-            row = np.searchsorted(blocks, b[need])
-            vals = data[row]
-            size = np.minimum(FENCE, self.length - b[need] * FENCE)
-            qn = q[need, None]
-            before = (vals < qn) if side == "left" else (vals <= qn)
-            cnt = (before & (np.arange(FENCE) < size[:, None])).sum(axis=1)
-            at[need] = b[need] * FENCE + cnt
-            inside = cnt < size
-            key[need[inside]] = vals[inside, cnt[inside]]
-            nxt = need[~inside]
-            nxt = nxt[j[nxt] < len(self.fence)]
-            key[nxt] = self.fence[j[nxt]]
-        return at, key
+        lim = np.minimum(j * FENCE, n)  # the answer lies in [lim - FENCE, lim]
+        blocks = np.unique(j[j > 0] - 1)
+        if not len(blocks):
+            return lim, np.where(lim < n, self.fence[np.minimum(j, last_fence)].astype(np.int64), -1)
+        brk = np.flatnonzero(np.diff(blocks) > max(1, GAP_BYTES // (4 * FENCE))) + 1
+        first = blocks[np.concatenate(([0], brk))] * FENCE
+        end = np.minimum((blocks[np.concatenate((brk - 1, [len(blocks) - 1]))] + 1) * FENCE, n)
+        f = self.files[0]
+        # The blocks read, end to end, are still sorted: one search for all.
+        cat = np.frombuffer(b"".join([_pread(f, 4 * (e - s), 4 * s) for s, e in
+                                      zip(first.tolist(), end.tolist(), strict=True)]), dtype="<u4")
+        starts = np.concatenate(([0], np.cumsum(end - first)[:-1]))
+        i = np.searchsorted(cat, q, side)
+        seg = np.searchsorted(starts, i, "right") - 1
+        mapped = first[seg] + (i - starts[seg])
+        # Past its block, the first key not read is fence[j], not before q.
+        at = np.minimum(mapped, lim)
+        read = (mapped == at) & (i < len(cat))
+        key = np.where(read, cat[np.minimum(i, len(cat) - 1)], self.fence[np.minimum(j, last_fence)]).astype(np.int64)
+        return at, np.where(at < n, key, -1)
 
     def lookup(self, sk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For sorted keys: the index of those found, and the [lo, hi) range
@@ -241,7 +247,10 @@ class _Column:
         if self.file is None:
             self.file = open(self.path, "rb")
         u, inv = np.unique(idx, return_inverse=True)
-        rows = _read_rows(self.file, u, self.row).view(self.dtype)
+        raw = np.empty((len(u), self.row), dtype=np.uint8)
+        for s in range(0, len(u), SLICE):  # each read stays under SLICE * GAP_BYTES
+            raw[s:s + SLICE] = _read_rows(self.file, u[s:s + SLICE], self.row)
+        rows = raw.view(self.dtype)
         return (rows.reshape(len(u), self.width) if self.width > 1 else rows.ravel())[inv]
 
     def append(self, values: np.ndarray, at: int) -> None:

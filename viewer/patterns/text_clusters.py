@@ -568,8 +568,11 @@ class TextClusterer:
         # (np.unique hashes first: several times slower on millions of pairs)
         pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
         prow, pcand = pair >> np.int64(32), pair & np.int64(0xFFFFFFFF)
-        # The estimates a slice at a time: a campaign's batch has millions of pairs.
-        est = np.concatenate([estimate(sketches[prow[s:s + 65536]], index.sketches_at(pcand[s:s + 65536]))
+        # Each candidate's sketch read once; the estimates a slice at a time
+        # (a campaign's batch has millions of pairs).
+        cands_u, at = np.unique(pcand, return_inverse=True)
+        theirs = index.sketches_at(cands_u)
+        est = np.concatenate([estimate(sketches[prow[s:s + 65536]], theirs[at[s:s + 65536]])
                               for s in range(0, len(pair), 65536)])
         likely = est >= THRESHOLD - ESTIMATE_SLACK
         prow, pcand, est = prow[likely], pcand[likely], est[likely]
