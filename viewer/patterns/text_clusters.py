@@ -356,11 +356,14 @@ def band_folder(conn: Any) -> Path:
 
 def clear(db: Any) -> None:
     """Forget every post's bands and clusters (files included)."""
-    db.execute("DELETE FROM text_band_chunks")
-    db.execute("DELETE FROM text_clusters")
+    # The files first: waiting for another writer's files must not happen
+    # while holding SQLite's write lock, which that writer needs to finish.
+    # Empty files agree with any SQLite (they are extended from it).
     store = BandStore(band_folder(db), BANDS, NUM_PERM)
     store.reset(_EMPTY_TAG)
     store.unlock()
+    db.execute("DELETE FROM text_band_chunks")
+    db.execute("DELETE FROM text_clusters")
 
 
 def _next_tag(tag: dict, chunk: int, posts: bytes) -> dict:
