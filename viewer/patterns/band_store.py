@@ -1,6 +1,7 @@
 """The LSH band keys of every clustered post, on disk in the collection
-folder and memory-mapped, so that an import opens them without reading
-them and its memory grows with its batch, not with the collection.
+folder (mapped while small, read where needed once big), so that an
+import opens them without reading them and its memory grows with its
+batch, not with the collection.
 
     <collection>/text_bands/state.json      what the files hold (the manifest)
     <collection>/text_bands/ids.i8          post id of each position (int64)
@@ -11,14 +12,14 @@ them and its memory grows with its batch, not with the collection.
 
 A log-structured merge tree: adding a batch writes it as a new sorted run,
 then merges the last two runs while the older is no more than twice the
-newer (as `BandIndex` did in memory: the runs, and so the lookups, are the
-same), so there are O(log n) runs and a key is rewritten O(log n) times.
+newer (as the in-memory index of the version before did: the runs, and so
+the lookups, are the same), so there are O(log n) runs and a key is rewritten O(log n) times.
 A merge streams both runs in blocks of `BLOCK` keys; nothing the size of
 the collection is ever sorted or held in memory.
 
 A lookup finds a key's block through the run's fence (in memory: 1/64 of
-the run), then reads that block of 64 keys (256 bytes), so a query reads
-one block. Small files are mapped; big ones are read, not mapped, so that
+the run), then reads that block of 64 keys (256 bytes; blocks close
+together in one read), so a query reads one block. Small files are mapped; big ones are read, not mapped, so that
 what an import holds is what its batch asked for (see `_Run`).
 
 Changes are made in new files; `state.json` names the files that hold

@@ -21,7 +21,7 @@ their exact feature sets, so the MinHash estimate's noise never decides a
 link.
 
 The band keys live in files beside the database (`<collection>/text_bands/`,
-see `band_store`): sorted runs, memory-mapped and merged like a
+see `band_store`): sorted runs, mapped or read where needed, merged like a
 log-structured merge tree, with each post's id and 64-byte sketch. An
 import opens them without reading them, looks a whole batch up with binary
 searches that touch a page or two per key, and adds the batch as a new run:
