@@ -304,6 +304,23 @@ def test_facets_count_the_whole_result_set(timeline):
     assert f["tags"] == []
 
 
+def test_facets_of_a_few_posts_among_many_and_of_most_posts_count_the_same_as_one_by_one(collection):
+    # Few hits are found word by word, most through the posts left out.
+    add(collection, [post(f"camp {'needle' if i in (17, 150) else 'hay'}", id=i + 1, author=f"u{i % 7}",
+                          hashtags=["Mosul"] + (["Iraq"] if i % 3 == 0 else []), lang="en" if i % 2 else "ar")
+                     for i in range(200)])
+    s = Searcher(collection)
+    for query, picked in (("needle", [17, 150]), ("-needle", [i for i in range(200) if i not in (17, 150)])):
+        f = s.search(query).facets
+        authors = sorted(((f"u{a}", sum(1 for i in picked if i % 7 == a)) for a in range(7)),
+                         key=lambda x: (-x[1], x[0]))
+        assert f["authors"] == [a for a in authors if a[1]][:len(f["authors"])]
+        assert dict(f["hashtags"]) == {k: v for k, v in (("Mosul", len(picked)),
+                                                          ("Iraq", sum(1 for i in picked if i % 3 == 0))) if v}
+        assert dict(f["langs"]) == {k: v for k, v in (("en", sum(1 for i in picked if i % 2)),
+                                                       ("ar", sum(1 for i in picked if not i % 2))) if v}
+
+
 def test_the_histogram_unit_follows_the_span(timeline):
     h = timeline.search(MOSUL).histogram
     assert h.unit == "hour"  # two days
@@ -458,3 +475,17 @@ def test_prepare_builds_a_missing_index(collection):
     assert found(s, "mosul") == set()
     assert s.prepare() == "rebuilt"
     assert found(s, "mosul") == {1}
+
+
+def test_the_masks_kept_for_typing_fit_a_byte_budget_and_the_last_used_stay(collection, monkeypatch):
+    import viewer.search.searcher as searcher_module
+    add(collection, [post(f"word{i} common", id=i + 1) for i in range(200)])
+    # A mask holds a byte per post: room for ten of these.
+    monkeypatch.setattr(searcher_module, "TERM_CACHE_BYTES", 200 * 10)
+    s = Searcher(collection)
+    s.search("common")
+    for i in range(30):
+        s.search(f"word{i}")
+        s.search("common")  # used again each time: never the one let go
+    assert len(s._terms) == 10
+    assert ("text", "common") in s._terms

@@ -2,12 +2,13 @@
 
 Two ways to the same figures. When the search index is clean and its
 current generation has a column file (viewer.index.colfile), the per-post
-figures (collected posts, kinds, authors and the top authors) are counted
-over that memory-mapped file: a few numpy passes over arrays of a byte or
-four per post, instead of reading every row of `posts` (25 s at a million
-posts from a cold disk). Everything else is SQL that an index answers:
-the time span from (collected, created_ts), the hashtags from their norm
-index, the deleted posts from a partial index when the collection has one.
+figures (collected posts, kinds, authors, the top authors and the top
+hashtags) are counted over that memory-mapped file: a few numpy passes over
+arrays of a byte or four per post, instead of reading every row of `posts`
+(25 s at a million posts from a cold disk). Everything else is SQL that an
+index answers: the time span from (collected, created_ts), the deleted
+posts from a partial index when the collection has one; without the file,
+the hashtags from their norm index.
 Without a usable column file (no index yet, an import under way, a file
 from another generation) the per-post figures come from SQL, grouped the
 same way, so both give the same answer (tests compare them).
@@ -57,7 +58,7 @@ def collection_stats(coll: Collection | sqlite_utils.Database, top: int = 10,
         "authors": per_post["authors"],
         "first": first,
         "last": last,
-        "hashtags": _hashtags(db, top),
+        "hashtags": per_post["hashtags"] if "hashtags" in per_post else _hashtags(db, top),
         "top_authors": per_post["top_authors"],
         "kinds": per_post["kinds"],
         "media": one("SELECT count(*) FROM media"),
@@ -147,7 +148,37 @@ def _from_columns(m: Any, top: int) -> dict[str, Any]:
         for c in np.flatnonzero(per_author >= max(int(floor), 1)).tolist():
             counts[shown(c)] = int(per_author[c])
     return {"collected": int(m.n), "authors": authors, "top_authors": _top_authors(counts, top),
-            "kinds": kinds}
+            "kinds": kinds, "hashtags": _hashtags_from_columns(m, top)}
+
+
+def _hashtags_from_columns(m: Any, top: int) -> list[dict[str, Any]]:
+    """The most used hashtags, as _hashtags gives them, from the column
+    file: posts per distinct hashtag list, spread over the lists' tags. The
+    SQL way reads every hashtag row (0.7 s at 6.8M posts, most of it
+    finding each top tag's most used spelling)."""
+    import numpy as np
+
+    from viewer.index import colfile
+    from viewer.textproc import normalize_tag
+
+    a = m.arrays
+    per_list = np.bincount(a["taglist"])
+    used = np.flatnonzero(per_list)
+    off, codes = a["taglists_off"], a["taglists_codes"]
+    starts, ends = off[used].astype(np.int64), off[used + 1].astype(np.int64)
+    lengths = ends - starts
+    if not used.size or not lengths.sum():
+        return []
+    idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    per_tag = np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64)
+    per_tag[:1] = 0  # code 0: none
+    shown = colfile.names_of(m)["hashtag"]
+    nz = np.flatnonzero(per_tag)
+    k = min(top, nz.size)
+    floor = np.partition(per_tag[nz], nz.size - k)[nz.size - k] if k else 1
+    ranked = sorted((-int(per_tag[c]), normalize_tag(shown(c)), shown(c))
+                    for c in nz[per_tag[nz] >= max(int(floor), 1)].tolist())[:top]
+    return [{"tag": tag, "count": -n} for n, _, tag in ranked]
 
 
 # ---------------------------------------------------------------------------

@@ -308,7 +308,8 @@ def _small_segments(reader: IndexReader) -> np.ndarray:
     return np.unique(np.concatenate(out))
 
 
-def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None, fresh: bool) -> int:
+def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None, fresh: bool,
+            whole_columns: bool = False) -> int:
     """Replace the documents of `ids` (sorted, unique; None: every collected
     post, into a fresh index) — delete the old ones, write those that
     should exist — in one commit; returns the documents written."""
@@ -329,7 +330,10 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
         kept = [s for s in parent.segments if s.doc_count() > 0]
         # The generation's column file first: a kill before the table of
         # contents below leaves the previous generation (and its file) whole.
-        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments)
+        # Carried forward from the previous generation's file unless that
+        # is the one being mended.
+        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments,
+                                   [s for s in parent.segments if s.doc_count() == 0], whole=whole_columns)
         whoosh_internals.commit_segments(parent, kept + segments)
     except BaseException:
         if not parent.is_closed:
@@ -427,7 +431,7 @@ class IndexSink:
                     pending = np.union1d(pending, np.array(found, dtype=np.int64))
                 mend_columns = report.columns is not None  # the commit rewrites the file
             if pending.size or mend_columns:
-                _commit(coll, ix, pending, job, fresh=False)
+                _commit(coll, ix, pending, job, fresh=False, whole_columns=mend_columns)
         except _INDEX_DAMAGE as e:
             if is_disk_full(e):
                 raise

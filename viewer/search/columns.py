@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
@@ -50,6 +51,16 @@ def _view(arr: np.ndarray, fmt: str) -> memoryview:
     return view.cast("B").cast(fmt)
 
 
+@dataclass(frozen=True)
+class Picked:
+    """The ranks facets count over: those of the selection, or, when it
+    holds most of the collection, those outside it, taken from the whole
+    collection's counts (a negation that keeps 90 % of ten million posts
+    then counts one million)."""
+    ranks: np.ndarray
+    outside: bool
+
+
 class Generation:
     """Every live document of one index generation, by rank (time order).
 
@@ -67,6 +78,7 @@ class Generation:
         self.total_docs = total_docs
         self.first_dated = first_dated
         self.shift = shift
+        self._wholes: dict[str, np.ndarray] = {}
         self.names = names
         self._taglists = taglists
         self.source = source  # "file" (mapped) or "memory" (built at open)
@@ -128,20 +140,45 @@ class Generation:
         return m if m is not None else _mask(self.cols["lang"] == code)
 
     # -- facets: counts over a selection (a byte per rank, 0 or 1) -------------
-    @staticmethod
-    def picked(sel: bytes) -> np.ndarray:
-        """The ranks a selection holds (computed once per result set, then
-        used for every facet)."""
-        return np.flatnonzero(np.frombuffer(sel, dtype=np.uint8))
+    def picked(self, sel: bytes, total: int) -> Picked:
+        """Computed once per result set, then used for every facet."""
+        b = np.frombuffer(sel, dtype=np.uint8)
+        if 2 * total > b.size:
+            return Picked(np.flatnonzero(b == 0), True)
+        if total * 64 > b.size:
+            return Picked(np.flatnonzero(b), False)
+        # Few hits: find the 8-byte words that hold one, then look inside
+        # those only (an eighth of the scan).
+        whole = b.size // 8 * 8
+        words = np.flatnonzero(b[:whole].view(np.uint64))
+        cand = (words[:, None] * 8 + np.arange(8)).ravel()
+        tail = np.flatnonzero(b[whole:]) + whole
+        return Picked(np.concatenate([cand[b[cand] != 0], tail]), False)
 
-    def counts(self, key: str, ranks: np.ndarray) -> dict[int, int]:
+    def _count(self, column: np.ndarray, p: Picked, whole_key: str) -> np.ndarray:
+        counts = np.bincount(column[p.ranks])
+        if not p.outside:
+            return counts
+        whole = self._whole_counts(whole_key, column)
+        out = whole.copy()
+        out[:counts.size] -= counts
+        return out
+
+    def _whole_counts(self, key: str, column: np.ndarray) -> np.ndarray:
+        # Per generation, counted at the first search that needs it.
+        found = self._wholes.get(key)
+        if found is None:
+            found = self._wholes[key] = np.bincount(column)
+        return found
+
+    def counts(self, key: str, p: Picked) -> dict[int, int]:
         """Posts per code of the `author`, `lang` or `kind` column."""
-        return _nonzero(np.bincount(self.cols[key][ranks]))
+        return _nonzero(self._count(self.cols[key], p, key))
 
-    def hashtag_counts(self, ranks: np.ndarray) -> dict[int, int]:
+    def hashtag_counts(self, p: Picked) -> dict[int, int]:
         """Posts per hashtag code: posts per distinct hashtag list first
         (most posts share a few lists), then spread over their tags."""
-        per_list = np.bincount(self.cols["taglist"][ranks])
+        per_list = self._count(self.cols["taglist"], p, "taglist")
         used = np.flatnonzero(per_list)
         if not used.size:
             return {}
@@ -155,9 +192,9 @@ class Generation:
         return _nonzero(np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64))
 
     # -- ids and time ------------------------------------------------------------
-    def ids_of(self, sel: bytes, newest_first: bool) -> list[int]:
+    def ids_of(self, sel: bytes, newest_first: bool) -> np.ndarray:
         ids = self.cols["pid"][np.frombuffer(sel, dtype=np.bool_)]
-        return (ids[::-1] if newest_first else ids).tolist()
+        return ids[::-1] if newest_first else ids
 
     def ids_at(self, ranks: Any) -> list[int]:
         return self.cols["pid"][np.asarray(ranks, dtype=np.int64)].tolist() if len(ranks) else []

@@ -3,7 +3,7 @@ and fuzzy expansion."""
 import re
 from fnmatch import fnmatchcase
 from pathlib import PurePath
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -68,11 +68,9 @@ def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
             m = seg.postings(fieldname, btext)
         except TermNotFound:
             continue
-        blocks = whoosh_internals.posting_blocks(m)
-        if blocks is None:
+        docs = whoosh_internals.posting_docs(m)
+        if docs is None:
             docs = np.fromiter(m.all_ids(), dtype=np.int64)
-        else:
-            docs = _block_docs(blocks)
         if not docs.size:
             continue
         shift = g.shift.get(offset)
@@ -81,26 +79,6 @@ def mask_of_term(g: Generation, fieldname: str, text: str) -> int:
         else:
             buf[docrank[docs + offset]] = 1
     return int.from_bytes(buf[:g.n].tobytes(), "little")
-
-
-def _block_docs(blocks: Iterable[Sequence[int]]) -> np.ndarray:
-    """Document numbers of delta-coded posting blocks (the first id of each
-    absolute within the segment), decoded with one cumulative sum."""
-    flat: list[int] = []
-    starts: list[int] = []
-    for ids in blocks:
-        starts.append(len(flat))
-        flat.extend(ids)
-    if not flat:
-        return np.zeros(0, dtype=np.int64)
-    deltas = np.array(flat, dtype=np.int64)
-    total = np.cumsum(deltas)
-    at = np.array(starts, dtype=np.int64)
-    # Each block restarts from its absolute first id: take away what the
-    # blocks before it summed to.
-    before = total[at] - deltas[at]
-    lengths = np.diff(np.append(at, deltas.size))
-    return total - np.repeat(before, lengths)
 
 
 # ---------------------------------------------------------------------------

@@ -52,13 +52,15 @@ class TimeOrderedIds(Sequence):
         self._sel = sel
         self._total = total
         self._newest = newest_first
-        self._all: list[int] | None = None
+        # An array, not a list: a list of ten million ids is 360 MB of int
+        # objects, and the window holds a few result sets at once.
+        self._all: np.ndarray | None = None
         self._first: list[int] | None = None
 
     def __len__(self) -> int:
         return self._total
 
-    def _full(self) -> list[int]:
+    def _full(self) -> np.ndarray:
         if self._all is None:
             self._all = self._gen.ids_of(self._sel, self._newest)
         return self._all
@@ -90,7 +92,8 @@ class TimeOrderedIds(Sequence):
                     return self._prefix()[start:stop:step]
             elif 0 <= i < min(self._PREFIX, self._total):
                 return self._prefix()[i]
-        return self._full()[i]
+        found = self._full()[i]
+        return found.tolist() if isinstance(i, slice) else int(found)
 
     def _prefix(self) -> list[int]:
         if self._first is None:
@@ -98,7 +101,18 @@ class TimeOrderedIds(Sequence):
         return self._first
 
     def __iter__(self) -> Any:
-        return iter(self._full())
+        return iter(self._full().tolist())
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        # Sequence.index would fetch the ids one by one in Python.
+        try:
+            want = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not in the results") from None
+        found = np.flatnonzero(self._full()[start:stop] == want)
+        if not found.size:
+            raise ValueError(f"{value!r} is not in the results")
+        return int(found[0]) + (start if start >= 0 else max(0, self._total + start))
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (list, tuple, Sequence)) else NotImplemented
@@ -167,7 +181,7 @@ class ResultSet:
             return {k: [] for k in FACETS}
         out: dict[str, list[tuple[str, int]]] = {}
         # Counted over the generation's columns (numpy, one pass each).
-        ranks = g.picked(sel)
+        ranks = g.picked(sel, self.total)
         out["hashtags"] = top(g.hashtag_counts(ranks), names["tag"])
         authors = g.counts("author", ranks)
         authors.pop(0, None)

@@ -56,7 +56,12 @@ from viewer.search.results import SORTS, ResultSet
 # rest of the result set newest first; scoring every one of 300,000 hits in
 # pure Python would take seconds.
 RELEVANCE_TOP = 1000
-TERM_CACHE = 64  # term masks kept (the window searches as the user types)
+# Term masks kept (the window searches as the user types): as many as fit
+# in TERM_CACHE_BYTES, a mask holding a byte per post, within these bounds.
+# A count alone held 64 masks of 10 MB each at ten million posts.
+TERM_CACHE = 64
+TERM_CACHE_MIN = 8
+TERM_CACHE_BYTES = 160_000_000
 
 class Searcher:
     """Searches one collection. Opening maps the index generation's column
@@ -253,10 +258,13 @@ class Searcher:
 
     def _term(self, g: Generation, fieldname: str, text: str) -> int:
         key = (fieldname, text)
-        m = self._terms.get(key)
-        if m is None:
+        m = self._terms.pop(key, None)
+        if m is not None:
+            self._terms[key] = m  # the most recently used goes last
+        else:
             m = mask_of_term(g, fieldname, text) if g.reader is not None else 0
-            if len(self._terms) >= TERM_CACHE:
+            keep = max(TERM_CACHE_MIN, min(TERM_CACHE, TERM_CACHE_BYTES // max(g.n, 1)))
+            while len(self._terms) >= keep:
                 self._terms.pop(next(iter(self._terms)))
             self._terms[key] = m
         return m
