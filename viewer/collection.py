@@ -4,6 +4,7 @@
     <collection>/index/          Whoosh index, derivable from the database
     <collection>/media/          image files from archives, by sha256
     <collection>/thumbs/         thumbnail cache, disposable
+    <collection>/text_bands/     near-copy band files, derivable from the database
 """
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """`search`, `verify` and `reindex`."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import IO, Any
 
 import click
 
+from viewer.collection import Collection
 from viewer.index import LockError, reindex, verify
 from viewer.jobs import Job
 from viewer.patterns import rebuild as rebuild_patterns
@@ -136,8 +138,9 @@ def verify_cmd(as_json: bool) -> None:
     checked = integrity(coll.db.conn)
     db_ok = checked == ["ok"]
     report = verify(coll)
+    bands = _band_files(coll)
     if as_json:
-        print_json({**report.as_json(), "ok": report.ok and db_ok, "database": checked})
+        print_json({**report.as_json(), "ok": report.ok and db_ok, "database": checked, "text_bands": bands})
     else:
         click.echo("Database: SQLite's integrity check passed." if db_ok else
                    "Database: DAMAGED (" + "; ".join(checked[:3]) + "): run `archive-viewer repair`.")
@@ -153,10 +156,25 @@ def verify_cmd(as_json: bool) -> None:
             click.echo(f"Columns: {report.columns}.")
         if report.dirty:
             click.echo("An import or rebuild was interrupted before it finished.")
+        if bands is not None:
+            click.echo({"ok": "Near-copy band files: they agree with the database.",
+                        "behind": f"Near-copy band files: {bands['posts'] - bands['file_posts']:,} posts behind the "
+                                  "database (added at the next import).",
+                        "missing": "Near-copy band files: missing or out of date (rebuilt at the next import or "
+                                   "by `archive-viewer reindex`)."}[bands["state"]])
         click.echo("OK: the index agrees with the database." if report.ok
                    else "The index disagrees with the database: run `archive-viewer reindex` (or import again).")
     if not (report.ok and db_ok):
         raise SystemExit(1)
+
+
+def _band_files(coll: Collection) -> dict | None:
+    from viewer.patterns.text_clusters import check_files
+
+    try:
+        return check_files(coll.db)
+    except sqlite3.Error:  # a damaged database: the integrity check says so
+        return None
 
 
 @cli.command("reindex")

@@ -3,7 +3,8 @@ the accounts that amplify and the network of who retweets, quotes,
 mentions and replies to whom. No Qt, no network.
 
 Clusters are kept in tables of their own in collection.db (`text_band_chunks`,
-`text_clusters`, `image_hashes`), derived from the posts like the index:
+`text_clusters`, `image_hashes`) and the near-copies' band files
+(`<collection>/text_bands/`), derived from the posts like the index:
 the importer hands each written batch to a `PatternSink`, which clusters
 the new posts against everything before (work per post, never per pair of
 posts), and `rebuild` recomputes them all (`archive-viewer reindex`).
@@ -49,9 +50,12 @@ class PatternSink:
         if not ids:
             return
         conn = self.coll.db.conn
-        with conn:
-            self.text.add_posts(conn, ids)
-            image_clusters.add_files(conn, self.coll.media_dir, _media_files(conn, ids))
+        try:
+            with conn:
+                self.text.add_posts(conn, ids)
+                image_clusters.add_files(conn, self.coll.media_dir, _media_files(conn, ids))
+        finally:
+            self.text.settle(conn)  # the band files follow the transaction, committed or not
 
 
 def rebuild(coll: Collection, job: Job | None = None) -> int:
@@ -69,8 +73,11 @@ def rebuild(coll: Collection, job: Job | None = None) -> int:
         if job is not None:
             job.check()
             job.progress(done, len(ids), "Finding near-copies", done)
-        with conn:
-            text.add_posts(conn, chunk)
-            image_clusters.add_files(conn, coll.media_dir, _media_files(conn, chunk))
+        try:
+            with conn:
+                text.add_posts(conn, chunk)
+                image_clusters.add_files(conn, coll.media_dir, _media_files(conn, chunk))
+        finally:
+            text.settle(conn)
         done += len(chunk)
     return done

@@ -20,14 +20,36 @@ pair in Python was a third of the time. Candidates are then checked on
 their exact feature sets, so the MinHash estimate's noise never decides a
 link.
 
-The band keys are kept in `text_band_chunks`, one row per batch (its post
-ids, their band keys and a 64-byte sketch of each signature, as arrays): appending a row costs the same however
-large the collection, where a table of one row per (band, post) had every
-batch's random keys rewrite most of its pages. A `TextClusterer` reads the
-rows once, keeps them in memory as a few sorted arrays (merged as they
-grow, like a log-structured merge tree) and looks up a whole batch with
-binary searches. An import therefore costs one read of the stored keys
-plus work per post: linear, never quadratic.
+The band keys live in files beside the database (`<collection>/text_bands/`,
+see `band_store`): sorted runs, mapped or read where needed, merged like a
+log-structured merge tree, with each post's id and 64-byte sketch. An
+import opens them without reading them, looks a whole batch up with binary
+searches that touch a page or two per key, and adds the batch as a new run:
+its memory grows with the batch, its work with the batch times log n,
+whatever the size of the collection.
+
+SQLite stays the truth. `text_band_chunks` keeps one row per batch, the ids
+of the posts it clustered (8 bytes a post), written in the same transaction
+as the batch's clusters (`text_clusters`). The files change in new files
+and name them in their manifest only once that transaction has committed
+(`TextClusterer.settle`); the manifest notes the last chunk it holds (its
+number, a crc32 of its ids and how many chunks up to it). So:
+- killed before the commit: SQLite has neither the chunk nor the clusters;
+  the files' uncommitted runs are deleted at the next open;
+- killed between the commit and the manifest: the files are behind; the
+  next import adds the missing chunks, from the posts' texts (the keys are
+  a function of the text), exactly as they would have been added;
+- files deleted, damaged, or of another history (`reindex` cleared the
+  chunks): the manifest does not match SQLite, and the files are rebuilt
+  from every chunk, batch by batch as they were made, so the runs and
+  the clusters found later are the same. `verify` compares the two
+  (`check_files`).
+Keeping the keys and sketches in SQLite as well (as the version before
+did: 156 bytes a post, one row per batch) would make such a rebuild a
+read instead of a re-featurising of the texts (about 15 s a million posts),
+but cost 150 MB a million posts of a collection that is about 1 GB a
+million: the files (about 245 bytes a usable post) are the only copy.
+Rows of that version keep their keys, and are read into the files once.
 
 Too short to tell: a text with fewer than `MIN_WORDS` words (hashtags,
 links and handles not counted) is never clustered. "Free Mosul" or a line
@@ -43,11 +65,13 @@ import html
 import re
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 
 from viewer.batching import in_chunks
+from viewer.patterns.band_store import BandStore
 from viewer.textproc import MARKS_CLASS, fold, normalize_tag
 
 # Fewer words than this (hashtags, links, handles and emoji not counted)
@@ -297,81 +321,11 @@ def band_keys(sigs: np.ndarray) -> np.ndarray:
     return (mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-# -- the band index ------------------------------------------------------------------
+# -- tables and band files ------------------------------------------------------------
 
-class BandIndex:
-    """Every clustered post's band keys, in memory: a few runs of keys
-    sorted with the position of their post, the newest runs small. Adding
-    a batch adds a run and merges the last ones while the older is no more
-    than twice the newer, so there are O(log n) runs and each key is
-    re-sorted O(log n) times."""
+BAND_FOLDER = "text_bands"
+_EMPTY_TAG = {"chunk": 0, "chunks": 0, "crc": 0, "posts": 0}
 
-    def __init__(self) -> None:
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
-        self.ids = np.empty(1024, dtype=np.int64)
-        self.sketches = np.empty((1024, NUM_PERM), dtype=np.uint8)
-        self.n = 0
-
-    def add(self, ids: np.ndarray, keys: np.ndarray, sketches: np.ndarray) -> np.ndarray:
-        """Adds posts (ids, their keys: one row of BANDS each, and their
-        sketches); returns their positions."""
-        m = len(ids)
-        if self.n + m > len(self.ids):
-            size = max(2 * len(self.ids), self.n + m)
-            grown, grown_sk = np.empty(size, dtype=np.int64), np.empty((size, NUM_PERM), dtype=np.uint8)
-            grown[:self.n], grown_sk[:self.n] = self.ids[:self.n], self.sketches[:self.n]
-            self.ids, self.sketches = grown, grown_sk
-        pos = np.arange(self.n, self.n + m, dtype=np.int32)
-        self.ids[self.n:self.n + m] = ids
-        self.sketches[self.n:self.n + m] = sketches
-        self.n += m
-        flat = keys.ravel()
-        order = np.argsort(flat, kind="stable")
-        self.runs.append((flat[order], np.repeat(pos, BANDS)[order]))
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (k1, p1), (k2, p2) = self.runs[-2], self.runs[-1]
-            k, p = np.concatenate([k1, k2]), np.concatenate([p1, p2])
-            # Stable: for one key, older posts stay first.
-            order = np.argsort(k, kind="stable")
-            self.runs[-2:] = [(k[order], p[order])]
-        return pos
-
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For a flat array of keys: (index into `keys`, position of a post
-        with that key) for every match. A key shared by more than
-        BUCKET_SAMPLE posts (a large campaign, a template) is answered by
-        its oldest and newest members of each run, so a post costs the same
-        however large its cluster has grown."""
-        qs, cs = [], []
-        half = BUCKET_SAMPLE // 2
-        # Sorted queries: the binary searches then walk the runs in order.
-        by_key = np.argsort(keys, kind="stable")
-        sk = keys[by_key]
-        for run_keys, run_pos in self.runs:
-            lo = np.searchsorted(run_keys, sk, "left")
-            found = lo < len(run_keys)
-            found[found] = run_keys[lo[found]] == sk[found]
-            hit = np.flatnonzero(found)
-            if not len(hit):
-                continue
-            lo = lo[hit]
-            hi = np.searchsorted(run_keys, sk[hit], "right")
-            cnt = hi - lo
-            hit = by_key[hit]
-            take = np.minimum(cnt, BUCKET_SAMPLE)
-            q = np.repeat(hit, take)
-            offs = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
-            t_rep = np.repeat(take, take)
-            from_end = np.repeat(cnt > BUCKET_SAMPLE, take) & (offs >= half)
-            idx = np.where(from_end, np.repeat(hi, take) - (t_rep - offs), np.repeat(lo, take) + offs)
-            qs.append(q)
-            cs.append(run_pos[idx])
-        if not qs:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
-        return np.concatenate(qs), np.concatenate(cs)
-
-
-# -- tables ---------------------------------------------------------------------------
 
 def ensure_tables(db: Any) -> None:
     # Tables of the first version (one row per band and post; signatures):
@@ -382,15 +336,82 @@ def ensure_tables(db: Any) -> None:
     cols = {r[1] for r in db.execute("PRAGMA table_info(text_band_chunks)")}
     if cols and "sketches" not in cols:
         db.execute("DROP TABLE text_band_chunks")
+    # keys and sketches: empty since the band files hold them (a collection
+    # of the version before keeps its rows as they are; they are read once
+    # into the files).
     db.execute("CREATE TABLE IF NOT EXISTS text_band_chunks(chunk INTEGER PRIMARY KEY, "
                "posts BLOB NOT NULL, keys BLOB NOT NULL, sketches BLOB NOT NULL)")
     db.execute("CREATE TABLE IF NOT EXISTS text_clusters(post_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
     db.execute("CREATE INDEX IF NOT EXISTS text_clusters_cluster ON text_clusters(cluster)")
 
 
+def band_folder(conn: Any) -> Path:
+    """The band files' folder: beside the collection's database."""
+    conn = conn.conn if hasattr(conn, "conn") else conn
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file).parent / BAND_FOLDER
+    raise ValueError("near-copy clusters need a collection on disk")
+
+
 def clear(db: Any) -> None:
+    """Forget every post's bands and clusters (files included)."""
+    # The files first: waiting for another writer's files must not happen
+    # while holding SQLite's write lock, which that writer needs to finish.
+    # Empty files agree with any SQLite (they are extended from it).
+    store = BandStore(band_folder(db), BANDS, NUM_PERM)
+    store.reset(_EMPTY_TAG)
+    store.unlock()
     db.execute("DELETE FROM text_band_chunks")
     db.execute("DELETE FROM text_clusters")
+
+
+def _next_tag(tag: dict, chunk: int, posts: bytes) -> dict:
+    return {"chunk": chunk, "chunks": tag["chunks"] + 1, "crc": zlib.crc32(posts),
+            "posts": tag["posts"] + len(posts) // 8}
+
+
+def _holds(conn: Any, tag: dict) -> bool:
+    """Whether SQLite holds the chunks a tag says the band files hold: the
+    same number up to its last one, and that one with the same posts."""
+    if tag["chunks"] == 0:
+        return True
+    row = conn.execute("SELECT posts FROM text_band_chunks WHERE chunk = ?", [tag["chunk"]]).fetchone()
+    if row is None or zlib.crc32(row[0]) != tag["crc"]:
+        return False
+    return conn.execute("SELECT count(*) FROM text_band_chunks WHERE chunk <= ?", [tag["chunk"]]).fetchone()[0] \
+        == tag["chunks"]
+
+
+def _bands_of(conn: Any, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ids, band keys and sketches of those of these posts still
+    usable, computed again from their texts."""
+    pids, texts = _texts(conn, sorted(int(i) for i in ids))
+    batch = featurize(texts)
+    if not batch.rows:
+        return np.empty(0, dtype=np.int64), np.empty((0, BANDS), dtype=np.uint32), np.empty((0, NUM_PERM), np.uint8)
+    sigs = signatures(batch)
+    return np.array([pids[k] for k in batch.rows], dtype=np.int64), band_keys(sigs), sketch(sigs)
+
+
+def check_files(db: Any) -> dict:
+    """Whether the band files agree with SQLite, cheaply (no file is read
+    whole): `state` is "ok", "behind" (SQLite holds batches the files do
+    not yet: they are added at the next import) or "missing" (no usable
+    files, or files of other data: rebuilt at the next import)."""
+    conn = db.conn if hasattr(db, "conn") else db
+    in_db = conn.execute("SELECT count(*), coalesce(sum(length(posts)), 0) / 8 FROM text_band_chunks").fetchone()
+    folder = band_folder(conn)
+    tag = BandStore.peek(folder, BANDS, NUM_PERM) if folder.exists() else None
+    out = {"chunks": in_db[0], "posts": in_db[1],
+           "file_chunks": tag["chunks"] if tag else 0, "file_posts": tag["posts"] if tag else 0}
+    if in_db[0] == 0:
+        state = "ok"  # nothing to hold (files of cleared chunks are reset at the next import)
+    elif tag is None or not _holds(conn, tag):
+        state = "missing"
+    else:
+        state = "ok" if tag["chunks"] == in_db[0] else "behind"
+    return {"state": state, **out}
 
 
 @dataclass
@@ -419,61 +440,110 @@ def _marks(n: int) -> str:
 
 class TextClusterer:
     """Clusters batches of posts against each other and everything
-    clustered before; one per import (or rebuild), so the band index is
-    read once. Bands another connection stored meanwhile are picked up at
-    the next batch.
+    clustered before, looking candidates up in the band files
+    (`band_store`; see the module's docstring for how they stay in step
+    with SQLite). One per import (or rebuild); bands another connection
+    stored meanwhile are picked up at the next batch.
 
     `backfill`: when the collection has no stored bands yet but holds
     other posts (made before clusters existed, or by the first version,
     whose bands were computed otherwise), those posts are clustered first,
     once, so the new ones can join them. `rebuild` turns it off: it adds
-    every post itself."""
+    every post itself.
+
+    Call `settle` after each transaction that `add_posts` wrote in ends
+    (committed or not): it commits or drops the band files' changes and
+    lets another writer in. Without it the next clusterer does the same
+    from what SQLite holds."""
 
     def __init__(self, backfill: bool = True) -> None:
         self.backfill = backfill
-        self.index = BandIndex()
-        self.chunks = 0  # the last chunk row read or written
-        self.nchunks = 0
+        self.store: BandStore | None = None
+        self.tag: dict = _EMPTY_TAG  # what the band files hold, changes included
         self.cache: dict[int, frozenset[int]] = {}
 
-    def _sync(self, conn: Any) -> None:
-        last, count = conn.execute("SELECT coalesce(max(chunk), 0), count(*) FROM text_band_chunks").fetchone()
-        if count < self.nchunks or last < self.chunks:
-            self.__init__()  # type: ignore[misc]  # cleared meanwhile: start over
-        if last == self.chunks:
+    def _open(self, conn: Any) -> BandStore:
+        if self.store is None:
+            self.store = BandStore(band_folder(conn), BANDS, NUM_PERM)
+        return self.store
+
+    def settle(self, conn: Any) -> None:
+        """Commit the band files' changes if their SQLite transaction
+        committed, drop them if it did not (see the module's docstring)."""
+        store = self.store
+        if store is None or conn.in_transaction:
             return
+        if store.dirty:
+            if _holds(conn, self.tag):
+                store.commit(self.tag)
+            else:
+                store.rollback()
+                self.tag = store.tag or _EMPTY_TAG
+        store.release()
+        store.unlock()
+
+    def _sync(self, conn: Any) -> None:
+        """Bring the band files up to what SQLite holds."""
+        store = self._open(conn)
+        store.lock()
+        self.settle(conn)
+        store.lock()
+        if store.dirty:  # this transaction's own earlier batches: they are the newest
+            return
+        tag = store.tag
+        if tag is None or not _holds(conn, tag):
+            store.reset(_EMPTY_TAG)
+            tag = _EMPTY_TAG
+        self.tag = tag
+        # Chunks stored since (by a process that died before its files were
+        # committed, say, or by an older version): add them as they would
+        # have been.
         for chunk, posts, keys, sketches in conn.execute(
                 "SELECT chunk, posts, keys, sketches FROM text_band_chunks WHERE chunk > ? ORDER BY chunk",
-                [self.chunks]):
+                [tag["chunk"]]):
             ids = np.frombuffer(posts, dtype="<i8")
-            self.index.add(ids, np.frombuffer(keys, dtype="<u4").reshape(len(ids), BANDS),
-                           np.frombuffer(sketches, dtype=np.uint8).reshape(len(ids), NUM_PERM))
-            self.chunks = chunk
-            self.nchunks += 1
+            if len(keys) == 4 * BANDS * len(ids) and len(sketches) == NUM_PERM * len(ids):
+                # A chunk of the version that kept the keys in SQLite.
+                k = np.frombuffer(keys, dtype="<u4").reshape(len(ids), BANDS)
+                sk = np.frombuffer(sketches, dtype=np.uint8).reshape(len(ids), NUM_PERM)
+            else:
+                ids, k, sk = _bands_of(conn, ids)
+            store.add(ids, k, sk)
+            self.tag = _next_tag(self.tag, chunk, posts)
+            if not conn.in_transaction:
+                store.commit(self.tag)
+        store.release()
 
     def add_posts(self, db: Any, ids: Iterable[int]) -> int:
-        """Cluster these posts; returns how many were usable. The caller commits."""
+        """Cluster these posts; returns how many were usable. The caller
+        commits, then calls `settle`."""
         conn = db.conn if hasattr(db, "conn") else db
         self._sync(conn)
         wanted = set(ids)
-        if self.backfill and self.nchunks == 0:
-            self.backfill = False
-            earlier = [pid for (pid,) in conn.execute(
-                "SELECT id FROM posts WHERE collected = 1 AND kind != 'retweet' ORDER BY id") if pid not in wanted]
-            if earlier:
-                conn.execute("DELETE FROM text_clusters")
-                for chunk in in_chunks(earlier, 5000):
-                    self._add(conn, chunk)
-                if self.nchunks == 0:  # none was long enough: mark them done all the same
-                    self._store(conn, np.empty(0, dtype=np.int64), np.empty((0, BANDS), dtype=np.uint32),
-                                np.empty((0, NUM_PERM), dtype=np.uint8))
-        return self._add(conn, wanted)
+        try:
+            if self.backfill and self.tag["chunks"] == 0:
+                self.backfill = False
+                earlier = [pid for (pid,) in conn.execute(
+                    "SELECT id FROM posts WHERE collected = 1 AND kind != 'retweet' ORDER BY id")
+                    if pid not in wanted]
+                if earlier:
+                    conn.execute("DELETE FROM text_clusters")
+                    for chunk in in_chunks(earlier, 5000):
+                        self._add(conn, chunk)
+                    if self.tag["chunks"] == 0:  # none was long enough: mark them done all the same
+                        self._store(conn, np.empty(0, dtype=np.int64))
+            return self._add(conn, wanted)
+        finally:
+            assert self.store is not None
+            self.store.release()
+            self.store.unlock()
 
-    def _store(self, conn: Any, batch_ids: np.ndarray, keys: np.ndarray, sketches: np.ndarray) -> None:
-        cur = conn.execute("INSERT INTO text_band_chunks(posts, keys, sketches) VALUES (?, ?, ?)",
-                           [batch_ids.astype("<i8").tobytes(), keys.astype("<u4").tobytes(), sketches.tobytes()])
-        self.chunks = cur.lastrowid
-        self.nchunks += 1
+    def _store(self, conn: Any, batch_ids: np.ndarray) -> None:
+        # The keys and sketches live in the band files; SQLite keeps which
+        # posts each batch added (see the module's docstring).
+        posts = batch_ids.astype("<i8").tobytes()
+        cur = conn.execute("INSERT INTO text_band_chunks(posts, keys, sketches) VALUES (?, x'', x'')", [posts])
+        self.tag = _next_tag(self.tag, cur.lastrowid, posts)
 
     def _add(self, conn: Any, ids: Iterable[int]) -> int:
         pids, texts = _texts(conn, sorted(set(ids)))
@@ -483,9 +553,11 @@ class TextClusterer:
         batch_ids = np.array([pids[k] for k in batch.rows], dtype=np.int64)
         sigs = signatures(batch)
         keys, sketches = band_keys(sigs), sketch(sigs)
-        self._store(conn, batch_ids, keys, sketches)
-        pos = self.index.add(batch_ids, keys, sketches)
-        q, c = self.index.lookup(keys.ravel())
+        assert self.store is not None
+        index = self.store
+        self._store(conn, batch_ids)
+        pos = index.add(batch_ids, keys, sketches)
+        q, c = index.lookup(keys.ravel(), BUCKET_SAMPLE)
         row = q // BANDS
         # Each pair once: a post looks back at the posts before it (earlier
         # batches, or earlier in this one); the later one of a pair sees it.
@@ -499,7 +571,12 @@ class TextClusterer:
         # (np.unique hashes first: several times slower on millions of pairs)
         pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
         prow, pcand = pair >> np.int64(32), pair & np.int64(0xFFFFFFFF)
-        est = estimate(sketches[prow], self.index.sketches[pcand])
+        # Each candidate's sketch read once; the estimates a slice at a time
+        # (a campaign's batch has millions of pairs).
+        cands_u, at = np.unique(pcand, return_inverse=True)
+        theirs = index.sketches_at(cands_u)
+        est = np.concatenate([estimate(sketches[prow[s:s + 65536]], theirs[at[s:s + 65536]])
+                              for s in range(0, len(pair), 65536)])
         likely = est >= THRESHOLD - ESTIMATE_SLACK
         prow, pcand, est = prow[likely], pcand[likely], est[likely]
         order = np.lexsort((pcand, -est, prow))
@@ -509,7 +586,7 @@ class TextClusterer:
         starts = np.flatnonzero(first)
         rank = np.arange(len(prow)) - np.repeat(starts, np.diff(np.append(starts, len(prow))))
         keep = rank < MAX_CHECKS
-        prow, pcand = prow[keep], self.index.ids[pcand[keep]]
+        prow, pcand = prow[keep], index.ids_at(pcand[keep])
         cands: dict[int, list[int]] = {}
         for r, cid in zip(batch_ids[prow].tolist(), pcand.tolist(), strict=True):
             if r != cid:  # a post re-added keeps its older entries: not a copy of itself
@@ -623,8 +700,8 @@ def _texts(conn: Any, ids: list[int]) -> tuple[list[int], list[str]]:
 
 
 def add_posts(db: Any, ids: Iterable[int]) -> int:
-    """Cluster these posts against everything clustered before (reads the
-    band index: for many batches, keep one TextClusterer)."""
+    """Cluster these posts against everything clustered before (for many
+    batches, keep one TextClusterer). The caller commits."""
     return TextClusterer().add_posts(db, ids)
 
 
