@@ -43,6 +43,9 @@ class IndexSink(Protocol):
 
     def commit(self, job: Job | None = None) -> None: ...
 
+    # Optional: `close()`, called when the import ends, stops any work the
+    # sink started in the background that no commit finished.
+
 
 @dataclass
 class Failure:
@@ -271,6 +274,11 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
                 report.cancelled = True
                 report.index_pending = True
                 status = "cancelled"
+        close = getattr(index, "close", None)
+        if close is not None:
+            # A live index writer the commit above did not end (the import
+            # failed): stopped, its uncommitted segments never listed.
+            close()
         try:
             store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
         except sqlite3.Error as e:
