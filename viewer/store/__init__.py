@@ -753,14 +753,27 @@ class Store:
             "WHERE excluded.collected > raw.collected", out)
 
     def _write_users(self, users: list[User]) -> None:
-        rows = []
+        # One row per account: a harvest repeats each author on every page
+        # (twenty records of one account in a batch is common), and one
+        # upsert per record cost more than the rest of the users' write.
+        # Each column takes the latest record's value where it has one, as
+        # the upserts one after another did.
+        by_id: dict[int, list[Any]] = {}
         for u in users:
             if u.id is None:
                 continue
-            rows.append((u.id, u.handle, normalize_handle(u.handle) if u.handle else None, u.name, u.bio,
-                         u.location, u.url, u.followers_count, u.following_count, u.tweet_count,
-                         u.listed_count, None if u.verified is None else int(u.verified),
-                         _iso(u.created_at), u.profile_image_url))
+            row = [u.id, u.handle, normalize_handle(u.handle) if u.handle else None, u.name, u.bio,
+                   u.location, u.url, u.followers_count, u.following_count, u.tweet_count,
+                   u.listed_count, None if u.verified is None else int(u.verified),
+                   _iso(u.created_at), u.profile_image_url]
+            seen = by_id.get(u.id)
+            if seen is None:
+                by_id[u.id] = row
+                continue
+            for i, value in enumerate(row):
+                if value is not None:
+                    seen[i] = value
+        rows = list(by_id.values())
         if not rows:
             return
         cols = ["id", "handle", "handle_norm", "name", "bio", "location", "url", "followers_count",
