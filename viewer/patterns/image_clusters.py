@@ -8,8 +8,9 @@ hashes (imagehash's pHash of a greyscale copy) of the whole picture and of
 then the same 16 of the picture with the bars of one colour along its edges
 stripped (a caption bar, letterbox borders), or the first 16 again when it
 has none. Two files are the same picture when a whole-picture hash of one
-(with or without bars) is within `MAX_DISTANCE` bits of any of the other's
-hashes, either way round: a re-encoded or resized copy matches whole
+(with or without bars) is within `MAX_DISTANCE` bits of the other's
+whole-picture hashes, or within the stricter `MAX_CROP_DISTANCE` of any of
+its crops, either way round: a re-encoded or resized copy matches whole
 against whole, a copy cropped by a few percent matches one of the
 original's crops, a captioned copy without its bar matches the original.
 Hashing both with and without bars keeps a borderline picture (is that
@@ -21,7 +22,9 @@ Tuned on scikit-image's sample photographs with bench/image_quality.py
 --set tune (re-posted re-encoded at JPEG 40-75 with resizes, 3-10% crops,
 caption bars, brightness changes): copies are within 6 bits of their
 original in 95% of cases (12 at most), distinct photographs 16 bits apart
-or more. Files are compared with every stored file in one numpy pass (a
+or more; and, for false matches among many pictures, with --set tune2
+(the same plus 1000 Caltech-101 photographs), which set MAX_CROP_DISTANCE.
+Files are compared with every stored file in one numpy pass (a
 few thousand local pictures in a collection is the usual size, so the pass
 costs milliseconds), never pair by pair in Python.
 """
@@ -36,7 +39,15 @@ import numpy as np
 from viewer.batching import in_chunks
 
 TRIM = 0.08
+# Whole picture against whole picture (each with or without its bars).
 MAX_DISTANCE = 10
+# A whole picture against one of the other's 8% crops: stricter, because
+# each pair of files gets 128 such comparisons, and among a thousand
+# different photographs the smallest of so many reaches 10 bits by chance
+# (bench/image_quality.py --set tune2: precision 0.24 with 10 here, 0.96
+# with 6, recall 0.99 and 0.96). pHash sets half its bits, so distances are
+# even: 6 and 7 are the same threshold.
+MAX_CROP_DISTANCE = 6
 # Larger pictures are refused (decompression bombs in a hostile archive).
 MAX_PIXELS = 64_000_000
 # A bar along an edge: rows (or columns) at least BAR_SHARE of whose pixels
@@ -199,9 +210,11 @@ def add_files(db: Any, media_dir: Path, sha256s: Iterable[str]) -> int:
         if hashes is not None:
             added += 1
             if len(ids):
-                whole_vs_mine = np.bitwise_count(table[:, WHOLE][:, :, None] ^ hashes[None, None, :]).min(axis=(1, 2))
+                whole_vs_mine = np.bitwise_count(table[:, WHOLE][:, :, None] ^ hashes[None, None, :])
                 mine_vs_theirs = np.bitwise_count(table[:, None, :] ^ hashes[WHOLE][None, :, None]).min(axis=(1, 2))
-                near = np.nonzero(np.minimum(whole_vs_mine, mine_vs_theirs) <= MAX_DISTANCE)[0]
+                whole_vs_whole = whole_vs_mine[:, :, WHOLE].min(axis=(1, 2))
+                any_vs_any = np.minimum(whole_vs_mine.min(axis=(1, 2)), mine_vs_theirs)
+                near = np.nonzero((whole_vs_whole <= MAX_DISTANCE) | (any_vs_any <= MAX_CROP_DISTANCE))[0]
                 labels.update(cluster[ids[i]] for i in near)
         final = fid
         if len(labels) > 1:
