@@ -50,13 +50,18 @@ def ensure_input(n: int) -> Path:
     return path
 
 
-def run_viewer(src: Path, index: bool) -> Measured:
+def run_viewer(src: Path, index: bool, code: Path | None = None) -> Measured:
+    """`archive-viewer import` of src into a new collection; with `code`,
+    the viewer package found there (another commit's, for a before/after
+    in one run) instead of this checkout's."""
     tmp = Path(tempfile.mkdtemp(prefix="av-bench-"))
     try:
-        cmd = [str(ROOT / ".venv" / "bin" / "archive-viewer"), "import", "--collection", str(tmp / "c"), str(src)]
+        cmd = [str(ROOT / ".venv" / "bin" / "python"), "-m", "viewer", "import", "--collection", str(tmp / "c"),
+               str(src)]
         if not index:
-            cmd.insert(2, "--no-index")
-        m = measure(cmd)
+            cmd.insert(4, "--no-index")
+        env = {**os.environ, "PYTHONPATH": str(code)} if code is not None else None
+        m = measure(cmd, env=env)
         if m.returncode != 0:
             raise SystemExit(f"archive-viewer import failed with status {m.returncode}")
         return m
@@ -80,18 +85,28 @@ def main() -> None:
     ap.add_argument("--posts", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; the best of each is compared")
     ap.add_argument("--skip-index", action="store_true", help="only time the import into SQLite")
+    ap.add_argument("--code", type=Path,
+                    help="run the viewer package found in this folder (a snapshot of this checkout, so that "
+                         "editing it during the run changes nothing) instead of the checkout's")
+    ap.add_argument("--baseline-code", type=Path,
+                    help="a folder holding another version's viewer package (e.g. `git archive main viewer | "
+                         "tar -x -C DIR`): its import with index runs interleaved too, as the baseline")
     args = ap.parse_args()
 
     exe = ensure_twarc_csv()
     src = ensure_input(args.posts)
-    results: dict[str, list[Measured]] = {"twarc_csv": [], "import_sqlite": [], "import_index": []}
+    results: dict[str, list[Measured]] = {"twarc_csv": [], "import_sqlite": [], "import_index": [],
+                                          "baseline_index": []}
     load_before = os.getloadavg()[0]
     for _ in range(args.repeat):
         # Interleaved, so that a noisy neighbour hits both tools alike.
         results["twarc_csv"].append(run_twarc(exe, src))
-        results["import_sqlite"].append(run_viewer(src, index=False))
+        code = args.code.resolve() if args.code is not None else None
+        results["import_sqlite"].append(run_viewer(src, index=False, code=code))
         if not args.skip_index:
-            results["import_index"].append(run_viewer(src, index=True))
+            results["import_index"].append(run_viewer(src, index=True, code=code))
+        if args.baseline_code is not None:
+            results["baseline_index"].append(run_viewer(src, index=True, code=args.baseline_code.resolve()))
 
     best = {k: min(v, key=lambda m: m.seconds) for k, v in results.items() if v}
     tw = best["twarc_csv"].seconds
@@ -99,6 +114,7 @@ def main() -> None:
     # tool costs when the machine is shared and wall time is mostly waiting.
     tw_cpu = min(m.cpu_s for m in results["twarc_csv"])
     report: dict[str, object] = {"posts": args.posts, "input_mb": round(src.stat().st_size / 1e6, 1),
+                                 "runs": args.repeat,
                                  "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
     for k, m in best.items():
         cpu = min(r.cpu_s for r in results[k])
@@ -111,7 +127,8 @@ def main() -> None:
           f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     for k, label, goal in (("twarc_csv", "twarc2 csv (twarc-csv 0.7.2)", None),
                            ("import_sqlite", "archive-viewer import --no-index", "ratio ≤ 1.0, < 500 MB"),
-                           ("import_index", "archive-viewer import (with index)", "ratio ≤ 3.0, < 1 GB")):
+                           ("import_index", "archive-viewer import (with index)", "ratio ≤ 1.0, < 1 GB"),
+                           ("baseline_index", "baseline import (with index)", None)):
         if k in report:
             r = report[k]
             assert isinstance(r, dict)
