@@ -26,11 +26,14 @@ def _photo_post(n: int, data: bytes, name: str):
 
 
 def _clusters(tmp_path: Path, files: list[tuple[str, bytes]]) -> tuple[list[int], list[list[int]]]:
-    coll = Collection.open(tmp_path / "c")
-    posts = [_photo_post(i, data, name) for i, (name, data) in enumerate(files)]
-    add(coll, posts)
-    PatternSink(coll).posts_changed([p.id for p in posts])
-    return [p.id for p in posts], [sorted(c.posts) for c in list_clusters(coll.db, kind="image")]
+    # Closed here: left to the garbage collector, its database's -wal and
+    # -shm files vanished midway through a later test on the same worker
+    # that compares the files under the temporary folders before and after.
+    with Collection.open(tmp_path / "c") as coll:
+        posts = [_photo_post(i, data, name) for i, (name, data) in enumerate(files)]
+        add(coll, posts)
+        PatternSink(coll).posts_changed([p.id for p in posts])
+        return [p.id for p in posts], [sorted(c.posts) for c in list_clusters(coll.db, kind="image")]
 
 
 @needs_testdata("threatexchange-pdq")

@@ -320,3 +320,22 @@ def test_an_import_leaves_the_garbage_collector_as_it_found_it(collection, tmp_p
     import_paths(collection, [write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(5)])])
     import_paths(collection, [tmp_path / "missing.jsonl"])
     assert gc.get_threshold() == before
+
+
+def test_an_account_seen_several_times_in_one_batch_keeps_each_fields_latest_known_value(collection):
+    from viewer.model import User
+    from viewer.store import Store
+
+    store = Store(collection.db, collection.media_dir)
+    source = store.start_source(0, "a", "a", "sha-users", "json", 1)
+    store.write_batch(source, [], [User(7, "old_name", name="Old", bio="first bio", followers_count=1)], [])
+    store.write_batch(source, [], [
+        User(7, "reporter_mosul", name="Reporter", followers_count=10),
+        User(8, "other", location="Erbil"),
+        User(7, None, bio="second bio", followers_count=12),
+        User(7, "Reporter_Mosul"),
+    ], [])
+    rows = collection.db.execute("SELECT id, handle, handle_norm, name, bio, location, followers_count "
+                                 "FROM users ORDER BY id").fetchall()
+    assert rows == [(7, "Reporter_Mosul", "reporter_mosul", "Reporter", "second bio", None, 12),
+                    (8, "other", "other", None, None, "Erbil", None)]

@@ -23,6 +23,7 @@ from viewer.model import Post, Problem, User, location_numbers
 from viewer.patterns import PatternSink
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
+from viewer.store.rawcodec import AsideCompressor
 
 BATCH_POSTS = 5000
 # The report keeps the first this many failures (and notices) in memory and
@@ -42,6 +43,9 @@ class IndexSink(Protocol):
     def posts_changed(self, ids: list[int]) -> None: ...
 
     def commit(self, job: Job | None = None) -> None: ...
+
+    # Optional: `close()`, called when the import ends, stops any work the
+    # sink started in the background that no commit finished.
 
 
 @dataclass
@@ -209,8 +213,17 @@ def _fewer_collections() -> Iterator[None]:
 
 def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOptions, job: Job,
                    index: IndexSink | None) -> ImportReport:
+    # Large batches' raw records are compressed in a process of their own.
+    aside = AsideCompressor()
+    try:
+        return _import_with(coll, paths, options, job, index, Store(coll.db, coll.media_dir, aside))
+    finally:
+        aside.close()
+
+
+def _import_with(coll: Collection, paths: list[Path | str], options: ParseOptions, job: Job,
+                 index: IndexSink | None, store: Store) -> ImportReport:
     report = ImportReport()
-    store = Store(coll.db, coll.media_dir)
     # Near-copy and same-image clusters grow batch by batch (viewer.patterns).
     patterns = PatternSink(coll)
     try:
@@ -271,6 +284,11 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
                 report.cancelled = True
                 report.index_pending = True
                 status = "cancelled"
+        close = getattr(index, "close", None)
+        if close is not None:
+            # A live index writer the commit above did not end (the import
+            # failed): stopped, its uncommitted segments never listed.
+            close()
         try:
             store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
         except sqlite3.Error as e:

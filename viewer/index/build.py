@@ -3,6 +3,7 @@ processes for large batches), deletions, folding of small segments, and
 the commit that switches generations."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -163,8 +164,12 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, results: Queue,
-            parent: int | None = None) -> None:
-    """A worker process: writes the chunks of ids it is given into segments."""
+            parent: int | None = None, batches: bool = False) -> None:
+    """A worker process: writes the chunks of ids it is given into segments.
+
+    With `batches`, each task is the ids one import batch changed (the
+    live writer's): the worker adds the retweets that carry them and writes
+    them in time order, CHUNK ids at a time."""
     if parent is not None:
         _die_with_parent(parent)
     try:
@@ -176,7 +181,10 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, resu
                 chunk = tasks.get()
                 if chunk is None:
                     return
-                yield chunk
+                if batches:
+                    yield from _id_chunks(time_order(db, with_retweets(db, chunk)))
+                else:
+                    yield chunk
 
         def progress(n: int) -> None:
             results.put(("progress", me, n))
@@ -308,23 +316,59 @@ def _small_segments(reader: IndexReader) -> np.ndarray:
     return np.unique(np.concatenate(out))
 
 
+def _drop_repeats(ix: Index, segments: list[Segment]) -> np.ndarray:
+    """Mark deleted, in segments not yet committed (in the order they were
+    written), every document of a post that a later one replaces; returns
+    the post ids they hold (sorted, unique). A post changed by two batches
+    of an import was written twice by the live writer, and the later
+    document was read from the database after the later change."""
+    if not segments:
+        return np.zeros(0, dtype=np.int64)
+    reader = whoosh_internals.reader_of_segments(ix, segments, 0)
+    try:
+        cols = [np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
+                for seg, _ in reader.leaf_readers()]
+    finally:
+        reader.close()
+    pids = np.concatenate(cols)
+    # The last place of each id: reversed, np.unique gives the first.
+    uniq, first_rev = np.unique(pids[::-1], return_index=True)
+    if uniq.size < pids.size:
+        keep = np.zeros(pids.size, dtype=bool)
+        keep[pids.size - 1 - first_rev] = True
+        starts = np.cumsum([0] + [c.size for c in cols])
+        for d in np.flatnonzero(~keep).tolist():
+            i = int(np.searchsorted(starts, d, side="right")) - 1
+            whoosh_internals.delete_in_segment(segments[i], d - int(starts[i]))
+    return uniq
+
+
 def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None, fresh: bool,
-            whole_columns: bool = False) -> int:
+            whole_columns: bool = False, ready: list[Segment] | None = None) -> int:
     """Replace the documents of `ids` (sorted, unique; None: every collected
     post, into a fresh index) — delete the old ones, write those that
-    should exist — in one commit; returns the documents written."""
+    should exist — in one commit; returns the documents written.
+
+    `ready`: segments the live writer already wrote (not committed) with
+    current documents of some of those posts; they join the commit and
+    their posts are not written again."""
+    ready = list(ready or [])
+    covered = _drop_repeats(ix, ready)
     # Holding a SegmentWriter holds the index's lock for the whole change;
     # it also records the deletions and writes the new table of contents.
     parent = SegmentWriter(ix, timeout=lock.LOCK_WAIT)
     try:
         with parent.reader() as r:
             if not fresh and ids is not None:
-                ids = np.union1d(ids, _small_segments(r))
+                ids = np.union1d(np.union1d(ids, covered), _small_segments(r))
                 if ids.size:
                     for d in _docnums_of(r, ids):
                         parent.delete_document(d)
         order = time_order(coll.db, ids)
-        segments = _write_new(coll, ix, order, job, 0, int(order.size))
+        if covered.size:
+            order = order[~np.isin(order, covered)]
+        done = int(covered.size)
+        segments = ready + _write_new(coll, ix, order, job, done, done + int(order.size))
         if job is not None:
             job.check()
         kept = [s for s in parent.segments if s.doc_count() > 0]
@@ -340,7 +384,7 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
             parent.cancel()
         raise
     colfile.remove_stale(coll.index_dir, ix.indexname, parent.generation)
-    return sum(s.doc_count_all() for s in segments)
+    return sum(s.doc_count() for s in segments)
 
 
 def _new_index(coll: Collection) -> tuple[Index, str]:
@@ -363,13 +407,63 @@ def reindex(coll: Collection, job: Job | None = None) -> int:
     with writing(coll):
         set_meta(coll.db, **{META_STATE: "dirty"})
         ix, name = _new_index(coll)
-        try:
-            count = _commit(coll, ix, None, job, fresh=True)
-        finally:
-            ix.close()
-        set_meta(coll.db, **{META_NAME: name, META_FORMAT: index_format(), META_STATE: "clean"})
-        remove_other_indexes(coll.index_dir, keep=name)
+        return _fill_new_index(coll, ix, name, job)
+
+
+def _fill_new_index(coll: Collection, ix: Index, name: str, job: Job | None,
+                    ready: list[Segment] | None = None) -> int:
+    """Write every collected post into the new index `ix` (those of `ready`
+    segments are written already) and make it the collection's index."""
+    try:
+        count = _commit(coll, ix, None, job, fresh=True, ready=ready)
+    finally:
+        ix.close()
+    set_meta(coll.db, **{META_NAME: name, META_FORMAT: index_format(), META_STATE: "clean"})
+    remove_other_indexes(coll.index_dir, keep=name)
     return count
+
+
+# From this many changed posts on, an import writes the index while it
+# reads: a worker process turns each batch into documents on the second
+# core as soon as the batch is stored, instead of every post being written
+# after the last batch (that tail was a quarter of a large import's time).
+LIVE_MIN = PARALLEL_MIN
+
+
+class _LiveWriter:
+    """One spawned worker that writes, into segments no table of contents
+    lists yet, the documents of each batch the import hands it."""
+
+    def __init__(self, coll: Collection, name: str):
+        ctx = _mp_context()
+        self.tasks: Queue = ctx.Queue()
+        self.results: Queue = ctx.Queue()
+        self.proc = ctx.Process(target=_worker, args=(0, str(coll.path / "collection.db"), str(coll.index_dir),
+                                                      name, self.tasks, self.results, os.getpid(), True),
+                                daemon=True)
+        self.proc.start()
+        self.written = 0  # documents the worker reported, for the progress
+
+    def send(self, ids: np.ndarray) -> None:
+        self.tasks.put(ids)
+
+    def finish(self, job: Job | None) -> list[Segment]:
+        """Wait for the worker to write what it was given; its segments."""
+        def progress(n: int) -> None:
+            self.written += n
+            if job is not None:
+                job.check()
+                job.progress(self.written, None, "Indexing", self.written)
+
+        self.tasks.put(None)
+        segments = _gather([self.proc], self.results, job, progress)[0]
+        self.proc.join()
+        return segments
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
 
 
 class IndexSink:
@@ -391,10 +485,65 @@ class IndexSink:
         # Why the last commit left the index behind (another program was
         # writing it), for the caller to tell the user; None when it did not.
         self.problem: str | None = None
+        # The live writer of a large import, the index lock it holds until
+        # the commit, and the new index it writes into when there was none.
+        self._live: _LiveWriter | None = None
+        self._live_lock: contextlib.ExitStack | None = None
+        self._live_new: tuple[Index, str] | None = None
+        self._live_tried = False
         set_meta(coll.db, **{META_STATE: "dirty"})
 
     def posts_changed(self, ids: list[int]) -> None:
         self._pending.extend(ids)
+        if self._live is not None:
+            if ids:
+                self._live.send(np.array(ids, dtype=np.int64))
+        elif not self._live_tried and len(self._pending) >= LIVE_MIN:
+            self._live_tried = True
+            self._go_live()
+
+    def _go_live(self) -> None:
+        """Start the live writer, with what changed so far as its first task.
+
+        It holds the index's writer lock from here to the commit: another
+        writer's commit meanwhile would delete the segments it has written
+        and no table of contents lists yet (Whoosh removes such files). When
+        another program holds the lock now, the import indexes at its end."""
+        coll = self.coll
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(writing(coll, timeout=0))
+        except LockError:
+            return
+        try:
+            ix = open_index(coll)
+            if ix is None:
+                self._live_new = _new_index(coll)
+                name = self._live_new[1]
+            else:
+                name = ix.indexname
+                ix.close()
+            self._live = _LiveWriter(coll, name)
+        except BaseException:
+            stack.close()
+            raise
+        self._live_lock = stack
+        self._live.send(np.unique(np.frombuffer(self._pending, dtype=np.int64)))
+
+    def _end_live(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+        if self._live_new is not None:
+            self._live_new[0].close()
+        if self._live_lock is not None:
+            self._live_lock.close()
+        self._live = self._live_lock = self._live_new = None
+        self._live_tried = False
+
+    def close(self) -> None:
+        """Stop a live writer without committing (the import failed): what
+        it wrote is never listed, and the index stays marked dirty."""
+        self._end_live()
 
     def commit(self, job: Job | None = None) -> None:
         coll = self.coll
@@ -409,13 +558,37 @@ class IndexSink:
             self.problem = ("the search index was busy (being written by another program); "
                             "import again or run `archive-viewer reindex` to make these posts searchable")
             return
+        finally:
+            self._end_live()
         self._pending = array("q")
         self._was_dirty = False
         self.problem = None
         set_meta(coll.db, **{META_STATE: "clean"})
 
+    def _live_segments(self, job: Job | None) -> list[Segment] | None:
+        """What the live writer wrote, once it has written all it was given;
+        None when there was none or it failed (then the commit writes all)."""
+        if self._live is None:
+            return None
+        try:
+            return self._live.finish(job)
+        except RuntimeError:
+            log.warning("the live index writer failed; indexing at the end instead", exc_info=True)
+            return None
+
     def _commit(self, job: Job | None) -> None:
         coll = self.coll
+        ready = self._live_segments(job)
+        if self._live_new is not None:
+            ix, name = self._live_new
+            self._live_new = None
+            if ready is None:
+                ix.close()
+                reindex(coll, job)
+            else:
+                set_meta(coll.db, **{META_STATE: "dirty"})
+                _fill_new_index(coll, ix, name, job, ready)
+            return
         ix = open_index(coll)
         if ix is None:
             # The first import, or an index another version built: build all.
@@ -431,7 +604,7 @@ class IndexSink:
                     pending = np.union1d(pending, np.array(found, dtype=np.int64))
                 mend_columns = report.columns is not None  # the commit rewrites the file
             if pending.size or mend_columns:
-                _commit(coll, ix, pending, job, fresh=False, whole_columns=mend_columns)
+                _commit(coll, ix, pending, job, fresh=False, whole_columns=mend_columns, ready=ready)
         except _INDEX_DAMAGE as e:
             if is_disk_full(e):
                 raise

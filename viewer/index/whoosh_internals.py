@@ -97,6 +97,12 @@ def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
     writer._finish()
 
 
+def delete_in_segment(segment: Any, docnum: int) -> None:
+    """Mark a document of a segment that no table of contents lists yet as
+    deleted (the commit that lists it records the deletion)."""
+    segment.delete_document(docnum)
+
+
 def reader_of_segments(ix: Any, segments: list[Any], generation: int) -> IndexReader:
     """A reader over exactly these segments (deletions included) before
     any table of contents lists them: what a commit is about to publish."""

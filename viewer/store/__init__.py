@@ -475,9 +475,13 @@ def decompress(blob: bytes) -> bytes:
 class Store:
     """Writes of one import, on one connection."""
 
-    def __init__(self, db: sqlite_utils.Database, media_dir: Path):
+    def __init__(self, db: sqlite_utils.Database, media_dir: Path,
+                 aside: rawcodec.AsideCompressor | None = None):
         self.db = db
         self.media = MediaStore(media_dir)
+        # Where a large batch's raw records are compressed (the importer's
+        # compressing process); None: here.
+        self.aside = aside
 
     # -- sources -----------------------------------------------------------
     def begin_import(self, paths: list[str]) -> int:
@@ -600,6 +604,10 @@ class Store:
         result = BatchResult()
         rows = _merge_posts_in_batch(posts)
         ids = list(rows)
+        raws = self._raw_records(rows)
+        # Compressed aside while the rows below are written (or here).
+        compressed = (self.aside.submit([p.raw for _, p, _ in raws]) if self.aside is not None
+                      else (lambda: [_compress(p.raw) for _, p, _ in raws]))
         # Media copies happen before the transaction: a file on disk that no
         # row names yet is harmless; a row naming a missing file is not.
         stored_media: dict[tuple[int, str], tuple[str, str, int]] = {}
@@ -645,7 +653,7 @@ class Store:
                 # value; the schema itself stays sqlite-utils' (ensure_schema).
                 self.db.conn.executemany(_UPSERT_POST, [_post_values(r) for r in to_write])
             self._write_entities(rows, stored_media)
-            self._write_raw(source_id, rows)
+            self._write_raw(source_id, raws, compressed())
             self._write_users(users)
             if problems:
                 self.db.conn.executemany(
@@ -721,13 +729,21 @@ class Store:
                 "size = coalesce(media.size, excluded.size), "
                 "archive_name = coalesce(media.archive_name, excluded.archive_name)", media)
 
-    def _write_raw(self, source_id: int, rows: dict[int, tuple[dict[str, Any], list[Post]]]) -> None:
+    @staticmethod
+    def _raw_records(rows: dict[int, tuple[dict[str, Any], list[Post]]]) -> list[tuple[int, Post, int]]:
+        """Each post's record to keep verbatim (with the row's collected
+        flag): where this source collected the post itself rather than only
+        carried it inside another post."""
         out = []
         for pid, (row, seen) in rows.items():
-            # Prefer the record where this source collected the post itself
-            # over one where it only carried it inside another post.
             best = max(seen, key=lambda p: (p.collected, len(p.raw)))
-            out.append((pid, source_id, best.location, int(bool(row["collected"])), _compress(best.raw)))
+            out.append((pid, best, int(bool(row["collected"]))))
+        return out
+
+    def _write_raw(self, source_id: int, raws: list[tuple[int, Post, int]], blobs: list[bytes]) -> None:
+        out = []
+        for (pid, best, collected), blob in zip(raws, blobs, strict=True):
+            out.append((pid, source_id, best.location, collected, blob))
         # A later record collecting a post this source first saw embedded
         # replaces the embedded one; never the other way round.
         self.db.conn.executemany(
@@ -737,14 +753,27 @@ class Store:
             "WHERE excluded.collected > raw.collected", out)
 
     def _write_users(self, users: list[User]) -> None:
-        rows = []
+        # One row per account: a harvest repeats each author on every page
+        # (twenty records of one account in a batch is common), and one
+        # upsert per record cost more than the rest of the users' write.
+        # Each column takes the latest record's value where it has one, as
+        # the upserts one after another did.
+        by_id: dict[int, list[Any]] = {}
         for u in users:
             if u.id is None:
                 continue
-            rows.append((u.id, u.handle, normalize_handle(u.handle) if u.handle else None, u.name, u.bio,
-                         u.location, u.url, u.followers_count, u.following_count, u.tweet_count,
-                         u.listed_count, None if u.verified is None else int(u.verified),
-                         _iso(u.created_at), u.profile_image_url))
+            row = [u.id, u.handle, normalize_handle(u.handle) if u.handle else None, u.name, u.bio,
+                   u.location, u.url, u.followers_count, u.following_count, u.tweet_count,
+                   u.listed_count, None if u.verified is None else int(u.verified),
+                   _iso(u.created_at), u.profile_image_url]
+            seen = by_id.get(u.id)
+            if seen is None:
+                by_id[u.id] = row
+                continue
+            for i, value in enumerate(row):
+                if value is not None:
+                    seen[i] = value
+        rows = list(by_id.values())
         if not rows:
             return
         cols = ["id", "handle", "handle_norm", "name", "bio", "location", "url", "followers_count",
