@@ -430,14 +430,18 @@ def write_for_segments(ix: Index, index_dir: Path, generation: int, segments: li
 def open_previous(index_dir: Path, name: str, generation: int) -> Mapped | None:
     """The column file of an earlier generation, if it has the tables a
     later commit extends (files of the first layout do not)."""
-    path = path_for(index_dir, name, generation)
+    m = _mapped(path_for(index_dir, name, generation))
+    return m if m is not None and "author_fhash" in m.arrays and "lang_forms" in m.header else None
+
+
+def _mapped(path: Path) -> Mapped | None:
+    """The column file at `path`, mapped; None when it is absent or unreadable."""
     if not path.exists():
         return None
     try:
-        m = Mapped(path)
+        return Mapped(path)
     except (ColumnFileError, KeyError, TypeError, ValueError):
         return None
-    return m if "author_fhash" in m.arrays and "lang_forms" in m.header else None
 
 
 # A file `verify` builds to compare with (and its steps): VERIFY_PREFIX, the
@@ -559,14 +563,8 @@ class Mapped:
 def open_for(index_dir: Path, name: str, generation: int, sig: Signature) -> Mapped | None:
     """The column file of this generation if there is one that was built
     from exactly these segments; None otherwise."""
-    path = path_for(index_dir, name, generation)
-    if not path.exists():
-        return None
-    try:
-        m = Mapped(path)
-    except (ColumnFileError, KeyError, TypeError, ValueError):
-        return None
-    return m if m.segments == sig else None
+    m = _mapped(path_for(index_dir, name, generation))
+    return m if m is not None and m.segments == sig else None
 
 
 def disagreements(m: Mapped, reader: IndexReader) -> list[str]:
