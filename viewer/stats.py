@@ -153,8 +153,7 @@ def _from_columns(m: Any, top: int) -> dict[str, Any]:
 
 def _hashtags_from_columns(m: Any, top: int) -> list[dict[str, Any]]:
     """The most used hashtags, as _hashtags gives them, from the column
-    file: posts per distinct hashtag list, spread over the lists' tags. The
-    SQL way reads every hashtag row (0.7 s at 6.8M posts, most of it
+    file, counted as the facets count them. The SQL way reads every hashtag row (0.7 s at 6.8M posts, most of it
     finding each top tag's most used spelling)."""
     import numpy as np
 
@@ -162,15 +161,9 @@ def _hashtags_from_columns(m: Any, top: int) -> list[dict[str, Any]]:
     from viewer.textproc import normalize_tag
 
     a = m.arrays
-    per_list = np.bincount(a["taglist"])
-    used = np.flatnonzero(per_list)
-    off, codes = a["taglists_off"], a["taglists_codes"]
-    starts, ends = off[used].astype(np.int64), off[used + 1].astype(np.int64)
-    lengths = ends - starts
-    if not used.size or not lengths.sum():
+    per_tag = colfile.posts_per_tag(np.bincount(a["taglist"]), a["taglists_off"], a["taglists_codes"])
+    if not per_tag.size:
         return []
-    idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-    per_tag = np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64)
     per_tag[:1] = 0  # code 0: none
     shown = colfile.names_of(m)["hashtag"]
     nz = np.flatnonzero(per_tag)

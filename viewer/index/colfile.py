@@ -676,6 +676,19 @@ def differences(m: Mapped, ref: Mapped) -> list[str]:
     return out
 
 
+def posts_per_tag(per_list: np.ndarray, off: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Posts per hashtag code, from posts per distinct hashtag list (most
+    posts share a few lists): each list's count spread over its tags."""
+    used = np.flatnonzero(per_list)
+    starts, ends = off[used].astype(np.int64), off[used + 1].astype(np.int64)
+    lengths = ends - starts
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64)
+    # The positions of every used list's codes, in one array.
+    idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    return np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64)
+
+
 def taglists(m: Mapped) -> list[np.ndarray]:
     off, codes = m.arrays["taglists_off"], m.arrays["taglists_codes"]
     return [codes[int(off[i]):int(off[i + 1])] for i in range(off.size - 1)]

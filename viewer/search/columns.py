@@ -179,17 +179,8 @@ class Generation:
         """Posts per hashtag code: posts per distinct hashtag list first
         (most posts share a few lists), then spread over their tags."""
         per_list = self._count(self.cols["taglist"], p, "taglist")
-        used = np.flatnonzero(per_list)
-        if not used.size:
-            return {}
         off, codes = self._taglists()
-        starts, ends = off[used].astype(np.int64), off[used + 1].astype(np.int64)
-        lengths = ends - starts
-        if not lengths.sum():
-            return {}
-        # The positions of every used list's codes, in one array.
-        idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-        return _nonzero(np.bincount(codes[idx], weights=np.repeat(per_list[used], lengths)).astype(np.int64))
+        return _nonzero(colfile.posts_per_tag(per_list, off, codes))
 
     # -- ids and time ------------------------------------------------------------
     def ids_of(self, sel: bytes, newest_first: bool) -> np.ndarray:
