@@ -339,3 +339,24 @@ def test_an_account_seen_several_times_in_one_batch_keeps_each_fields_latest_kno
                                  "FROM users ORDER BY id").fetchall()
     assert rows == [(7, "Reporter_Mosul", "reporter_mosul", "Reporter", "second bio", None, 12),
                     (8, "other", "other", None, None, "Erbil", None)]
+
+
+def test_an_account_repeated_batch_after_batch_is_written_once_and_its_changes_still_land(collection):
+    from viewer.model import User
+    from viewer.store import Store
+
+    store = Store(collection.db, collection.media_dir)
+    source = store.start_source(0, "a", "a", "sha-repeat", "json", 1)
+    statements: list[str] = []
+    collection.db.conn.set_trace_callback(statements.append)
+    try:
+        for _ in range(3):
+            store.write_batch(source, [], [User(7, "reporter", name="Reporter", followers_count=10)], [])
+        store.write_batch(source, [], [User(7, "reporter", followers_count=11)], [])
+        store.write_batch(source, [], [User(7, None, bio="a bio", followers_count=11)], [])
+    finally:
+        collection.db.conn.set_trace_callback(None)
+    upserts = [s for s in statements if s.startswith("INSERT INTO users")]
+    assert len(upserts) == 3  # the first record, the new follower count, the new bio
+    assert collection.db.execute("SELECT handle, name, bio, followers_count FROM users").fetchall() == [
+        ("reporter", "Reporter", "a bio", 11)]

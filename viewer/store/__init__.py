@@ -250,6 +250,10 @@ def post_row(p: Post) -> dict[str, Any]:
     }
 
 
+# Accounts whose last written row a Store remembers (about 2 KB each).
+USERS_REMEMBERED = 100_000
+
+
 class RecordRefused(ValueError):
     """A post that cannot be stored; the message says why, for people."""
 
@@ -489,6 +493,11 @@ class Store:
         # Where a large batch's raw records are compressed (the importer's
         # compressing process); None: here.
         self.aside = aside
+        # Each account's row as this Store last wrote it (bounded): a harvest
+        # repeats its authors on every page, and a record that changes
+        # nothing in a row written a batch ago needs no upsert.
+        self._users_written: dict[int, list[Any]] = {}
+        self._users_pending: dict[int, list[Any]] = {}
 
     # -- sources -----------------------------------------------------------
     def begin_import(self, paths: list[str]) -> int:
@@ -661,6 +670,7 @@ class Store:
                 self.db.conn.executemany(_UPSERT_POST, [_post_values(r) for r in to_write])
             self._write_entities(rows, stored_media)
             self._write_raw(source_id, raws, compressed())
+            self._users_pending = {}
             self._write_users(users)
             if problems:
                 self.db.conn.executemany(
@@ -671,6 +681,10 @@ class Store:
                 "referenced = referenced + ?, failed = failed + ? WHERE id = ?",
                 [len(result.added), len(result.merged), len(result.unchanged), len(result.referenced),
                  sum(1 for p in problems if not p.notice), source_id])
+        # Committed: the rows written are now what the table holds.
+        if len(self._users_written) + len(self._users_pending) > USERS_REMEMBERED:
+            self._users_written.clear()
+        self._users_written.update(self._users_pending)
         return result
 
     def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -780,7 +794,18 @@ class Store:
             for i, value in enumerate(row):
                 if value is not None:
                     seen[i] = value
-        rows = list(by_id.values())
+        rows = []
+        written = self._users_written
+        for uid, row in by_id.items():
+            before = written.get(uid)
+            if before is not None:
+                # The upsert keeps a value where the record has none: with
+                # every value it has already in the row, it would change nothing.
+                if all(v is None or v == b for v, b in zip(row, before, strict=True)):
+                    continue
+                row = [b if v is None else v for v, b in zip(row, before, strict=True)]
+            rows.append(row)
+            self._users_pending[uid] = row
         if not rows:
             return
         cols = ["id", "handle", "handle_norm", "name", "bio", "location", "url", "followers_count",
