@@ -35,6 +35,7 @@ from whoosh.writing import SegmentWriter
 from viewer.collection import Collection
 from viewer.errors import is_disk_full
 from viewer.index import colfile, lock, segment_writer, whoosh_internals
+from viewer.index.idsets import member_mask
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
 from viewer.index.lock import writing
@@ -287,7 +288,7 @@ def _docnums_of(reader: IndexReader, pids: np.ndarray) -> list[int]:
     for seg, offset in reader.leaf_readers():
         col = np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
         deleted = deleted_docs(seg)
-        for d in np.flatnonzero(np.isin(col, pids)).tolist():
+        for d in np.flatnonzero(member_mask(col, pids)).tolist():
             if d not in deleted:
                 found.append(offset + d)
     return found
@@ -366,7 +367,7 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
                         parent.delete_document(d)
         order = time_order(coll.db, ids)
         if covered.size:
-            order = order[~np.isin(order, covered)]
+            order = order[~member_mask(order, covered)]
         done = int(covered.size)
         segments = ready + _write_new(coll, ix, order, job, done, done + int(order.size))
         if job is not None:

@@ -116,12 +116,16 @@ def time_order(db: Any, ids: "np.ndarray | None") -> "np.ndarray":
     took ~40 (400 MB at ten million)."""
     import numpy as np
 
+    from viewer.index.idsets import member_mask
+
     if ids is None or ids.size > 50_000:
-        # Most of the collection: one ordered pass over the time index.
-        rows = db.execute("SELECT id FROM posts WHERE collected = 1 "
-                          "ORDER BY coalesce(created_ts, ?), id", [NO_TIME])
+        # Most of the collection: one ordered pass over the time index. SQLite
+        # puts a post without a time first, as NO_TIME does; ties go by id,
+        # the rowid each index entry ends with, so nothing is sorted here
+        # (`coalesce()` in the ORDER BY sorted every post in memory).
+        rows = db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY created_ts, id")
         every = _fetch_ids(rows)
-        return every if ids is None else every[np.isin(every, ids, assume_unique=True)]
+        return every if ids is None else every[member_mask(every, ids)]
     keyed: list[tuple[int, int]] = []
     for chunk in in_chunks(ids.tolist()):
         marks = ",".join("?" * len(chunk))
