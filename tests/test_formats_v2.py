@@ -365,3 +365,19 @@ def test_other_flattened_objects(tmp_path):
     (p,) = posts(items)
     assert p.id == 780000000000000010 and not p.collected and p.location == "line 1, pinned_tweet"
     assert [u.handle for u in users(items)] == ["mosul_watch"]
+
+
+def test_an_account_repeated_unchanged_page_after_page_is_read_once_and_again_when_it_changes(tmp_path):
+    author = {"id": "2244994945", "username": "reporter_mosul", "name": "Reporter",
+              "public_metrics": {"followers_count": 10}}
+    changed = {**author, "public_metrics": {"followers_count": 11}}
+
+    def page(tid: str, who: dict) -> dict:
+        return {"data": [{"id": tid, "text": f"bridge {tid}", "author_id": who["id"]}],
+                "includes": {"users": [who]}}
+
+    path = write_lines(tmp_path / "pages.jsonl", page("11", author), page("12", author), page("13", author),
+                       page("14", changed), page("15", author))
+    found = users(parse(path))
+    assert [u.followers_count for u in found] == [10, 11, 10]
+    assert {p.author_handle for p in posts(parse(path))} == {"reporter_mosul"}

@@ -42,6 +42,9 @@ class RecordContext:
     raw: bytes  # the verbatim bytes of the record, when the object is a whole record
     src: SourceFile | None = None
     options: ParseOptions = field(default_factory=ParseOptions)
+    # Shared by every record of one file (JSON lines), for what a format
+    # may remember from one record to the next (v2: the accounts it read).
+    memo: dict[str, Any] | None = None
 
 
 class FileFormat(Protocol):

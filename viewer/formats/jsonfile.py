@@ -296,6 +296,7 @@ class JsonFile:
 
     def _lines(self, stream: IO[bytes], src: SourceFile, options: ParseOptions) -> Iterator[Item]:
         seen_any = False
+        memo: dict[str, Any] = {}
         for n, line in enumerate(bounded_lines(stream, src.notice), 1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
@@ -309,7 +310,7 @@ class JsonFile:
             except ValueError as e:
                 yield Problem(loc, f"not valid JSON ({_short(e)})")
                 continue
-            yield from route(value, RecordContext(loc, body, src, options))
+            yield from route(value, RecordContext(loc, body, src, options, memo))
         if not seen_any:
             yield Problem("the file", "empty file: no tweets")
 

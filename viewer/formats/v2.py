@@ -412,6 +412,7 @@ class V2:
         other_keys: dict[str, set[str]] = {}
         collected: set[str] = set()
         seen_users: set[int | str] = set()
+        known = _known_users(ctx)
         seen = 0
         for loc, el in entries:
             seen += 1
@@ -421,7 +422,7 @@ class V2:
             kind = _data_kind(el)
             if kind != "tweet":
                 if kind == "users":
-                    yield from _user_item(el, seen_users)
+                    yield from _user_item(el, seen_users, known)
                 others[kind] = others.get(kind, 0) + 1
                 if len(other_keys.setdefault(kind, set())) < 64:
                     other_keys[kind].update(list(el)[:64])
@@ -455,7 +456,7 @@ class V2:
                 collected.add(str(got.id))
             yield got
         for u in as_list(includes.get("users")) if users is None else users:
-            yield from _user_item(u, seen_users)
+            yield from _user_item(u, seen_users, known)
         errors = obj.get("errors")
         if errors and (seen or includes or originals is not None):
             for i, err in enumerate(as_list(errors)):
@@ -510,8 +511,31 @@ def _post_or_problem(t: dict[str, Any], idx: Index, *, collected: bool, location
                        f"could not read this tweet: {type(e).__name__}: {str(e)[:200]}")
 
 
-def _user_item(u: Any, seen: set[int | str]) -> Iterator[User]:
-    """The user of a users object, once per page."""
+# Accounts whose object a file's reader remembers (see _known_users).
+KNOWN_USERS = 20_000
+
+
+def _known_users(ctx: RecordContext) -> dict[Any, dict[str, Any]] | None:
+    """Each account's object as an earlier record of this file gave it: a
+    harvest repeats its authors on every page, and an object equal to the
+    last one read says nothing new (the store keeps what it last saw)."""
+    if ctx.memo is None:
+        return None
+    known = ctx.memo.setdefault("v2.users", {})
+    if len(known) >= KNOWN_USERS:
+        known.clear()
+    return known
+
+
+def _user_item(u: Any, seen: set[int | str], known: dict[Any, dict[str, Any]] | None = None) -> Iterator[User]:
+    """The user of a users object, once per page, and not again while it
+    is the same object as before (`known`)."""
+    key = u.get("id") if known is not None and isinstance(u, dict) else None
+    if key is not None and known is not None:
+        if not isinstance(key, (str, int)):
+            key = None
+        elif known.get(key) == u:
+            return
     try:
         user = user_of(u) if isinstance(u, dict) else None
     except Exception:  # a damaged account record costs only that account
@@ -520,6 +544,8 @@ def _user_item(u: Any, seen: set[int | str]) -> Iterator[User]:
         ident = user.id if user.id is not None else (user.handle or "")
         if ident not in seen:
             seen.add(ident)
+            if key is not None and known is not None:
+                known[key] = u
             yield user
 
 
