@@ -664,23 +664,28 @@ def _texts(conn: Any, ids: list[int]) -> tuple[list[int], list[str]]:
     archive is in time order, and ids follow time), so they are read by
     scanning down from the newest, five times cheaper than looking each up.
     The scan stops once SCAN_GAP rows in a row were not asked for (other
-    batches' posts); the rest (older originals the batch's retweets and
-    quotes brought in, say) are looked up."""
+    batches' posts), or once it has passed over more rows than it kept (a
+    second harvest of the same weeks: its ids fall between the first one's,
+    and scanning would read every post of those weeks); the rest (older
+    originals the batch's retweets and quotes brought in, say) are looked up."""
     pids: list[int] = []
     texts: list[str] = []
     if not ids:
         return pids, texts
     want = set(ids)
     misses, last = 0, ids[-1] + 1
+    passed = kept = 0
     for pid, collected, kind, text in conn.execute(
             "SELECT id, collected, kind, text FROM posts WHERE id BETWEEN ? AND ? ORDER BY id DESC",
             [ids[0], ids[-1]]):
         if pid not in want:
             misses += 1
-            if misses >= SCAN_GAP:
+            passed += 1
+            if misses >= SCAN_GAP or passed > kept + SCAN_GAP:
                 break
             continue
         misses, last = 0, pid
+        kept += 1
         if collected == 1 and kind != "retweet":
             pids.append(pid)
             texts.append(text)
