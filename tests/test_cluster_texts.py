@@ -17,8 +17,10 @@ class _Counting:
     def __init__(self, conn: Any):
         self.conn = conn
         self.rows = 0
+        self.plans: list[str] = []
 
     def execute(self, sql: str, args: list[Any]) -> Any:
+        self.plans.append(" ".join(r[3] for r in self.conn.execute(f"EXPLAIN QUERY PLAN {sql}", args)))
         for row in self.conn.execute(sql, args):
             self.rows += 1
             yield row
@@ -56,5 +58,9 @@ def test_a_batch_between_another_harvests_posts_reads_little_more_than_itself(tm
         assert texts == [f"second harvest post {i}" for i in second]
         # Every row of the first harvest between them would be 4,000 more.
         assert conn.rows <= len(second) + 3 * SCAN_GAP
+        # Each lookup goes by id: through the time index, a query of
+        # hundreds of ids would walk every post of the collection.
+        assert len(conn.plans) > 1
+        assert not any("idx_posts_collected_created_ts" in plan for plan in conn.plans), conn.plans
     finally:
         coll.close()

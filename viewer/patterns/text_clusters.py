@@ -696,7 +696,9 @@ def _texts(conn: Any, ids: list[int]) -> tuple[list[int], list[str]]:
         before_ids: list[int] = []
         before: list[str] = []
         for chunk in in_chunks(rest, 900):
-            for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE collected = 1 AND kind != 'retweet' "
+            # `+collected`: with hundreds of ids SQLite would rather walk the
+            # (collected, created_ts) index, every post of the collection.
+            for pid, text in conn.execute(f"SELECT id, text FROM posts WHERE +collected = 1 AND kind != 'retweet' "
                                           f"AND id IN ({_marks(len(chunk))}) ORDER BY id", chunk):
                 before_ids.append(pid)
                 before.append(text)
