@@ -134,6 +134,24 @@ def test_a_cancelled_reindex_leaves_the_old_index_in_use(collection):
     assert open_index(collection).doc_count() == 30
 
 
+def test_folding_rewrites_at_most_twice_what_the_commit_writes_itself(collection, monkeypatch):
+    monkeypatch.setattr(index_build, "FOLD_MAX", 20)
+    monkeypatch.setattr(index_build, "MAX_SEGMENTS", 100)  # nine imports, nine segments
+    for i in range(9):
+        add(collection, [post(f"import {i} post {j}") for j in range(20)])
+    monkeypatch.setattr(index_build, "MAX_SEGMENTS", 8)
+    with open_index(collection).reader() as r:
+        before = sorted(seg.doc_count() for seg, _ in r.leaf_readers())
+    assert before == [20] * 9
+    add(collection, [post(f"ten more {j}") for j in range(10)])
+    with open_index(collection).reader() as r:
+        after = sorted(seg.doc_count() for seg, _ in r.leaf_readers())
+    # Two of the 20-post segments (40 = 2 x 20 posts) joined the ten new
+    # posts; folding every segment of the same size would rewrite them all.
+    assert after == [20] * (len(before) - 2) + [50]
+    assert verify(collection).ok
+
+
 def test_many_small_imports_keep_the_number_of_segments_low(collection):
     for i in range(index_build.MAX_SEGMENTS * 3):
         add(collection, [post(f"import number {i}")])

@@ -70,10 +70,15 @@ CHUNK = 900
 # Postings per block (Whoosh writes 128): fewer, larger blocks make reading a
 # common word's million postings quicker.
 BLOCK = 1024
-# From this many segments on, the small ones (at most FOLD_MAX posts, or a
-# twentieth of the index) are folded together at the next commit.
+# From this many segments on, the smallest ones are folded together at the
+# next commit: at most FOLD_SHARE times as many posts as the commit writes
+# itself (or FOLD_MAX posts, for a small one), so that folding never costs
+# an import more than a share of its own work. (A twentieth of the index,
+# as before, was every segment at ten million posts: the import of one
+# more million rewrote all ten.)
 MAX_SEGMENTS = 8
 FOLD_MAX = 20_000
+FOLD_SHARE = 2
 
 
 def _add(writer: SegmentWriter, doc: Doc) -> None:
@@ -294,17 +299,25 @@ def _docnums_of(reader: IndexReader, pids: np.ndarray) -> list[int]:
     return found
 
 
-def _small_segments(reader: IndexReader) -> np.ndarray:
-    """Post ids of the small segments, once segments are many: rewriting them
-    into one new segment keeps a search from visiting dozens. Only small
-    ones (the leftovers of small imports) are folded, so a ten-post import
-    never rewrites a large part of the index."""
-    segs = [(seg.doc_count(), seg) for seg, _ in reader.leaf_readers() if seg.doc_count()]
+def _small_segments(reader: IndexReader, writing: int) -> np.ndarray:
+    """Post ids of the smallest segments, once segments are many: rewriting
+    them into one new segment keeps a search from visiting dozens. Only as
+    many as the budget allows (see FOLD_SHARE; `writing`: the posts the
+    commit writes itself), so a ten-post import never rewrites a large part
+    of the index, nor a million-post one the other nine million."""
+    segs = sorted(((seg.doc_count(), i, seg) for i, (seg, _) in enumerate(reader.leaf_readers())
+                   if seg.doc_count()), key=lambda t: (t[0], t[1]))
     none = np.zeros(0, dtype=np.int64)
     if len(segs) < MAX_SEGMENTS:  # the commit adds one more
         return none
-    total = sum(n for n, _ in segs)
-    small = [seg for n, seg in segs if n <= max(FOLD_MAX, total // 20)]
+    budget = FOLD_SHARE * max(FOLD_MAX, writing)
+    small = []
+    used = 0
+    for n, _, seg in segs:
+        if used + n > budget:
+            break
+        small.append(seg)
+        used += n
     if len(small) < 2:
         return none
     out = [none]
@@ -361,7 +374,7 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
     try:
         with parent.reader() as r:
             if not fresh and ids is not None:
-                ids = np.union1d(np.union1d(ids, covered), _small_segments(r))
+                ids = np.union1d(np.union1d(ids, covered), _small_segments(r, int(ids.size + covered.size)))
                 if ids.size:
                     for d in _docnums_of(r, ids):
                         parent.delete_document(d)
