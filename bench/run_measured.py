@@ -25,6 +25,7 @@ class Measured:
     returncode: int
     cpu_s: float = 0.0  # user + system time of the command (its waited-for children included)
     peak_pss_mb: float = 0.0  # peak of the summed PSS of the tree (shared pages counted once)
+    main_peak_mb: float = 0.0  # peak RSS of the command's own process, its children apart
 
 
 def _pss_kb(pid: int) -> int:
@@ -71,11 +72,6 @@ def _tree_pss_kb(root: int) -> int:
     return sum(_pss_kb(pid) for pid in _tree(root))
 
 
-def _tree_rss_kb(root: int) -> int:
-    children, rss = _processes()
-    return sum(rss.get(pid, 0) for pid in _tree(root, children))
-
-
 def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True, every: float = 0.05,
             pss: bool = False, stdout: object = None) -> Measured:
     """Wall-clock seconds and the peak summed resident memory (MB) of the
@@ -85,12 +81,14 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = Tru
     start = time.perf_counter()
     out = stdout if stdout is not None else (subprocess.DEVNULL if quiet else None)
     p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT if stdout is not None else out)
-    peak = [0, 0]
+    peak = [0, 0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(p.pid))
+            children, rss = _processes()
+            peak[0] = max(peak[0], sum(rss.get(pid, 0) for pid in _tree(p.pid, children)))
+            peak[2] = max(peak[2], rss.get(p.pid, 0))
             if pss:
                 peak[1] = max(peak[1], _tree_pss_kb(p.pid))
             done.wait(every)
@@ -104,4 +102,5 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = Tru
     p.returncode = os.waitstatus_to_exitcode(status)
     # Not ru_maxrss: on Linux it counts the parent's pages at fork time, so a
     # large benchmark process would inflate the child's figure.
-    return Measured(seconds, peak[0] / 1024, p.returncode, usage.ru_utime + usage.ru_stime, peak[1] / 1024)
+    return Measured(seconds, peak[0] / 1024, p.returncode, usage.ru_utime + usage.ru_stime, peak[1] / 1024,
+                    peak[2] / 1024)
