@@ -287,10 +287,13 @@ def _gather(procs: Sequence[BaseProcess], results: Queue, job: Job | None,
     return by_worker
 
 
-def _docnums_of(reader: IndexReader, pids: np.ndarray) -> list[int]:
-    """Every live document number whose post id is in `pids` (sorted, unique)."""
+def _docnums_of(reader: IndexReader, pids: np.ndarray, skip: frozenset[str] = frozenset()) -> list[int]:
+    """Every live document number whose post id is in `pids` (sorted,
+    unique), outside the segments whose ids are in `skip`."""
     found: list[int] = []
     for seg, offset in reader.leaf_readers():
+        if seg.segment().segment_id() in skip:
+            continue
         col = np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
         deleted = deleted_docs(seg)
         for d in np.flatnonzero(member_mask(col, pids)).tolist():
@@ -299,17 +302,18 @@ def _docnums_of(reader: IndexReader, pids: np.ndarray) -> list[int]:
     return found
 
 
-def _small_segments(reader: IndexReader, writing: int) -> np.ndarray:
+def _small_segments(reader: IndexReader, writing: int) -> tuple[frozenset[str], np.ndarray]:
     """Post ids of the smallest segments, once segments are many: rewriting
     them into one new segment keeps a search from visiting dozens. Only as
     many as the budget allows (see FOLD_SHARE; `writing`: the posts the
     commit writes itself), so a ten-post import never rewrites a large part
-    of the index, nor a million-post one the other nine million."""
+    of the index, nor a million-post one the other nine million. Returns
+    the folded segments' ids and their live posts' ids (sorted, unique)."""
     segs = sorted(((seg.doc_count(), i, seg) for i, (seg, _) in enumerate(reader.leaf_readers())
                    if seg.doc_count()), key=lambda t: (t[0], t[1]))
     none = np.zeros(0, dtype=np.int64)
     if len(segs) < MAX_SEGMENTS:  # the commit adds one more
-        return none
+        return frozenset(), none
     budget = FOLD_SHARE * max(FOLD_MAX, writing)
     small = []
     used = 0
@@ -319,7 +323,7 @@ def _small_segments(reader: IndexReader, writing: int) -> np.ndarray:
         small.append(seg)
         used += n
     if len(small) < 2:
-        return none
+        return frozenset(), none
     out = [none]
     for seg in small:
         col = np.frombuffer(numeric_column(seg, "pid", "q", seg.doc_count_all()), dtype=np.int64)
@@ -327,7 +331,7 @@ def _small_segments(reader: IndexReader, writing: int) -> np.ndarray:
         if deleted:
             col = np.delete(col, np.fromiter(deleted, np.int64, len(deleted)))
         out.append(col)
-    return np.unique(np.concatenate(out))
+    return frozenset(seg.segment().segment_id() for seg in small), np.unique(np.concatenate(out))
 
 
 def _drop_repeats(ix: Index, segments: list[Segment]) -> np.ndarray:
@@ -372,11 +376,17 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
     # it also records the deletions and writes the new table of contents.
     parent = SegmentWriter(ix, timeout=lock.LOCK_WAIT)
     try:
+        folded: frozenset[str] = frozenset()
         with parent.reader() as r:
             if not fresh and ids is not None:
-                ids = np.union1d(np.union1d(ids, covered), _small_segments(r, int(ids.size + covered.size)))
-                if ids.size:
-                    for d in _docnums_of(r, ids):
+                changed = np.union1d(ids, covered)
+                folded, refolded = _small_segments(r, int(changed.size))
+                ids = np.union1d(changed, refolded)
+                # A folded segment is left out whole, as one whose every
+                # document is deleted: its millions of documents are never
+                # deleted one by one (each a Python int in Whoosh's sets).
+                if changed.size:
+                    for d in _docnums_of(r, changed, skip=folded):
                         parent.delete_document(d)
         order = time_order(coll.db, ids)
         if covered.size:
@@ -385,13 +395,14 @@ def _commit(coll: Collection, ix: Index, ids: np.ndarray | None, job: Job | None
         segments = ready + _write_new(coll, ix, order, job, done, done + int(order.size))
         if job is not None:
             job.check()
-        kept = [s for s in parent.segments if s.doc_count() > 0]
+        kept = [s for s in parent.segments if s.doc_count() > 0 and s.segment_id() not in folded]
+        dropped = [s for s in parent.segments if s.doc_count() == 0 or s.segment_id() in folded]
         # The generation's column file first: a kill before the table of
         # contents below leaves the previous generation (and its file) whole.
         # Carried forward from the previous generation's file unless that
         # is the one being mended.
-        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments,
-                                   [s for s in parent.segments if s.doc_count() == 0], whole=whole_columns)
+        colfile.write_for_segments(ix, coll.index_dir, parent.generation, kept + segments, dropped,
+                                   whole=whole_columns)
         whoosh_internals.commit_segments(parent, kept + segments)
     except BaseException:
         if not parent.is_closed:
