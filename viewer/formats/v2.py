@@ -531,11 +531,10 @@ def _user_item(u: Any, seen: set[int | str], known: dict[Any, dict[str, Any]] | 
     """The user of a users object, once per page, and not again while it
     is the same object as before (`known`)."""
     key = u.get("id") if known is not None and isinstance(u, dict) else None
-    if key is not None and known is not None:
-        if not isinstance(key, (str, int)):
-            key = None
-        elif known.get(key) == u:
-            return
+    if not isinstance(key, (str, int)):
+        key = None
+    elif known is not None and known.get(key) == u:
+        return
     try:
         user = user_of(u) if isinstance(u, dict) else None
     except Exception:  # a damaged account record costs only that account

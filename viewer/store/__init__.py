@@ -497,7 +497,6 @@ class Store:
         # repeats its authors on every page, and a record that changes
         # nothing in a row written a batch ago needs no upsert.
         self._users_written: dict[int, list[Any]] = {}
-        self._users_pending: dict[int, list[Any]] = {}
 
     # -- sources -----------------------------------------------------------
     def begin_import(self, paths: list[str]) -> int:
@@ -670,8 +669,7 @@ class Store:
                 self.db.conn.executemany(_UPSERT_POST, [_post_values(r) for r in to_write])
             self._write_entities(rows, stored_media)
             self._write_raw(source_id, raws, compressed())
-            self._users_pending = {}
-            self._write_users(users)
+            users_written = self._write_users(users)
             if problems:
                 self.db.conn.executemany(
                     "INSERT INTO problems(source_id, location, reason, notice) VALUES (?, ?, ?, ?)",
@@ -682,9 +680,9 @@ class Store:
                 [len(result.added), len(result.merged), len(result.unchanged), len(result.referenced),
                  sum(1 for p in problems if not p.notice), source_id])
         # Committed: the rows written are now what the table holds.
-        if len(self._users_written) + len(self._users_pending) > USERS_REMEMBERED:
+        if len(self._users_written) + len(users_written) > USERS_REMEMBERED:
             self._users_written.clear()
-        self._users_written.update(self._users_pending)
+        self._users_written.update(users_written)
         return result
 
     def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -773,7 +771,8 @@ class Store:
             "collected = excluded.collected, data = excluded.data "
             "WHERE excluded.collected > raw.collected", out)
 
-    def _write_users(self, users: list[User]) -> None:
+    def _write_users(self, users: list[User]) -> dict[int, list[Any]]:
+        """Upsert the accounts' rows; returns the rows written, by id."""
         # One row per account: a harvest repeats each author on every page
         # (twenty records of one account in a batch is common), and one
         # upsert per record cost more than the rest of the users' write.
@@ -794,26 +793,25 @@ class Store:
             for i, value in enumerate(row):
                 if value is not None:
                     seen[i] = value
-        rows = []
-        written = self._users_written
+        rows: dict[int, list[Any]] = {}
         for uid, row in by_id.items():
-            before = written.get(uid)
+            before = self._users_written.get(uid)
             if before is not None:
                 # The upsert keeps a value where the record has none: with
                 # every value it has already in the row, it would change nothing.
                 if all(v is None or v == b for v, b in zip(row, before, strict=True)):
                     continue
                 row = [b if v is None else v for v, b in zip(row, before, strict=True)]
-            rows.append(row)
-            self._users_pending[uid] = row
+            rows[uid] = row
         if not rows:
-            return
+            return rows
         cols = ["id", "handle", "handle_norm", "name", "bio", "location", "url", "followers_count",
                 "following_count", "tweet_count", "listed_count", "verified", "created_at", "profile_image_url"]
         # The latest record's values win where it has them ("as last seen").
         updates = ", ".join(f"{c} = coalesce(excluded.{c}, users.{c})" for c in cols[1:])
         self.db.conn.executemany(
             f"INSERT INTO users({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}", rows)
+            f"ON CONFLICT(id) DO UPDATE SET {updates}", list(rows.values()))
+        return rows
 
 
