@@ -8,12 +8,8 @@ import logging
 import multiprocessing
 import os
 import queue
-import signal
 import sqlite3
 import struct
-import sys
-import threading
-import time
 import uuid
 from array import array
 from pathlib import Path
@@ -35,9 +31,9 @@ from whoosh.writing import SegmentWriter
 from viewer.collection import Collection
 from viewer.errors import is_disk_full
 from viewer.index import colfile, lock, segment_writer, whoosh_internals
-from viewer.index.idsets import member_mask
 from viewer.index.columns import deleted_docs, numeric_column
 from viewer.index.documents import Doc, documents, time_order, with_retweets
+from viewer.index.idsets import member_mask
 from viewer.index.lock import writing
 from viewer.index.schema import (
     COLUMNS,
@@ -55,6 +51,7 @@ from viewer.index.schema import (
 )
 from viewer.index.verify import compare
 from viewer.jobs import Job
+from viewer.processes import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -143,32 +140,6 @@ def write_part(db: ReadDb, ix: Index, id_chunks: Iterable[list[int] | np.ndarray
     return segments
 
 
-def _die_with_parent(parent: int) -> None:
-    """Make this worker end when the process that started it ends, however
-    it ends (a kill -9 too): an orphaned worker would hold the index's lock
-    and write segments no one will commit. Linux says so to the kernel;
-    elsewhere a thread watches for the parent to go."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            pr_set_pdeathsig = 1
-            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent was gone before the line above
-        os._exit(1)
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
 def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, results: Queue,
             parent: int | None = None, batches: bool = False) -> None:
     """A worker process: writes the chunks of ids it is given into segments.
@@ -177,7 +148,7 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, resu
     live writer's): the worker adds the retweets that carry them and writes
     them in time order, CHUNK ids at a time."""
     if parent is not None:
-        _die_with_parent(parent)
+        die_with_parent(parent)
     try:
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
         ix = whoosh_index.open_dir(index_dir, indexname=name)

@@ -16,10 +16,10 @@ once records were written with it; add a new one.
 from __future__ import annotations
 
 import os
-import signal
-import sys
 import zlib
 from typing import Any, Callable
+
+from viewer.processes import die_with_parent
 
 # Level 3: on 100k generated twarc2 records (bench/raw_levels.py) it is 4.6 %
 # smaller than level 1 (217 against 228 bytes a record) for 2.5 % more time
@@ -131,21 +131,6 @@ def compress_many(raws: list[bytes]) -> list[bytes]:
     return [compress(r) for r in raws]
 
 
-def _end_with_parent(parent: int) -> None:
-    """A compressing process ends when the importer that started it ends
-    (a kill -9 too), rather than wait on a queue no one will fill."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 class AsideCompressor:
     """Compresses a large batch's raw records in another process while the
     importer writes the batch's rows: zlib was a sixth of an import's CPU,
@@ -171,7 +156,7 @@ class AsideCompressor:
 
                 # spawn, never fork: a forked child would map the importer's pages.
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_end_with_parent, initargs=(os.getpid(),))
+                                                 initializer=die_with_parent, initargs=(os.getpid(),))
             future = self._pool.submit(compress_many, raws)
         except (OSError, RuntimeError):
             self._broken = True

@@ -1,0 +1,35 @@
+"""What every helper process the importer starts does first (the index
+writer's workers, the raw-record compressor): end with its parent."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process end when the one that started it ends, however it
+    ends (a kill -9 too): an orphan would wait on a queue no one will fill,
+    or hold the index's lock and write segments no one will commit. Linux
+    says so to the kernel; elsewhere a thread watches for the parent to go."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
