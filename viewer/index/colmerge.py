@@ -502,6 +502,19 @@ class Merge:
 # ---------------------------------------------------------------------------
 
 
+def _docrank_chunks(prev: colfile.Mapped, poff: int, cnt: int) -> Iterator[tuple[int, np.ndarray]]:
+    """A segment's previous docrank (it starts at poff and holds cnt
+    values) read a CHUNK at a time, with where each piece starts."""
+    for lo in range(0, cnt, CHUNK):
+        yield lo, prev.read("docrank", poff + lo, poff + min(lo + CHUNK, cnt))
+
+
+def _within(sorted_docs: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The documents of a sorted array in lo..hi-1, counted from lo."""
+    a, b = np.searchsorted(sorted_docs, [lo, hi])
+    return sorted_docs[a:b] - lo
+
+
 def _deleted(seg: IndexReader) -> np.ndarray:
     d = deleted_docs(seg)
     return np.fromiter(d, np.int64, len(d))
@@ -608,21 +621,24 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
 
     # The previous ranks this commit takes out: documents it deleted in kept
     # segments, and every live one of a dropped segment.
+    # A segment's docrank is read a CHUNK at a time: at ten million posts
+    # one segment can hold most of them, and its ranks with their
+    # temporaries whole were most of a large import's memory peak.
     dead_parts = [np.zeros(0, dtype=np.int64)]
     kept_deleted: list[np.ndarray] = []
     for seg, _, poff, cnt in kept:
-        sl = prev.read("docrank", poff, poff + cnt)
-        now = _deleted(seg)
-        was = np.flatnonzero(sl < 0)
-        if was.size and not np.isin(was, now).all():
-            raise CannotCarry("a document the previous file has deleted is live")
-        r = sl[now]
-        dead_parts.append(r[r >= 0].astype(np.int64))
+        now = np.sort(_deleted(seg))
+        for lo, sl in _docrank_chunks(prev, poff, cnt):
+            was = np.flatnonzero(sl < 0) + lo
+            if was.size and not np.isin(was, now).all():
+                raise CannotCarry("a document the previous file has deleted is live")
+            r = sl[_within(now, lo, lo + sl.size)]
+            dead_parts.append(r[r >= 0].astype(np.int64))
         kept_deleted.append(now)
     for seg, _ in gone_leaves:
         _, poff, cnt = prev_at[seg.segment().segment_id()]
-        sl = prev.read("docrank", poff, poff + cnt)
-        dead_parts.append(sl[sl >= 0].astype(np.int64))
+        for _lo, sl in _docrank_chunks(prev, poff, cnt):
+            dead_parts.append(sl[sl >= 0].astype(np.int64))
     dead = np.sort(np.concatenate(dead_parts))
     del dead_parts
     if dead.size and np.any(np.diff(dead) == 0):
@@ -661,27 +677,36 @@ def carry(prev: colfile.Mapped, reader: IndexReader, gone: IndexReader | None, p
     tail = np.full(total - kept_total, -1, dtype=np.int32)
     tail[vals.pop("doc") - kept_total] = merge.out_new
 
-    def kept_docrank(i: int) -> np.ndarray:
+    def kept_docrank(i: int) -> Iterator[tuple[int, np.ndarray]]:
+        """Segment i's new docrank, a CHUNK at a time, with where each
+        piece starts in the segment."""
         _, _, poff, cnt = kept[i]
-        sl = prev.read("docrank", poff, poff + cnt).copy()
-        sl[kept_deleted[i]] = -1
-        live = sl >= 0
-        if not (dead.size or merge.ins.size):
-            return sl
-        sl[live] = merge.new_place(sl[live].astype(np.int64))
-        return sl
+        now = kept_deleted[i]
+        for lo, sl in _docrank_chunks(prev, poff, cnt):
+            sl = sl.copy()
+            sl[_within(now, lo, lo + sl.size)] = -1
+            if dead.size or merge.ins.size:
+                live = sl >= 0
+                sl[live] = merge.new_place(sl[live].astype(np.int64))
+            yield lo, sl
 
     def docrank_pieces() -> Iterator[np.ndarray]:
         for i in range(len(kept)):
-            yield kept_docrank(i)
+            for _lo, piece in kept_docrank(i):
+                yield piece
         yield tail
 
     shift: dict[int, int] = {}
     for i, (seg, offset, _, cnt) in enumerate(kept):
         if cnt and not seg.has_deletions():
-            d = kept_docrank(i)
-            if np.array_equal(d, np.arange(int(d[0]), int(d[0]) + cnt, dtype=np.int32)):
-                shift[offset] = int(d[0]) - offset
+            first: int | None = None
+            for lo, d in kept_docrank(i):
+                first = int(d[0]) if first is None else first
+                if not np.array_equal(d, np.arange(first + lo, first + lo + d.size, dtype=np.int32)):
+                    break
+            else:
+                if first is not None:
+                    shift[offset] = first - offset
     for seg, offset in new:
         cnt = seg.doc_count_all()
         if cnt and not seg.has_deletions():
