@@ -213,6 +213,39 @@ def test_a_database_of_another_program_is_refused(tmp_path):
     assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["invoices"]
 
 
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
+    coll = tmp_path / "c"
+    coll.mkdir()
+    text = b"id,text\n1,not a database\n" * 100
+    (coll / "collection.db").write_bytes(text)
+    res = cli("stats", "--collection", str(coll))
+    assert res.returncode == 1 and "not a SQLite database" in res.stdout + res.stderr
+    assert (coll / "collection.db").read_bytes() == text
+
+
+def test_opening_the_collection_again_keeps_what_this_process_commits_after_another_program_closes_it(tmp_path):
+    # The window opens the collection again for each import. Opening it once
+    # read the file's header by hand, and closing that descriptor dropped
+    # SQLite's locks: the next program to close the collection then deleted
+    # the WAL, and the window's later commits (tags, an import) went to a
+    # deleted file.
+    coll = Collection.open(tmp_path / "c")
+    try:
+        coll.db.execute("CREATE TABLE probe (n INTEGER)")
+        with coll.db.conn:
+            coll.db.conn.executemany("INSERT INTO probe VALUES (?)", [(i,) for i in range(100)])
+        Collection.open(tmp_path / "c", create=False).close()
+        assert cli("stats", "--collection", str(tmp_path / "c")).returncode == 0
+        with coll.db.conn:
+            coll.db.conn.executemany("INSERT INTO probe VALUES (?)", [(i,) for i in range(100, 250)])
+        other = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+                                ".execute('SELECT count(*) FROM probe').fetchone()[0])",
+                                str(tmp_path / "c" / "collection.db")], capture_output=True, text=True, check=True)
+        assert other.stdout.strip() == "250"
+    finally:
+        coll.close()
+
+
 def _imported(tmp_path: Path, n: int = 2000) -> Path:
     coll = tmp_path / "c"
     src = write_jsonl(tmp_path / "a.jsonl", [v1_status(i) for i in range(n)])

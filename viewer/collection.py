@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 import time
 from pathlib import Path
@@ -144,20 +145,45 @@ class Collection:
 def check_file(dbfile: Path) -> None:
     """Refuse a collection.db that is empty or not SQLite at all, instead of
     letting SQLite treat an empty file as a new database (and silently
-    start over) or fail later with its own words."""
+    start over) or fail later with its own words.
+
+    The file is never opened here by hand: closing any descriptor of a
+    file drops every POSIX lock this process holds on it, SQLite's
+    included. Another program closing its connection then took this
+    process's connections for gone, checkpointed and deleted the WAL under
+    them, and what they committed afterwards went to a deleted file (the
+    window opens the collection again for each import). SQLite keeps its
+    own descriptors open while the process holds locks, so the header is
+    read through SQLite."""
     try:
-        with open(dbfile, "rb") as f:
-            head = f.read(len(_SQLITE_MAGIC))
+        st = os.stat(dbfile)
     except FileNotFoundError:
         return
-    except IsADirectoryError:
-        raise NotACollection(f"{dbfile}: a folder, not a collection database") from None
-    if not head:
+    if stat.S_ISDIR(st.st_mode):
+        raise NotACollection(f"{dbfile}: a folder, not a collection database")
+    if st.st_size == 0:
         raise NotACollection(f"{dbfile}: an empty file (0 bytes), not a collection; it was left as it is. "
                              "Move it away to start a new collection here, or run `archive-viewer repair` "
                              "if it was one.")
-    if head != _SQLITE_MAGIC:
-        if len(head) < len(_SQLITE_MAGIC) and _SQLITE_MAGIC.startswith(head):
+    if st.st_size < len(_SQLITE_MAGIC):
+        # Shorter than SQLite's header: no connection can hold it, so reading it is safe.
+        with open(dbfile, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+        if _SQLITE_MAGIC.startswith(head):
             raise CollectionDamaged(dbfile, "the file is cut short")
-        raise NotACollection(f"{dbfile}: not an archive-viewer collection (not a SQLite database); "
-                             "it was left as it is")
+        raise _not_sqlite(dbfile)
+    try:
+        conn = sqlite3.connect(f"{Path(dbfile).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e):
+            raise _not_sqlite(dbfile) from None
+        # Locked, unreadable, a read-only folder: the open that follows says so in its words.
+
+
+def _not_sqlite(dbfile: Path) -> NotACollection:
+    return NotACollection(f"{dbfile}: not an archive-viewer collection (not a SQLite database); "
+                          "it was left as it is")
