@@ -48,7 +48,11 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 # `archive-viewer` run from the code tree given as argv[1].
 CLI = ("import sys; sys.path.insert(0, sys.argv.pop(1)); {}from viewer.cli import main; "
        "sys.argv[0] = 'archive-viewer'; main()")
-OFF = "import viewer.patterns as p; p.PatternSink.posts_changed = lambda self, ids: None; "
+# Clustering off: in line (the sink made a no-op) and, where the code has
+# it, never in the clustering process (every batch counts as small).
+OFF = ("import viewer.patterns as p; p.PatternSink.posts_changed = lambda self, ids: None; "
+       "import importlib.util as u; a = u.find_spec('viewer.patterns.aside') and "
+       "__import__('viewer.patterns.aside', fromlist=['x']); a and setattr(a.AsideClusterer, 'MIN_BATCH', 1 << 62); ")
 
 
 def batch(part: int, n: int = 1000) -> Path:

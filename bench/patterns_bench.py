@@ -41,6 +41,7 @@ EXE = str(ROOT / ".venv" / "bin" / "archive-viewer")
 PY = str(ROOT / ".venv" / "bin" / "python")
 # The same command with the clustering switched off, for its share only.
 NO_CLUSTERING = ("import sys; import viewer.patterns as p; p.PatternSink.posts_changed = lambda self, ids: None; "
+                 "import viewer.patterns.aside as a; a.AsideClusterer.MIN_BATCH = 1 << 62; "
                  "from viewer.cli import main; sys.argv[0] = 'archive-viewer'; main()")
 
 

@@ -20,7 +20,7 @@ from viewer.errors import CollectionError, DiskFull, explain
 from viewer.formats import ParseOptions
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User, location_numbers
-from viewer.patterns import PatternSink
+from viewer.patterns.aside import AsideClusterer
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 from viewer.store.rawcodec import AsideCompressor
@@ -224,8 +224,9 @@ def _import_locked(coll: Collection, paths: list[Path | str], options: ParseOpti
 def _import_with(coll: Collection, paths: list[Path | str], options: ParseOptions, job: Job,
                  index: IndexSink | None, store: Store) -> ImportReport:
     report = ImportReport()
-    # Near-copy and same-image clusters grow batch by batch (viewer.patterns).
-    patterns = PatternSink(coll)
+    # Near-copy and same-image clusters grow batch by batch (viewer.patterns),
+    # in a process of their own while the next batch is read.
+    patterns = AsideClusterer(coll)
     try:
         import_id = store.begin_import([str(p) for p in paths])
     except sqlite3.Error as e:
@@ -290,6 +291,12 @@ def _import_with(coll: Collection, paths: list[Path | str], options: ParseOption
             # failed): stopped, its uncommitted segments never listed.
             close()
         try:
+            # After the index's commit, so that the last batch's clustering
+            # overlaps it.
+            patterns.close()
+        except (sqlite3.Error, OSError) as e:
+            failure = failure or explain(e, report.added + report.merged) or e
+        try:
             store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
         except sqlite3.Error as e:
             failure = failure or explain(e, report.added + report.merged) or e
@@ -332,7 +339,7 @@ def _os_reason(e: BaseException) -> str:
 
 def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOptions, job: Job,
                  index: IndexSink | None, report: ImportReport, done_before: int, total: int | None,
-                 patterns: PatternSink | None = None) -> None:
+                 patterns: AsideClusterer | None = None) -> None:
     try:
         fmt = formats.detect(src)
     except (OSError, UnsafeArchive, EOFError, ValueError, LookupError, RecursionError) as e:
@@ -393,6 +400,8 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         src.notices.clear()
         if not (posts or users or problems):
             return
+        if patterns is not None:
+            patterns.ready()  # the last batch clustered: SQLite's write lock is free
         res = store.write_batch(source_id, posts, users, problems)
         failed = 0
         for p in [*problems, *res.refused, *res.mended]:

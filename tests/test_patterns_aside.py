@@ -1,0 +1,79 @@
+"""An import clusters near-copies in a process of its own while it reads on
+(viewer.patterns.aside): the clusters are the ones clustering in line
+gives, and a process that dies leaves its batch to be clustered in line.
+The bundled sample, real SQLite, real band files, real processes."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from viewer import importer
+from viewer.collection import Collection
+from viewer.importer import import_paths
+from viewer.patterns import PatternSink, text_clusters
+from viewer.patterns.aside import AsideClusterer
+
+pytestmark = pytest.mark.slow
+
+
+def _clusters(coll: Collection) -> list[tuple[int, int]]:
+    return list(coll.db.execute("SELECT post_id, cluster FROM text_clusters ORDER BY post_id"))
+
+
+def _bands(coll: Collection) -> list[bytes]:
+    return [r[0] for r in coll.db.execute("SELECT posts FROM text_band_chunks ORDER BY chunk")]
+
+
+def _sample_import(path: Path, monkeypatch: pytest.MonkeyPatch, min_batch: int) -> Collection:
+    monkeypatch.setattr(importer, "BATCH_POSTS", 400)
+    monkeypatch.setattr(AsideClusterer, "MIN_BATCH", min_batch)
+    coll = Collection.open(path)
+    import_paths(coll, [SAMPLE])
+    return coll
+
+
+def test_an_import_clusters_aside_and_finds_the_clusters_clustering_in_line_finds(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG, logger="viewer.patterns.aside")
+    aside = _sample_import(tmp_path / "aside", monkeypatch, min_batch=1)
+    assert [r.getMessage() for r in caplog.records] == ["near-copies clustered in a process of their own"]
+    in_line = _sample_import(tmp_path / "in-line", monkeypatch, min_batch=10**9)
+    try:
+        found = _clusters(aside)
+        assert len({c for _, c in found}) >= 10
+        assert found == _clusters(in_line)
+        assert _bands(aside) == _bands(in_line)
+        for name in ("ids.i8", "sketches.u1"):
+            assert (tmp_path / "aside" / "text_bands" / name).read_bytes() == \
+                (tmp_path / "in-line" / "text_bands" / name).read_bytes()
+    finally:
+        aside.close()
+        in_line.close()
+
+
+def test_a_clustering_process_killed_midway_leaves_its_batch_to_be_clustered_in_line(tmp_path, monkeypatch):
+    coll = _sample_import(tmp_path / "c", monkeypatch, min_batch=10**9)
+    try:
+        ids = [r[0] for r in coll.db.execute("SELECT id FROM posts WHERE collected = 1 ORDER BY id")]
+        # What clustering these posts as one batch in line gives (a batch's
+        # clusters depend on how the posts were batched).
+        text_clusters.clear(coll.db)
+        PatternSink(coll).posts_changed(ids)
+        expected = _clusters(coll)
+        assert len({c for _, c in expected}) >= 10
+        text_clusters.clear(coll.db)
+        assert _clusters(coll) == []
+        monkeypatch.setattr(AsideClusterer, "MIN_BATCH", 1)
+        sink = AsideClusterer(coll)
+        sink.posts_changed(ids)
+        for pid in list(sink._pool._processes):  # the clustering process, as a kill -9 from outside
+            os.kill(pid, signal.SIGKILL)
+        sink.close()
+        assert sink.batches_aside == 0
+        assert _clusters(coll) == expected
+    finally:
+        coll.close()
