@@ -5,6 +5,7 @@ The bundled sample, real SQLite, real band files, real processes."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 from pathlib import Path
@@ -15,8 +16,11 @@ from conftest import SAMPLE
 from viewer import importer
 from viewer.collection import Collection
 from viewer.importer import import_paths
+from viewer.index import index_sink
+from viewer.jobs import Job, Progress
 from viewer.patterns import PatternSink, text_clusters
 from viewer.patterns.aside import AsideClusterer
+from viewer.store.rawcodec import AsideCompressor
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +81,24 @@ def test_a_clustering_process_killed_midway_leaves_its_batch_to_be_clustered_in_
         assert _clusters(coll) == expected
     finally:
         coll.close()
+
+
+def test_the_reading_helpers_have_ended_when_the_index_commit_starts(tmp_path, monkeypatch):
+    # The clustering process and the compressor sat idle beside the index
+    # commit's workers, at the peak of an import's memory.
+    monkeypatch.setattr(importer, "BATCH_POSTS", 1200)
+    monkeypatch.setattr(AsideClusterer, "MIN_BATCH", 1)
+    monkeypatch.setattr(AsideCompressor, "MIN_BATCH", 1)
+    helpers_by_phase: dict[str, set[int]] = {}
+
+    def progress(p: Progress) -> None:
+        phase = p.message.split(" ")[0]
+        helpers_by_phase.setdefault(phase, set()).update(c.pid for c in multiprocessing.active_children())
+
+    coll = Collection.open(tmp_path / "c")
+    try:
+        import_paths(coll, [SAMPLE], job=Job(progress), index=index_sink(coll))
+    finally:
+        coll.close()
+    assert len(helpers_by_phase["Reading"]) == 2  # the clustering process and the compressor
+    assert helpers_by_phase["Indexing"] == set()

@@ -271,6 +271,17 @@ def _import_with(coll: Collection, paths: list[Path | str], options: ParseOption
         failure = explain(e, report.added + report.merged) or e
         status = "failed"
     finally:
+        # The reading's helper processes end before the index's commit, which
+        # starts workers of its own: the clustering process (its SQLite cache
+        # and band data, 230 MB into 3M posts) and the compressor would
+        # otherwise sit idle beside them at the import's peak of memory.
+        clustering_failure: BaseException | None = None
+        try:
+            patterns.close()
+        except (sqlite3.Error, OSError) as e:
+            clustering_failure = explain(e, report.added + report.merged) or e
+        if store.aside is not None:
+            store.aside.close()
         if index is not None and failure is None:
             # The indexing phase, with its own progress ("Indexing", posts
             # done of posts to index). A cancel here stops it between
@@ -290,12 +301,7 @@ def _import_with(coll: Collection, paths: list[Path | str], options: ParseOption
             # A live index writer the commit above did not end (the import
             # failed): stopped, its uncommitted segments never listed.
             close()
-        try:
-            # After the index's commit, so that the last batch's clustering
-            # overlaps it.
-            patterns.close()
-        except (sqlite3.Error, OSError) as e:
-            failure = failure or explain(e, report.added + report.merged) or e
+        failure = failure or clustering_failure
         try:
             store.finish_import(import_id, status, report.added, report.merged, report.unchanged, report.failed)
         except sqlite3.Error as e:
