@@ -8,6 +8,8 @@ import pytest
 from viewer import index as vindex
 from viewer.index import build as index_build
 from viewer.index import lock as index_lock
+from viewer.index import segment_writer
+from viewer.index.columns import numeric_column
 from viewer.index import index_sink, open_index, reindex, update_posts, verify
 from viewer.jobs import Cancelled, Job
 from viewer.search import Searcher
@@ -245,4 +247,53 @@ def test_folding_small_segments_leaves_a_large_one_alone(collection, monkeypatch
     with open_index(collection).reader() as r:
         ids = [seg.segment().segment_id() for seg, _ in r.leaf_readers()]
         assert large in ids and len(ids) <= index_build.MAX_SEGMENTS
+    assert verify(collection).ok
+
+
+def test_folding_never_rewrites_a_full_segment(collection, monkeypatch, index_writer):
+    # Full: its part writer started another after it. Folding full segments
+    # only wrote as many full ones again, two million documents a commit
+    # once the index held a few million posts.
+    if index_writer == "whoosh":
+        pytest.skip("Whoosh's own writer fills one segment however many postings it holds")
+    monkeypatch.setattr(segment_writer, "MAX_POSTINGS", 200)
+    monkeypatch.setattr(index_build, "CHUNK", 10)
+    add(collection, [post(f"a large import about mosul number {i}") for i in range(300)])
+    with open_index(collection).reader() as r:
+        full = {seg.segment().segment_id() for seg, _ in r.leaf_readers()}
+    assert len(full) > index_build.MAX_SEGMENTS
+    for i in range(3):
+        add(collection, [post(f"small import {i}")])
+    with open_index(collection).reader() as r:
+        ids = {seg.segment().segment_id() for seg, _ in r.leaf_readers()}
+        small = sorted(seg.doc_count() for seg, _ in r.leaf_readers() if seg.segment().segment_id() not in full)
+    assert full <= ids
+    assert small == [3]  # the three small imports, folded together
+    assert verify(collection).ok
+
+
+def _posts_by_segment(coll) -> dict[str, list[int]]:
+    with open_index(coll).reader() as r:
+        return {seg.segment().segment_id(): list(numeric_column(seg, "pid", "q", seg.doc_count_all()))
+                for seg, _ in r.leaf_readers() if seg.doc_count()}
+
+
+def test_folding_takes_a_full_segment_whose_posts_were_mostly_rewritten(collection, monkeypatch, index_writer):
+    if index_writer == "whoosh":
+        pytest.skip("Whoosh's own writer fills one segment however many postings it holds")
+    monkeypatch.setattr(segment_writer, "MAX_POSTINGS", 200)
+    monkeypatch.setattr(index_build, "CHUNK", 10)
+    add(collection, [post(f"a large import about mosul number {i}", id=1000 + i) for i in range(300)])
+    before = _posts_by_segment(collection)
+    (mostly, a_few), *_ = [sorted(before)[:2]]
+    rewritten = before[mostly][:15] + before[a_few][:5]
+    with collection.db.conn:
+        collection.db.execute(f"UPDATE posts SET text = text || ' again', rev = rev + 1 "
+                              f"WHERE id IN ({','.join(map(str, rewritten))})")
+    update_posts(collection, rewritten)
+    add(collection, [post("a small import")])
+    add(collection, [post("another small import")])  # the commit that folds
+    after = _posts_by_segment(collection)
+    assert mostly not in after  # its five live documents were written again
+    assert a_few in after  # three quarters of it live: left alone
     assert verify(collection).ok

@@ -76,6 +76,11 @@ BLOCK = 1024
 MAX_SEGMENTS = 8
 FOLD_MAX = 20_000
 FOLD_SHARE = 2
+# Only a segment less full than this is folded (1.0: a part writer started
+# another past MAX_POSTINGS). Rewriting full segments makes as many full
+# segments again: importing a fifth million into four rewrote two million
+# documents at its commit and left the index with as many segments.
+FOLD_FULL = 0.5
 
 
 def _add(writer: SegmentWriter, doc: Doc) -> None:
@@ -275,16 +280,17 @@ def _docnums_of(reader: IndexReader, pids: np.ndarray, skip: frozenset[str] = fr
 
 def _small_segments(reader: IndexReader, writing: int) -> tuple[frozenset[str], np.ndarray]:
     """Post ids of the smallest segments, once segments are many: rewriting
-    them into one new segment keeps a search from visiting dozens. Only as
+    them into one new segment keeps a search from visiting dozens. Only
+    segments less full than FOLD_FULL, and only as
     many as the budget allows (see FOLD_SHARE; `writing`: the posts the
     commit writes itself), so a ten-post import never rewrites a large part
     of the index, nor a million-post one the other nine million. Returns
     the folded segments' ids and their live posts' ids (sorted, unique)."""
-    segs = sorted(((seg.doc_count(), i, seg) for i, (seg, _) in enumerate(reader.leaf_readers())
-                   if seg.doc_count()), key=lambda t: (t[0], t[1]))
+    live = [(seg.doc_count(), i, seg) for i, (seg, _) in enumerate(reader.leaf_readers()) if seg.doc_count()]
     none = np.zeros(0, dtype=np.int64)
-    if len(segs) < MAX_SEGMENTS:  # the commit adds one more
+    if len(live) < MAX_SEGMENTS:  # the commit adds one more
         return frozenset(), none
+    segs = sorted((t for t in live if _fill(t[2].segment()) < FOLD_FULL), key=lambda t: (t[0], t[1]))
     budget = FOLD_SHARE * max(FOLD_MAX, writing)
     small = []
     used = 0
@@ -303,6 +309,17 @@ def _small_segments(reader: IndexReader, writing: int) -> tuple[frozenset[str], 
             col = np.delete(col, np.fromiter(deleted, np.int64, len(deleted)))
         out.append(col)
     return frozenset(seg.segment().segment_id() for seg in small), np.unique(np.concatenate(out))
+
+
+def _fill(seg: Segment) -> float:
+    """About how full of live documents this segment is (1.0: as full as a
+    part writer fills one before it starts another), from its text fields'
+    total lengths. A document's distinct words are at most its words, and
+    each is a posting in its field and one in the field's positional twin,
+    as the writer counts them. Deleted documents count as space to reclaim."""
+    per_word = 1 + sum(1 for _, twin in TEXT_FIELDS if twin)
+    written = sum(whoosh_internals.field_lengths(seg).values()) * per_word / segment_writer.MAX_POSTINGS
+    return written * seg.doc_count() / max(1, seg.doc_count_all())
 
 
 def _drop_repeats(ix: Index, segments: list[Segment]) -> np.ndarray:

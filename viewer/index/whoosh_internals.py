@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from whoosh.codec.base import Segment
 from whoosh.columns import Column, NumericColumn, VarBytesColumn
 from whoosh.reading import IndexReader
 from whoosh.writing import SegmentWriter
@@ -130,6 +131,12 @@ def write_field_lengths(writer: SegmentWriter, fieldname: str, lengths: array, t
     w = column_writer(writer, _w3._lenfield(fieldname), _w3.LENGTHS_COLUMN)
     write_numeric_column(w, lengths.tobytes(), len(lengths))
     writer.perdocwriter._fieldlengths[fieldname] += total
+
+
+def field_lengths(segment: Segment) -> dict[str, int]:
+    """The total length of each field over a written segment's documents
+    (what the W3 per-document writer stored in the segment)."""
+    return dict(getattr(segment, "_fieldlengths", None) or {})
 
 
 def numeric_typecode(ctype: Column) -> str | None:
