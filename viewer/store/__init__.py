@@ -212,7 +212,13 @@ def now_iso() -> str:
 
 
 def _iso(dt: datetime | None) -> str | None:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+    if not dt:
+        return None
+    if dt.tzinfo is timezone.utc and dt.year >= 1000:
+        # What every parser gives (formats.common.parse_time): isoformat is
+        # half the cost of strftime, a twentieth of a large import's parsing.
+        return dt.isoformat(timespec="seconds")[:19] + "Z"
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _ts(dt: datetime | None) -> int | None:
