@@ -13,8 +13,9 @@ collection first, for the ratio of the two rates.
 
 Prints, and appends to bench/out/import-into.jsonl: wall and CPU time,
 posts per second, the peak memory of the whole process tree (RSS and PSS)
-and of the import's own process, the collection's posts before, and the
-machine's load.
+and of the import's own process, each helper process's share by name
+(its RSS at the tree's peak, its own peak, about its CPU seconds), the
+collection's posts before, and the machine's load.
 """
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def run(collection: Path, src: Path) -> dict:
             "seconds": round(m.seconds, 1), "cpu_s": round(m.cpu_s, 1),
             "posts_per_s": round(added / m.seconds) if m.seconds else None,
             "peak_tree_rss_mb": round(m.peak_mb), "peak_tree_pss_mb": round(m.peak_pss_mb),
-            "peak_main_rss_mb": round(m.main_peak_mb), "load_before": before, "load_after": load()}
+            "peak_main_rss_mb": round(m.main_peak_mb), "by_process": m.by_name,
+            "load_before": before, "load_after": load()}
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from conftest import SAMPLE
 from viewer import importer
 from viewer.collection import Collection
 from viewer.importer import import_paths
+from viewer.index import build as index_build
 from viewer.index import index_sink
 from viewer.jobs import Job, Progress
 from viewer.patterns import PatternSink, text_clusters
@@ -102,3 +103,27 @@ def test_the_reading_helpers_have_ended_when_the_index_commit_starts(tmp_path, m
         coll.close()
     assert len(helpers_by_phase["Reading"]) == 2  # the clustering process and the compressor
     assert helpers_by_phase["Indexing"] == set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/comm").exists(), reason="process names are read from Linux's /proc")
+def test_each_helper_process_of_an_import_shows_by_name(tmp_path, monkeypatch):
+    # In top or ps, and in the benchmarks' memory and CPU by process.
+    monkeypatch.setattr(importer, "BATCH_POSTS", 1200)
+    monkeypatch.setattr(AsideClusterer, "MIN_BATCH", 1)
+    monkeypatch.setattr(AsideCompressor, "MIN_BATCH", 1)
+    monkeypatch.setattr(index_build, "LIVE_MIN", 1000)
+    names: set[str] = set()
+
+    def progress(p: Progress) -> None:
+        for child in multiprocessing.active_children():
+            try:
+                names.add(Path(f"/proc/{child.pid}/comm").read_text().strip())
+            except OSError:  # ended meanwhile
+                pass
+
+    coll = Collection.open(tmp_path / "c")
+    try:
+        import_paths(coll, [SAMPLE], job=Job(progress), index=index_sink(coll))
+    finally:
+        coll.close()
+    assert {"av-clusters", "av-compress", "av-index-live"} <= names

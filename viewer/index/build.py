@@ -153,7 +153,7 @@ def _worker(me: int, db_path: str, index_dir: str, name: str, tasks: Queue, resu
     live writer's): the worker adds the retweets that carry them and writes
     them in time order, CHUNK ids at a time."""
     if parent is not None:
-        die_with_parent(parent)
+        die_with_parent(parent, "av-index-live" if batches else f"av-index-{me}")
     try:
         db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
         ix = whoosh_index.open_dir(index_dir, indexname=name)

@@ -35,7 +35,7 @@ _CHILD_SINK: PatternSink | None = None
 
 def _start(parent: int, path: str) -> None:
     global _CHILD_SINK
-    die_with_parent(parent)
+    die_with_parent(parent, "av-clusters")
     _CHILD_SINK = PatternSink(Collection.open(path, create=False))
 
 

@@ -156,7 +156,7 @@ class AsideCompressor:
 
                 # spawn, never fork: a forked child would map the importer's pages.
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=die_with_parent, initargs=(os.getpid(),))
+                                                 initializer=die_with_parent, initargs=(os.getpid(), "av-compress"))
             future = self._pool.submit(compress_many, raws)
         except (OSError, RuntimeError):
             self._broken = True
