@@ -123,10 +123,6 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def unescape(text: str | None) -> str:
     """Decode the HTML entities Twitter writes into text (`&amp;`, `&gt;`)."""
     if not text:

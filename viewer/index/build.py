@@ -78,8 +78,8 @@ FOLD_MAX = 20_000
 FOLD_SHARE = 2
 # Only a segment less full than this is folded (1.0: a part writer started
 # another past MAX_POSTINGS). Rewriting full segments makes as many full
-# segments again: importing a fifth million into four rewrote two million
-# documents at its commit and left the index with as many segments.
+# segments again: a million posts imported into six million rewrote up to
+# two million documents at its commit and left as many segments.
 FOLD_FULL = 0.5
 
 
