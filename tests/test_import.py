@@ -212,7 +212,9 @@ def test_zip_entries_that_climb_out_are_refused_and_nothing_is_written_outside(c
     refused = {f.file.split("!", 1)[1] for f in report.failures}
     assert refused == {"../../evil.jsonl", "/etc/evil.jsonl", "a/../../evil2.jsonl", "data/link.jsonl"}
     after = set(p for p in tmp_path.parent.rglob("*") if "collection" not in p.parts)
-    assert after == before
+    # New paths only: the folder is shared with the worker's other tests, and
+    # one of their collections closing meanwhile removes its -wal and -shm.
+    assert after - before == set()
 
 
 # The bomb tests lower the size from which the ratio counts (16 MB in use) so
