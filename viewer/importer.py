@@ -18,6 +18,7 @@ from viewer import formats
 from viewer.collection import Collection
 from viewer.errors import CollectionError, DiskFull, explain
 from viewer.formats import ParseOptions
+from viewer.formats.aside import parse as parse_aside
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User, location_numbers
 from viewer.patterns.aside import AsideClusterer
@@ -437,8 +438,11 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         job.progress(done_before + _consumed(src), total, f"Importing {src.display}",
                      report.added + report.merged)
 
+    # A large file is parsed in a process of its own while its batches are
+    # written here (viewer.formats.aside).
+    items = parse_aside(fmt, src, options)
     try:
-        for item in fmt.parse(src, options):
+        for item in items:
             if isinstance(item, Post):
                 posts.append(item)
                 seen_post = True
@@ -486,6 +490,10 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
                                                f"({type(e).__name__}: {str(e)[:200]}); the posts before "
                                                "it were imported"))
         flush()
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()  # a cancel or a failure: the parsing process ends now
     if src.damage:
         store.record_file_problem(source_id, "the file", src.damage)
         report.failures.append(Failure(src.display, "the file", src.damage))
