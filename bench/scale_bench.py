@@ -269,7 +269,8 @@ def ensure_collection(n: int, twarc: bool) -> tuple[Path, dict[str, Any]]:
 
 def _twarc(src: Path) -> dict[str, Any]:
     t = run_twarc(ensure_twarc_csv(), src)
-    return {"twarc_csv_s": round(t.seconds, 1), "twarc_csv_peak_mb": round(t.peak_mb), "twarc_load": load()}
+    return {"twarc_csv_s": round(t.seconds, 1), "twarc_csv_cpu_s": round(t.cpu_s, 1),
+            "twarc_csv_peak_mb": round(t.peak_mb), "twarc_load": load()}
 
 
 def _tag(path: Path, n: int) -> None:
