@@ -6,6 +6,8 @@ import gzip
 import io
 import zipfile
 
+import pytest
+
 from archive_factory import snowflake, v1_status, v2_page, write_jsonl
 
 from viewer import sources
@@ -362,3 +364,47 @@ def test_an_account_repeated_batch_after_batch_is_written_once_and_its_changes_s
     assert len(upserts) == 3  # the first record, the new follower count, the new bio
     assert collection.db.execute("SELECT handle, name, bio, followers_count FROM users").fetchall() == [
         ("reporter", "Reporter", "a bio", 11)]
+
+
+def test_the_wait_before_a_batchs_write_comes_right_before_its_transaction(collection):
+    # The importer waits there for the clustering of the batch before: the
+    # batch's rows are made meanwhile, and no statement of it runs first.
+    from datetime import datetime, timezone
+
+    from viewer.model import Post
+    from viewer.store import Store
+
+    store = Store(collection.db, collection.media_dir)
+    source = store.start_source(0, "a", "a", "sha-wait", "json", 1)
+    statements: list[str] = []
+    waited_at: list[int] = []
+    store.before_write = lambda: waited_at.append(len(statements))
+    collection.db.conn.set_trace_callback(statements.append)
+    try:
+        store.write_batch(source, [Post(id=1, created_at=datetime(2016, 10, 17, tzinfo=timezone.utc),
+                                        text="Free Mosul")], [], [])
+    finally:
+        collection.db.conn.set_trace_callback(None)
+    assert waited_at == [0]
+    assert statements[0] == "BEGIN IMMEDIATE"
+
+
+def test_a_failed_wait_before_a_batchs_write_stops_it_and_writes_nothing(collection):
+    # Not a fault of the batch's records: never retried one record at a time.
+    from datetime import datetime, timezone
+
+    from viewer.model import Post
+    from viewer.store import Store
+
+    store = Store(collection.db, collection.media_dir)
+    source = store.start_source(0, "a", "a", "sha-wait-fails", "json", 1)
+
+    def broken_wait() -> None:
+        raise ValueError("the clustering of the batch before failed")
+
+    store.before_write = broken_wait
+    with pytest.raises(RuntimeError, match="ValueError before the batch's write"):
+        store.write_batch(source, [Post(id=1, created_at=datetime(2016, 10, 17, tzinfo=timezone.utc),
+                                        text="Free Mosul")], [], [])
+    assert count(collection, "SELECT count(*) FROM posts") == 0
+    assert count(collection, "SELECT count(*) FROM problems") == 0

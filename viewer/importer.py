@@ -228,6 +228,10 @@ def _import_with(coll: Collection, paths: list[Path | str], options: ParseOption
     # Near-copy and same-image clusters grow batch by batch (viewer.patterns),
     # in a process of their own while the next batch is read.
     patterns = AsideClusterer(coll)
+    # The batch before clustered (its writes done, SQLite's write lock free)
+    # before the next batch's transaction: waited for only once that
+    # batch's rows are ready, so the clustering overlaps their making.
+    store.before_write = patterns.ready
     try:
         import_id = store.begin_import([str(p) for p in paths])
     except sqlite3.Error as e:
@@ -407,8 +411,6 @@ def _import_file(src: SourceFile, store: Store, import_id: int, options: ParseOp
         src.notices.clear()
         if not (posts or users or problems):
             return
-        if patterns is not None:
-            patterns.ready()  # the last batch clustered: SQLite's write lock is free
         res = store.write_batch(source_id, posts, users, problems)
         failed = 0
         for p in [*problems, *res.refused, *res.mended]:

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -499,6 +499,10 @@ class Store:
         # Where a large batch's raw records are compressed (the importer's
         # compressing process); None: here.
         self.aside = aside
+        # Called before each batch's write transaction, once everything that
+        # needs no lock is done: the importer's wait for the clustering of
+        # the batch before (which writes too), put off as late as it can be.
+        self.before_write: Callable[[], None] | None = None
         # Each account's row as this Store last wrote it (bounded): a harvest
         # repeats its authors on every page, and a record that changes
         # nothing in a row written a batch ago needs no upsert.
@@ -639,6 +643,11 @@ class Store:
                         got = self.media.put(m)
                         if got:
                             stored_media[(pid, m.key)] = got
+        if self.before_write is not None:
+            try:
+                self.before_write()
+            except RECORD_ERRORS as e:  # not this batch's fault: never retried record by record
+                raise RuntimeError(f"{type(e).__name__} before the batch's write: {e}") from e
         with immediate(self.db.conn):
             existing = self._existing(ids)
             known = self._known_sources(ids, source_id)
