@@ -228,3 +228,34 @@ def test_an_index_that_could_not_be_updated_is_its_own_line_in_the_panel_and_the
     assert "NOT updated" not in window.summary.files.toPlainText()
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert not panel.isVisible()
+
+
+def test_a_large_file_dropped_on_the_window_is_parsed_in_a_process_of_its_own(qtbot, open_window, tmp_path,
+                                                                              monkeypatch):
+    # The window imports in a worker thread; the parsing process starts from there.
+    import multiprocessing
+
+    from viewer import importer
+    from viewer.formats import aside
+
+    monkeypatch.setattr(aside, "MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "BATCH_POSTS", 500)  # progress while the file is still being read
+    window = open_window(tmp_path / "coll")
+    archive = harvest(tmp_path / "harvest.jsonl", 3000, bad_lines=["not json at all"])
+    names: set[str] = set()
+
+    def look(*_args: object) -> None:
+        for child in multiprocessing.active_children():
+            try:
+                names.add(Path(f"/proc/{child.pid}/comm").read_text().strip())
+            except OSError:
+                pass
+
+    window.import_panel.progressed.connect(look)
+    with qtbot.waitSignal(window.importFinished, timeout=WAIT_MS) as done:
+        drop_files(window, [archive])
+    report = done.args[0]
+    assert (report.added, report.failed) == (3000, 1)
+    if Path("/proc/self/comm").exists():
+        assert "av-parse" in names
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3000, timeout=WAIT_MS)
