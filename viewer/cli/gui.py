@@ -46,7 +46,7 @@ def _size(value: str) -> tuple[int, int]:
 @click.option("--dark", is_flag=True, help="Render with the dark palette.")
 @collection_option
 def snapshot_cmd(out: Path, query: str, size: str, post_id: int | None, dark: bool) -> None:
-    """Render the window offscreen to OUT.png with the query applied."""
+    """Render the window offscreen, with the query applied, to OUT as a PNG image."""
     path = collection_path()
     if not Collection.exists(path):
         raise Abort(f"{path}: no collection here (import an archive first)")
