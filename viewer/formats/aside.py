@@ -68,46 +68,24 @@ def parse(fmt: FileFormat, src: SourceFile, options: ParseOptions,
 # and the load is on the importer's core.
 
 
-def _post(values: tuple) -> Post:
-    return Post(*values)
+def _rebuild(cls: type, values: tuple) -> Any:
+    return cls(*values)
 
 
-def _user(values: tuple) -> User:
-    return User(*values)
-
-
-def _mention(values: tuple) -> Mention:
-    return Mention(*values)
-
-
-def _url(values: tuple) -> Url:
-    return Url(*values)
-
-
-def _media(values: tuple) -> Media:
-    return Media(*values)
-
-
-def _problem(values: tuple) -> Problem:
-    return Problem(*values)
-
-
-def _as_fields(build: Callable[[tuple], Any], cls: type) -> Callable[[Any], Any]:
+def _as_fields(cls: type) -> Callable[[Any], Any]:
     count = len(dataclasses.fields(cls))
 
     def reduce(obj: Any) -> Any:
         values = obj.__dict__
         if len(values) != count:  # an attribute some parser added: pickled whole
             return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-        return build, (tuple(values.values()),)
+        return _rebuild, (cls, tuple(values.values()))
 
     return reduce
 
 
 _TABLE = copyreg.dispatch_table.copy()
-_TABLE.update({Post: _as_fields(_post, Post), User: _as_fields(_user, User),
-               Mention: _as_fields(_mention, Mention), Url: _as_fields(_url, Url),
-               Media: _as_fields(_media, Media), Problem: _as_fields(_problem, Problem)})
+_TABLE.update({cls: _as_fields(cls) for cls in (Post, User, Mention, Url, Media, Problem)})
 
 
 def _dumps(message: object) -> bytes:
