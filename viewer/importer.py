@@ -22,6 +22,7 @@ from viewer.formats.aside import parse as parse_aside
 from viewer.jobs import Cancelled, Job
 from viewer.model import Post, Problem, User, location_numbers
 from viewer.patterns.aside import AsideClusterer
+from viewer.processes import GC_YOUNG_THRESHOLD
 from viewer.sources import SourceFile, UnsafeArchive, expand
 from viewer.store import Store
 from viewer.store.rawcodec import AsideCompressor
@@ -193,13 +194,6 @@ def import_paths(
 
     with coll.import_lock(waiting), _fewer_collections():
         return _import_locked(coll, paths, options or ParseOptions(), job, index)
-
-
-# The youngest generation's threshold while importing. An import makes
-# millions of short-lived objects that hold no cycles; at Python's default
-# (700) the collector runs every few records and costs about an eighth of
-# the import's CPU, for no memory back.
-GC_YOUNG_THRESHOLD = 100_000
 
 
 @contextlib.contextmanager

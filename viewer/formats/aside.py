@@ -31,7 +31,7 @@ import threading
 from typing import Any, Callable, Iterator, cast
 
 from viewer.model import Item, Media, Mention, Post, Problem, Url, User
-from viewer.processes import die_with_parent
+from viewer.processes import GC_YOUNG_THRESHOLD, die_with_parent
 from viewer.sources import FolderContainer, SourceFile
 
 from . import FileFormat, ParseOptions, by_name
@@ -101,9 +101,7 @@ def _dumps(message: object) -> bytes:
 
 def _child(parent: int, conn: Any, fmt_name: str, src: SourceFile, options: ParseOptions) -> None:
     die_with_parent(parent, "av-parse")
-    # As in the importer (viewer.importer.GC_YOUNG_THRESHOLD): parsing makes
-    # millions of short-lived objects and no cycles worth a collection.
-    gc.set_threshold(100_000, *gc.get_threshold()[1:])
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])  # as in the importer
     # The sends happen in a thread: a send waits for the importer to read,
     # and parsing goes on meanwhile, up to AHEAD messages ahead.
     ready: queue.Queue[bytes | None] = queue.Queue(AHEAD)
